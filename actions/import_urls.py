@@ -1,0 +1,4 @@
+"""Spreadsheet import and export (admin only)."""
+
+app_name = "imports"
+urlpatterns = []

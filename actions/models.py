@@ -1,0 +1,329 @@
+"""Action items (取組), their yearly status, KPIs, and the evaluation workflow."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from plans import wareki
+from plans.models import (
+    NationalPlanItem,
+    Plan,
+    PriorityArea,
+    Section,
+    TimelineEvent,
+    WellBeingDirection,
+    WorkingGroup,
+)
+
+
+class Status(models.TextChoices):
+    """達成状況. An item without a status for a year is 未評価 (not evaluated)."""
+
+    ACHIEVED = "achieved", "達成"
+    PARTIALLY_ACHIEVED = "partially_achieved", "一部達成"
+    NOT_ACHIEVED = "not_achieved", "未達成"
+    UNDETERMINABLE = "undeterminable", "判定不可"
+
+    @classmethod
+    def from_label(cls, label):
+        for value, text in cls.choices:
+            if text == label:
+                return cls(value)
+        return None
+
+
+NOT_EVALUATED_LABEL = "未評価"
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def for_plan(self, plan):
+        return self.filter(plan=plan)
+
+    def in_area(self, area):
+        """Items listed under an area, first or again (再掲)."""
+        return self.filter(models.Q(primary_area=area) | models.Q(relisted_areas=area)).distinct()
+
+    def with_status_for(self, fiscal_year):
+        """Attach ``status_for_year``: a list with the year's YearlyStatus, or empty."""
+        return self.prefetch_related(
+            Prefetch(
+                "statuses",
+                queryset=YearlyStatus.objects.filter(fiscal_year=fiscal_year),
+                to_attr="status_for_year",
+            )
+        )
+
+
+class ActionItem(models.Model):
+    """取組: one entry of the アクションプラン."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
+    number = models.PositiveIntegerField("取組番号")
+    title = models.CharField("取組名", max_length=200)
+    description = models.TextField("概要", blank=True)
+    primary_area = models.ForeignKey(
+        PriorityArea, verbose_name="重点施策区分", on_delete=models.PROTECT, related_name="items"
+    )
+    relisted_areas = models.ManyToManyField(
+        PriorityArea, verbose_name="再掲区分", blank=True, related_name="relisted_items"
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name="担当課",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
+    )
+    working_group = models.ForeignKey(
+        WorkingGroup,
+        verbose_name="ワーキンググループ",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
+    )
+    wellbeing_directions = models.ManyToManyField(
+        WellBeingDirection, verbose_name="総合計画の方向性", blank=True, related_name="items"
+    )
+    national_items = models.ManyToManyField(
+        NationalPlanItem, verbose_name="国計画との整合", blank=True, related_name="items"
+    )
+    timeline_events = models.ManyToManyField(
+        TimelineEvent, verbose_name="関連する主な取組", blank=True, related_name="items"
+    )
+    name_published = models.BooleanField(
+        "名称公表済み",
+        default=True,
+        help_text="計画書で名称が公表されていない取組（件数のみ公表）はオフにします。",
+    )
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "取組"
+        verbose_name_plural = "取組"
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="unique_item_number")
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("actions:item", args=[self.plan.slug, self.number])
+
+
+class YearlyStatus(models.Model):
+    """達成状況 of an item for one fiscal year (stored as its starting 西暦 year)."""
+
+    item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="statuses")
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    status = models.CharField("達成状況", max_length=20, choices=Status.choices, blank=True)
+    comment = models.TextField("備考（公開）", blank=True)
+    evidence = models.TextField("根拠・内部メモ", blank=True)
+    version = models.PositiveIntegerField("版数", default=1)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="更新者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "年度別達成状況"
+        verbose_name_plural = "年度別達成状況"
+        ordering = ["item", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "fiscal_year"], name="unique_item_year")
+        ]
+
+    def __str__(self):
+        return f"{self.item} {self.fiscal_year_label}: {self.status_label}"
+
+    @property
+    def fiscal_year_label(self):
+        return wareki.fiscal_year_label(self.fiscal_year)
+
+    @property
+    def status_label(self):
+        return self.get_status_display() if self.status else NOT_EVALUATED_LABEL
+
+
+class Kpi(models.Model):
+    """指標 of an action item, with its baseline and target."""
+
+    item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="kpis")
+    name = models.CharField("指標名", max_length=200)
+    unit = models.CharField("単位", max_length=30, blank=True)
+    baseline_value = models.DecimalField(
+        "基準値", max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField("基準年度", null=True, blank=True)
+    target_value = models.DecimalField(
+        "目標値", max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    target_year = models.PositiveSmallIntegerField("目標年度", null=True, blank=True)
+    note = models.TextField("注記", blank=True)
+
+    class Meta:
+        verbose_name = "指標"
+        verbose_name_plural = "指標"
+        ordering = ["item", "id"]
+        constraints = [models.UniqueConstraint(fields=["item", "name"], name="unique_kpi_name")]
+
+    def __str__(self):
+        return f"{self.name}（{self.unit}）" if self.unit else self.name
+
+
+class KpiActual(models.Model):
+    """実績値 of a KPI for a fiscal year."""
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="actuals")
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    value = models.DecimalField("実績値", max_digits=14, decimal_places=3)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="更新者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "指標実績"
+        verbose_name_plural = "指標実績"
+        ordering = ["kpi", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "fiscal_year"], name="unique_kpi_year")
+        ]
+
+    def __str__(self):
+        return f"{self.kpi} {self.fiscal_year}: {self.value}"
+
+
+class EvaluationYearQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class EvaluationYear(models.Model):
+    """The evaluation of one plan for one fiscal year: locked (確定) and/or published (公表)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="evaluation_years")
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    is_locked = models.BooleanField("確定", default=False)
+    locked_at = models.DateTimeField("確定日時", null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_published = models.BooleanField("公表", default=False)
+    published_at = models.DateTimeField("公表日時", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = EvaluationYearQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "年度評価"
+        verbose_name_plural = "年度評価"
+        ordering = ["plan", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "fiscal_year"], name="unique_evaluation_year")
+        ]
+
+    def __str__(self):
+        return f"{self.plan} {wareki.fiscal_year_label(self.fiscal_year)}"
+
+
+class StaffProfile(models.Model):
+    """The sections (担当課) a staff member records statuses for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    sections = models.ManyToManyField(Section, verbose_name="所属担当課", blank=True)
+
+    class Meta:
+        verbose_name = "職員の所属"
+        verbose_name_plural = "職員の所属"
+
+    def __str__(self):
+        return str(self.user)
+
+
+class AuditEntry(models.Model):
+    """One recorded change: who, when, what, and the values before and after."""
+
+    class Source(models.TextChoices):
+        WEB = "web", "画面"
+        IMPORT = "import", "一括取込"
+        ADMIN = "admin", "管理画面"
+        COMMAND = "command", "コマンド"
+
+    at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="利用者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_entries",
+    )
+    action = models.CharField("操作", max_length=50)
+    source = models.CharField("経路", max_length=20, choices=Source.choices, default=Source.WEB)
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    item = models.ForeignKey(
+        ActionItem,
+        verbose_name="取組",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_entries",
+    )
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    fiscal_year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
+    object_repr = models.CharField("対象", max_length=300)
+    before = models.JSONField("変更前", null=True, blank=True)
+    after = models.JSONField("変更後", null=True, blank=True)
+    reason = models.TextField("理由", blank=True)
+
+    class Meta:
+        verbose_name = "変更履歴"
+        verbose_name_plural = "変更履歴"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+def visible_fiscal_years(plan, user):
+    """The fiscal years of a plan whose figures this user may see, newest first.
+
+    The public sees published years only; signed-in members of the office also
+    see years that have statuses but are not published yet (shown as 「未公表（下書き）」).
+    """
+    from actions.permissions import can_view_internal
+
+    published = set(
+        EvaluationYear.objects.published().filter(plan=plan).values_list("fiscal_year", flat=True)
+    )
+    years = set(published)
+    if can_view_internal(user):
+        years |= set(
+            YearlyStatus.objects.filter(item__plan=plan)
+            .exclude(status="")
+            .values_list("fiscal_year", flat=True)
+            .distinct()
+        )
+    return [(year, year in published) for year in sorted(years, reverse=True)]

@@ -1,0 +1,80 @@
+"""Who may do what: every permission question is answered here.
+
+Roles are Django groups: 職員 (staff, who belong to sections), 管理職
+(managers, DX推進本部) and 管理者 (admins). Superusers count as admins.
+"""
+
+STAFF_GROUP = "職員"
+MANAGER_GROUP = "管理職"
+ADMIN_GROUP = "管理者"
+
+
+def _groups(user):
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def is_admin(user):
+    return user.is_authenticated and (user.is_superuser or ADMIN_GROUP in _groups(user))
+
+
+def is_manager(user):
+    return is_admin(user) or MANAGER_GROUP in _groups(user)
+
+
+def is_staff_member(user):
+    return is_manager(user) or STAFF_GROUP in _groups(user)
+
+
+def can_view_internal(user):
+    """Internal comments and unpublished years: any signed-in member of the office."""
+    return is_staff_member(user)
+
+
+def section_ids(user):
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_section_ids", None)
+    if cached is None:
+        from actions.models import StaffProfile
+
+        profile = StaffProfile.objects.filter(user=user).first()
+        cached = set(profile.sections.values_list("id", flat=True)) if profile else set()
+        user._section_ids = cached
+    return cached
+
+
+def can_edit_item(user, item):
+    """Record the status and KPI actuals of an item: its section's staff, or an admin."""
+    if is_admin(user):
+        return True
+    return (
+        STAFF_GROUP in _groups(user)
+        and item.section_id is not None
+        and item.section_id in section_ids(user)
+    )
+
+
+def can_lock_year(user):
+    return is_manager(user)
+
+
+def can_unlock_year(user):
+    return is_admin(user)
+
+
+def can_publish_year(user):
+    return is_manager(user)
+
+
+def can_import(user):
+    return is_admin(user)
+
+
+def can_view_audit_log(user):
+    return is_manager(user)

@@ -1,0 +1,277 @@
+"""Every write to the yearly evaluation goes through these functions.
+
+Each one checks the rules (locked years, required comments, stale edits),
+writes with ``update_fields`` inside one transaction, and records its own
+``AuditEntry``. Views, the admin, imports and commands all call them.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from actions.models import AuditEntry, EvaluationYear, KpiActual, Status, YearlyStatus
+
+COMMENT_REQUIRED = {Status.NOT_ACHIEVED, Status.UNDETERMINABLE}
+
+
+class YearLockedError(ValidationError):
+    pass
+
+
+class StaleEditError(ValidationError):
+    """Somebody else saved the same item and year after this edit began."""
+
+    def __init__(self, current):
+        self.current = current
+        who = current.updated_by.get_username() if current.updated_by else "不明な利用者"
+        when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M")
+        super().__init__(
+            f"この取組の達成状況は、編集を始めた後に {who} さんが {when} に更新しました"
+            f"（現在の値: {current.status_label}）。内容を確認してから、もう一度保存してください。",
+            code="stale",
+        )
+
+
+def is_year_locked(plan, fiscal_year):
+    return EvaluationYear.objects.filter(plan=plan, fiscal_year=fiscal_year, is_locked=True).exists()
+
+
+def check_year_open(plan, fiscal_year, locked_years=None):
+    locked = (
+        fiscal_year in locked_years if locked_years is not None else is_year_locked(plan, fiscal_year)
+    )
+    if locked:
+        from plans.wareki import fiscal_year_label
+
+        raise YearLockedError(
+            f"{fiscal_year_label(fiscal_year)}の評価は確定済みのため変更できません。"
+            "変更が必要な場合は管理者に確定の解除を依頼してください。",
+            code="locked",
+        )
+
+
+def _status_snapshot(status):
+    return {
+        "status": status.status,
+        "status_label": status.status_label,
+        "comment": status.comment,
+        "evidence": status.evidence,
+    }
+
+
+def validate_status(item, fiscal_year, status, comment):
+    if status and status not in Status.values:
+        allowed = "、".join(Status.labels)
+        raise ValidationError(
+            f"達成状況は {allowed} のいずれか（空欄は未評価）です。", code="invalid_status"
+        )
+    if not item.plan.covers_fiscal_year(fiscal_year):
+        from plans.wareki import fiscal_year_label
+
+        raise ValidationError(
+            f"{fiscal_year_label(fiscal_year)}は計画期間"
+            f"（{fiscal_year_label(item.plan.first_fiscal_year)}～"
+            f"{fiscal_year_label(item.plan.last_fiscal_year)}）の外です。",
+            code="out_of_period",
+        )
+    if status in COMMENT_REQUIRED and not comment.strip():
+        raise ValidationError(
+            f"達成状況が「{Status(status).label}」のときは備考（理由）を入力してください。",
+            code="comment_required",
+        )
+
+
+@transaction.atomic
+def record_status(
+    item,
+    fiscal_year,
+    *,
+    status,
+    comment="",
+    evidence="",
+    user=None,
+    source=AuditEntry.Source.WEB,
+    expected_version=None,
+    locked_years=None,
+):
+    """Record an item's 達成状況 for a fiscal year; return (YearlyStatus, changed).
+
+    ``expected_version`` is the version the editor started from (0 for a
+    status that did not exist yet); a different current version means
+    somebody else saved in between, and the save is refused.
+    """
+    status = status or ""
+    comment = (comment or "").strip()
+    evidence = (evidence or "").strip()
+    validate_status(item, fiscal_year, status, comment)
+    check_year_open(item.plan, fiscal_year, locked_years)
+
+    current = (
+        YearlyStatus.objects.select_for_update()
+        .select_related("updated_by")
+        .filter(item=item, fiscal_year=fiscal_year)
+        .first()
+    )
+    current_version = current.version if current else 0
+    if expected_version is not None and int(expected_version) != current_version:
+        raise StaleEditError(current)
+
+    if current is None:
+        current = YearlyStatus(item=item, fiscal_year=fiscal_year, version=0)
+        before = None
+    else:
+        before = _status_snapshot(current)
+        if (current.status, current.comment, current.evidence) == (status, comment, evidence):
+            return current, False
+
+    current.status = status
+    current.comment = comment
+    current.evidence = evidence
+    current.updated_by = user if user and user.is_authenticated else None
+    current.version = current_version + 1
+    if current.pk is None:
+        current.save()
+    else:
+        current.save(
+            update_fields=["status", "comment", "evidence", "updated_by", "version", "updated_at"]
+        )
+    AuditEntry.objects.create(
+        user=current.updated_by,
+        action="達成状況の記録",
+        source=source,
+        plan=item.plan,
+        item=item,
+        section_id=item.section_id,
+        fiscal_year=fiscal_year,
+        object_repr=str(item)[:300],
+        before=before,
+        after=_status_snapshot(current),
+    )
+    return current, True
+
+
+@transaction.atomic
+def record_kpi_actual(
+    kpi, fiscal_year, value, *, user=None, source=AuditEntry.Source.WEB, locked_years=None
+):
+    """Record (or, with ``value`` None, remove) a KPI's actual for a fiscal year."""
+    item = kpi.item
+    if not item.plan.covers_fiscal_year(fiscal_year):
+        validate_status(item, fiscal_year, "", "")
+    check_year_open(item.plan, fiscal_year, locked_years)
+    actual = KpiActual.objects.select_for_update().filter(kpi=kpi, fiscal_year=fiscal_year).first()
+    before = {"value": str(actual.value)} if actual else None
+    if value is None:
+        if actual is None:
+            return None, False
+        actual.delete()
+        after = None
+    else:
+        value = Decimal(value)
+        if actual is not None and actual.value == value:
+            return actual, False
+        editor = user if user and user.is_authenticated else None
+        if actual is None:
+            actual = KpiActual.objects.create(
+                kpi=kpi, fiscal_year=fiscal_year, value=value, updated_by=editor
+            )
+        else:
+            actual.value = value
+            actual.updated_by = editor
+            actual.save(update_fields=["value", "updated_by", "updated_at"])
+        after = {"value": str(actual.value)}
+    AuditEntry.objects.create(
+        user=user if user and user.is_authenticated else None,
+        action="指標実績の記録",
+        source=source,
+        plan=item.plan,
+        item=item,
+        section_id=item.section_id,
+        fiscal_year=fiscal_year,
+        object_repr=f"{item} / {kpi.name}"[:300],
+        before=before,
+        after=after,
+    )
+    return actual, True
+
+
+def _evaluation_year(plan, fiscal_year):
+    evaluation, _ = EvaluationYear.objects.select_for_update().get_or_create(
+        plan=plan, fiscal_year=fiscal_year
+    )
+    return evaluation
+
+
+def _year_audit(plan, fiscal_year, action, user, before, after, reason="", source=None):
+    from plans.wareki import fiscal_year_label
+
+    AuditEntry.objects.create(
+        user=user if user and user.is_authenticated else None,
+        action=action,
+        source=source or AuditEntry.Source.WEB,
+        plan=plan,
+        fiscal_year=fiscal_year,
+        object_repr=f"{plan} {fiscal_year_label(fiscal_year)}",
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+def _year_state(evaluation):
+    return {"is_locked": evaluation.is_locked, "is_published": evaluation.is_published}
+
+
+@transaction.atomic
+def lock_year(plan, fiscal_year, *, user=None, source=None):
+    """確定: freeze the evaluation of a fiscal year so staff can no longer change it."""
+    evaluation = _evaluation_year(plan, fiscal_year)
+    if evaluation.is_locked:
+        return evaluation, False
+    before = _year_state(evaluation)
+    evaluation.is_locked = True
+    evaluation.locked_at = timezone.now()
+    evaluation.locked_by = user if user and user.is_authenticated else None
+    evaluation.save(update_fields=["is_locked", "locked_at", "locked_by"])
+    _year_audit(plan, fiscal_year, "年度評価の確定", user, before, _year_state(evaluation), source=source)
+    return evaluation, True
+
+
+@transaction.atomic
+def unlock_year(plan, fiscal_year, *, reason, user=None, source=None):
+    """確定解除: only with a recorded reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("確定を解除する理由を入力してください。", code="reason_required")
+    evaluation = _evaluation_year(plan, fiscal_year)
+    if not evaluation.is_locked:
+        return evaluation, False
+    before = _year_state(evaluation)
+    evaluation.is_locked = False
+    evaluation.save(update_fields=["is_locked"])
+    _year_audit(
+        plan, fiscal_year, "年度評価の確定解除", user, before, _year_state(evaluation), reason, source
+    )
+    return evaluation, True
+
+
+@transaction.atomic
+def publish_year(plan, fiscal_year, *, user=None, publish=True, source=None):
+    """公表 (or withdraw with ``publish=False``) a fiscal year's figures."""
+    evaluation = _evaluation_year(plan, fiscal_year)
+    if evaluation.is_published == publish:
+        return evaluation, False
+    if publish and not evaluation.is_locked:
+        raise ValidationError(
+            "公表する前に、その年度の評価を確定してください。", code="not_locked"
+        )
+    before = _year_state(evaluation)
+    evaluation.is_published = publish
+    evaluation.published_at = timezone.now() if publish else None
+    evaluation.published_by = user if publish and user and user.is_authenticated else None
+    evaluation.save(update_fields=["is_published", "published_at", "published_by"])
+    action = "年度評価の公表" if publish else "年度評価の公表取消"
+    _year_audit(plan, fiscal_year, action, user, before, _year_state(evaluation), source=source)
+    return evaluation, True

@@ -1,0 +1,309 @@
+"""The plan and its structure: versions, policies, priority areas, links.
+
+Everything here is master data maintained by the 企画課 デジタル推進班; the
+yearly evaluation lives in ``actions``.
+"""
+
+from django.db import models
+from django.urls import reverse
+
+from plans import wareki
+
+
+class PlanQuerySet(models.QuerySet):
+    def with_structure(self):
+        return self.prefetch_related("policies", "pillars", "areas")
+
+
+class Plan(models.Model):
+    """One version of the 中井町DX推進計画 (1.0, or the 2.0 mid-term review)."""
+
+    slug = models.SlugField("計画ID", max_length=50, unique=True)
+    name = models.CharField("計画名", max_length=200)
+    version = models.CharField("版", max_length=20)
+    subtitle = models.CharField("副題", max_length=200, blank=True)
+    published_on = models.DateField("策定・公表年月")
+    period_start = models.DateField("計画期間開始")
+    period_end = models.DateField("計画期間終了")
+    revises = models.ForeignKey(
+        "self",
+        verbose_name="改定元計画",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="revisions",
+    )
+    philosophy = models.CharField("基本理念", max_length=200, blank=True)
+    theme = models.CharField("テーマ", max_length=200, blank=True)
+    vision = models.CharField("目指す姿", max_length=200, blank=True)
+    published_item_count = models.PositiveIntegerField(
+        "公表された取組数",
+        null=True,
+        blank=True,
+        help_text="計画書に記載された取組数（再掲分を含む）。登録済みの取組数と異なる場合に表示します。",
+    )
+    item_count_note = models.CharField("取組数の注記", max_length=200, blank=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "計画"
+        verbose_name_plural = "計画"
+        ordering = ["published_on", "slug"]
+
+    def __str__(self):
+        return f"{self.name}（{self.version}版）"
+
+    def get_absolute_url(self):
+        return reverse("plans:detail", args=[self.slug])
+
+    @property
+    def first_fiscal_year(self):
+        return wareki.fiscal_year_of_date(self.period_start)
+
+    @property
+    def last_fiscal_year(self):
+        return wareki.fiscal_year_of_date(self.period_end)
+
+    @property
+    def fiscal_years(self):
+        return range(self.first_fiscal_year, self.last_fiscal_year + 1)
+
+    def covers_fiscal_year(self, fiscal_year):
+        return self.first_fiscal_year <= fiscal_year <= self.last_fiscal_year
+
+    @property
+    def period_label(self):
+        return f"{wareki.month_label(self.period_start)}～{wareki.fiscal_year_label(self.last_fiscal_year, with_western=False)}末"
+
+
+class BasicPolicy(models.Model):
+    """基本方針 ①意識改革 … ⑤運用の継続性."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="policies")
+    number = models.PositiveSmallIntegerField("番号")
+    name = models.CharField("方針", max_length=100)
+
+    class Meta:
+        verbose_name = "基本方針"
+        verbose_name_plural = "基本方針"
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="unique_policy_number")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def circled_number(self):
+        return chr(0x2460 + self.number - 1) if 1 <= self.number <= 20 else str(self.number)
+
+
+class ReviewPillar(models.Model):
+    """見直しの3つの柱 of a revision."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="pillars")
+    number = models.PositiveSmallIntegerField("番号")
+    title = models.CharField("柱", max_length=200)
+    description = models.TextField("内容", blank=True)
+
+    class Meta:
+        verbose_name = "見直しの柱"
+        verbose_name_plural = "見直しの柱"
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="unique_pillar_number")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class PriorityArea(models.Model):
+    """重点施策区分: an area of a plan under which action items are listed."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="areas")
+    number = models.PositiveSmallIntegerField("番号")
+    name = models.CharField("区分名", max_length=100)
+    main_initiatives = models.CharField("主な取組", max_length=300, blank=True)
+    national_alignment = models.CharField("国計画との整合", max_length=300, blank=True)
+    added_in_revision = models.BooleanField("改定で追加", default=False)
+    aliases = models.TextField(
+        "別表記",
+        blank=True,
+        help_text="取込時に同じ区分とみなす表記。1行に1つ。",
+    )
+
+    class Meta:
+        verbose_name = "重点施策区分"
+        verbose_name_plural = "重点施策区分"
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="unique_area_number"),
+            models.UniqueConstraint(fields=["plan", "name"], name="unique_area_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("reports:area", args=[self.plan.slug, self.number])
+
+    @property
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    @property
+    def display_name(self):
+        return f"{self.name}（追加）" if self.added_in_revision else self.name
+
+
+class WellBeingDirection(models.Model):
+    """総合計画の方向性: the six Well-Being directions of the 第七次中井町総合計画."""
+
+    number = models.PositiveSmallIntegerField("番号", unique=True)
+    name = models.CharField("方向性", max_length=50, unique=True)
+    dx_effects = models.CharField("DX施策で目指す効果", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "総合計画の方向性"
+        verbose_name_plural = "総合計画の方向性"
+        ordering = ["number"]
+
+    def __str__(self):
+        return self.name
+
+
+class NationalPlanItem(models.Model):
+    """An item of the national 自治体DX推進計画 that the town's plan aligns with."""
+
+    edition = models.CharField("版", max_length=50, default="第5.0版")
+    name = models.CharField("項目", max_length=100)
+
+    class Meta:
+        verbose_name = "国計画の項目"
+        verbose_name_plural = "国計画の項目"
+        ordering = ["edition", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "name"], name="unique_national_item")
+        ]
+
+    def __str__(self):
+        return f"{self.name}（自治体DX推進計画{self.edition}）"
+
+
+class Section(models.Model):
+    """担当課: a section of the town office that owns action items."""
+
+    name = models.CharField("担当課", max_length=100, unique=True)
+    unit = models.CharField("班", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "担当課"
+        verbose_name_plural = "担当課"
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} {self.unit}".strip()
+
+
+class WorkingGroup(models.Model):
+    """業務ワーキンググループ (ten were set up in 令和5年10月)."""
+
+    number = models.PositiveSmallIntegerField("番号", unique=True)
+    name = models.CharField("名称", max_length=100)
+    name_published = models.BooleanField("名称公表済み", default=False)
+
+    class Meta:
+        verbose_name = "業務ワーキンググループ"
+        verbose_name_plural = "業務ワーキンググループ"
+        ordering = ["number"]
+
+    def __str__(self):
+        return self.name
+
+
+class GoverningBody(models.Model):
+    """DX推進本部, DX推進連絡会: the bodies that steer the plan."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    role = models.TextField("役割", blank=True)
+    established_on = models.DateField("設置年月", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "推進体制"
+        verbose_name_plural = "推進体制"
+        ordering = ["established_on", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class TimelineEventQuerySet(models.QuerySet):
+    def for_area_name(self, name):
+        return self.filter(areas__name=name).distinct() if name else self
+
+
+class TimelineEvent(models.Model):
+    """A dated DX initiative from the plan's 主な取組一覧 (section 3-3)."""
+
+    occurred_on = models.DateField("年月", help_text="月の初日で記録します。")
+    summary = models.CharField("取組概要", max_length=300)
+    areas = models.ManyToManyField(
+        PriorityArea, verbose_name="対応する重点施策区分", blank=True, related_name="events"
+    )
+    is_other = models.BooleanField("その他", default=False)
+    before_plan = models.BooleanField("計画策定以前", default=False)
+
+    objects = TimelineEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "主な取組（年表）"
+        verbose_name_plural = "主な取組（年表）"
+        ordering = ["occurred_on", "id"]
+
+    def __str__(self):
+        return f"{wareki.month_label(self.occurred_on)} {self.summary}"
+
+    @property
+    def month_label(self):
+        return wareki.month_label(self.occurred_on, with_western=True)
+
+
+class PublishedFigure(models.Model):
+    """A figure as the plan printed it (e.g. table 3-2), kept to compare with the engine.
+
+    ``area`` is empty for the total row.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="published_figures")
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    area = models.ForeignKey(
+        PriorityArea, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    source = models.CharField("出典", max_length=200)
+    total = models.PositiveIntegerField("取組数")
+    achieved = models.PositiveIntegerField("達成")
+    partially_achieved = models.PositiveIntegerField("一部達成")
+    not_achieved = models.PositiveIntegerField("未達成")
+    undeterminable = models.PositiveIntegerField("判定不可")
+    rate = models.DecimalField("達成度（%）", max_digits=4, decimal_places=1)
+
+    class Meta:
+        verbose_name = "公表値"
+        verbose_name_plural = "公表値"
+        ordering = ["plan", "fiscal_year", "area__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "fiscal_year", "area"], name="unique_published_figure"
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "fiscal_year"],
+                condition=models.Q(area__isnull=True),
+                name="unique_published_total",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} {self.fiscal_year} {self.area or '合計'} {self.rate}%"

@@ -1,0 +1,353 @@
+"""The achievement engine: the one place that computes 達成度.
+
+Every page, export and command asks :func:`compute_achievement`; nothing else
+counts statuses or divides them.
+
+The plan's own footnote defines 達成度 = (達成 + 一部達成) / 取組数. Items that
+have no status for the year (未評価) are counted apart and left out of the
+denominator, so a year that has not been evaluated shows no rate (「—」) rather
+than a misleading 0%. Whether 判定不可 stays in the denominator, the weight of
+一部達成 and whether the overall total counts listings (再掲 included) or
+distinct items are settings (``ACHIEVEMENT_RULE``).
+"""
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from django.conf import settings
+from django.db.models import Count, FilteredRelation, Q
+
+from actions.models import ActionItem, Status
+from plans import wareki
+from plans.models import PublishedFigure
+
+STATUS_FIELDS = (
+    ("achieved", Status.ACHIEVED),
+    ("partially_achieved", Status.PARTIALLY_ACHIEVED),
+    ("not_achieved", Status.NOT_ACHIEVED),
+    ("undeterminable", Status.UNDETERMINABLE),
+)
+COUNT_FIELDS = ("total",) + tuple(name for name, _ in STATUS_FIELDS) + ("not_evaluated",)
+
+
+@dataclass(frozen=True)
+class Rule:
+    undeterminable_in_denominator: bool = True
+    partial_weight: Fraction = Fraction(1)
+    count_listings: bool = True
+
+    @classmethod
+    def from_settings(cls):
+        config = getattr(settings, "ACHIEVEMENT_RULE", {})
+        return cls(
+            undeterminable_in_denominator=bool(config.get("UNDETERMINABLE_IN_DENOMINATOR", True)),
+            partial_weight=Fraction(str(config.get("PARTIAL_WEIGHT", "1"))),
+            count_listings=bool(config.get("COUNT_LISTINGS", True)),
+        )
+
+    @property
+    def formula(self):
+        """The rule in words, as shown under every rate."""
+        partial = "一部達成" if self.partial_weight == 1 else f"一部達成×{_number(self.partial_weight)}"
+        denominator = "取組数" if self.undeterminable_in_denominator else "（取組数－判定不可）"
+        return f"達成度 =（達成＋{partial}）÷ {denominator}"
+
+    @property
+    def notes(self):
+        notes = ["未評価の取組は分母に含めません。評価済みの取組がない区分の達成度は「—」です。"]
+        if self.undeterminable_in_denominator:
+            notes.append("判定不可の取組は分母（取組数）に含めます。")
+        else:
+            notes.append("判定不可の取組は分母から除きます。")
+        if self.count_listings:
+            notes.append("合計の取組数は再掲分を含めて数えます。")
+        else:
+            notes.append("合計の取組数は再掲分を除き、取組ごとに1回だけ数えます。")
+        return notes
+
+    def as_dict(self):
+        return {
+            "formula": self.formula,
+            "undeterminable_in_denominator": self.undeterminable_in_denominator,
+            "partial_weight": float(self.partial_weight),
+            "count_listings": self.count_listings,
+            "notes": self.notes,
+        }
+
+
+def _number(fraction):
+    return str(int(fraction)) if fraction.denominator == 1 else str(float(fraction))
+
+
+def round_rate(rate):
+    """A rate (a fraction of 1) as a percentage, rounded half-up to one decimal."""
+    if rate is None:
+        return None
+    tenths = math.floor(rate * 1000 + Fraction(1, 2))
+    return Decimal(tenths).scaleb(-1)
+
+
+def format_rate(rate):
+    """「87.5%」, or 「—」 when there is no rate."""
+    rounded = round_rate(rate)
+    return "—" if rounded is None else f"{rounded}%"
+
+
+@dataclass
+class Counts:
+    total: int = 0
+    achieved: int = 0
+    partially_achieved: int = 0
+    not_achieved: int = 0
+    undeterminable: int = 0
+    not_evaluated: int = 0
+
+    def add(self, other):
+        for name in COUNT_FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def evaluated(self):
+        return self.total - self.not_evaluated
+
+    def rate(self, rule):
+        denominator = self.evaluated
+        if not rule.undeterminable_in_denominator:
+            denominator -= self.undeterminable
+        if self.evaluated == 0 or denominator <= 0:
+            return None
+        return (self.achieved + rule.partial_weight * self.partially_achieved) / Fraction(
+            denominator
+        )
+
+    def as_dict(self):
+        return {name: getattr(self, name) for name in COUNT_FIELDS}
+
+
+@dataclass
+class AreaAchievement:
+    area: object
+    counts: Counts
+    rate: Fraction | None
+    relisted: int = 0
+
+    @property
+    def rate_percent(self):
+        return round_rate(self.rate)
+
+    @property
+    def rate_display(self):
+        return format_rate(self.rate)
+
+    def as_dict(self):
+        return {
+            "number": self.area.number,
+            "name": self.area.name,
+            **self.counts.as_dict(),
+            "relisted": self.relisted,
+            "rate": _json_rate(self.rate),
+        }
+
+
+@dataclass
+class PublishedComparison:
+    source: str
+    overall: PublishedFigure | None
+    areas: list = field(default_factory=list)  # (AreaAchievement, PublishedFigure)
+    matches_pooled_rate: bool | None = None
+    matches_mean_of_area_rates: bool | None = None
+    explanation: str = ""
+
+    def as_dict(self):
+        return {
+            "source": self.source,
+            "overall_rate": float(self.overall.rate) if self.overall else None,
+            "matches_pooled_rate": self.matches_pooled_rate,
+            "matches_mean_of_area_rates": self.matches_mean_of_area_rates,
+            "explanation": self.explanation,
+            "areas": [
+                {
+                    "number": result.area.number,
+                    "name": result.area.name,
+                    "published_rate": float(figure.rate),
+                    "computed_rate": _json_rate(result.rate),
+                    "matches": round_rate(result.rate) == figure.rate,
+                }
+                for result, figure in self.areas
+            ],
+        }
+
+
+@dataclass
+class Achievement:
+    plan: object
+    fiscal_year: int
+    rule: Rule
+    areas: list
+    overall: Counts
+    pooled_rate: Fraction | None
+    mean_of_area_rates: Fraction | None
+    published: PublishedComparison | None
+
+    @property
+    def fiscal_year_label(self):
+        return wareki.fiscal_year_label(self.fiscal_year)
+
+    @property
+    def has_statuses(self):
+        return self.overall.evaluated > 0
+
+    @property
+    def pooled_rate_percent(self):
+        return round_rate(self.pooled_rate)
+
+    @property
+    def mean_of_area_rates_percent(self):
+        return round_rate(self.mean_of_area_rates)
+
+    def as_dict(self):
+        return {
+            "plan": self.plan.slug,
+            "plan_name": str(self.plan),
+            "fiscal_year": self.fiscal_year,
+            "fiscal_year_label": self.fiscal_year_label,
+            "areas": [area.as_dict() for area in self.areas],
+            "overall": {
+                **self.overall.as_dict(),
+                "pooled_rate": _json_rate(self.pooled_rate),
+                "mean_of_area_rates": _json_rate(self.mean_of_area_rates),
+            },
+            "rule": self.rule.as_dict(),
+            "published": self.published.as_dict() if self.published else None,
+        }
+
+
+def _json_rate(rate):
+    rounded = round_rate(rate)
+    return None if rounded is None else float(rounded)
+
+
+def _status_aggregates(prefix):
+    """Count(...) expressions for each status of the filtered ``year_status`` relation."""
+    return {
+        "total": Count(f"{prefix}id", distinct=True),
+        **{
+            name: Count(f"{prefix}id", filter=Q(year_status__status=value), distinct=True)
+            for name, value in STATUS_FIELDS
+        },
+    }
+
+
+def _counts_from_row(row):
+    counts = Counts(**{name: row[name] for name in ("total",) + tuple(n for n, _ in STATUS_FIELDS)})
+    counts.not_evaluated = counts.total - sum(getattr(counts, n) for n, _ in STATUS_FIELDS)
+    return counts
+
+
+def _primary_counts(plan, fiscal_year):
+    rows = (
+        ActionItem.objects.filter(plan=plan)
+        .alias(year_status=FilteredRelation("statuses", condition=Q(statuses__fiscal_year=fiscal_year)))
+        .values("primary_area_id")
+        .annotate(**_status_aggregates(""))
+        .order_by()
+    )
+    return {row["primary_area_id"]: _counts_from_row(row) for row in rows}
+
+
+def _relisted_counts(plan, fiscal_year):
+    Listing = ActionItem.relisted_areas.through
+    rows = (
+        Listing.objects.filter(actionitem__plan=plan)
+        .alias(
+            year_status=FilteredRelation(
+                "actionitem__statuses",
+                condition=Q(actionitem__statuses__fiscal_year=fiscal_year),
+            )
+        )
+        .values("priorityarea_id")
+        .annotate(**_status_aggregates("actionitem__"))
+        .order_by()
+    )
+    return {row["priorityarea_id"]: _counts_from_row(row) for row in rows}
+
+
+def compute_achievement(plan, fiscal_year, rule=None):
+    """Per-area counts and rates, and the overall rate two ways, for one plan and year."""
+    rule = rule or Rule.from_settings()
+    areas = list(plan.areas.all())
+    primary = _primary_counts(plan, fiscal_year)
+    relisted = _relisted_counts(plan, fiscal_year)
+
+    results = []
+    overall = Counts()
+    for area in areas:
+        counts = Counts()
+        counts.add(primary.get(area.pk, Counts()))
+        overall.add(primary.get(area.pk, Counts()))
+        again = relisted.get(area.pk)
+        if again:
+            counts.add(again)
+            if rule.count_listings:
+                overall.add(again)
+        results.append(
+            AreaAchievement(
+                area=area,
+                counts=counts,
+                rate=counts.rate(rule),
+                relisted=again.total if again else 0,
+            )
+        )
+
+    area_rates = [result.rate for result in results if result.rate is not None]
+    mean = sum(area_rates, Fraction(0)) / len(area_rates) if area_rates else None
+    achievement = Achievement(
+        plan=plan,
+        fiscal_year=fiscal_year,
+        rule=rule,
+        areas=results,
+        overall=overall,
+        pooled_rate=overall.rate(rule),
+        mean_of_area_rates=mean,
+        published=None,
+    )
+    achievement.published = _compare_with_published(achievement)
+    return achievement
+
+
+def _compare_with_published(achievement):
+    figures = list(
+        PublishedFigure.objects.filter(plan=achievement.plan, fiscal_year=achievement.fiscal_year)
+    )
+    if not figures:
+        return None
+    by_area = {figure.area_id: figure for figure in figures}
+    overall = by_area.get(None)
+    comparison = PublishedComparison(
+        source=figures[0].source,
+        overall=overall,
+        areas=[(result, by_area[result.area.pk]) for result in achievement.areas if result.area.pk in by_area],
+    )
+    if overall is None:
+        return comparison
+    pooled = achievement.pooled_rate_percent
+    mean = achievement.mean_of_area_rates_percent
+    comparison.matches_pooled_rate = pooled == overall.rate
+    comparison.matches_mean_of_area_rates = mean == overall.rate
+    formula = achievement.rule.formula
+    published = f"公表値 {overall.rate}%"
+    if comparison.matches_pooled_rate:
+        comparison.explanation = f"{published} は、注記の計算式（{formula}）で全取組を合算した値と一致します。"
+    elif comparison.matches_mean_of_area_rates:
+        comparison.explanation = (
+            f"{published} は、注記の計算式（{formula}）による全体の値 {format_rate(achievement.pooled_rate)} "
+            f"とは一致せず、各区分の達成度の単純平均 {format_rate(achievement.mean_of_area_rates)} と一致します。"
+        )
+    else:
+        comparison.explanation = (
+            f"{published} は、計算式による全体の値 {format_rate(achievement.pooled_rate)} とも、"
+            f"各区分の達成度の平均 {format_rate(achievement.mean_of_area_rates)} とも一致しません。"
+        )
+    return comparison

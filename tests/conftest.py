@@ -1,0 +1,30 @@
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+
+def pytest_configure(config):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def town_data(db):
+    """The town's published plan data (fixtures/nakai_dx_plan.json)."""
+    call_command("loaddata", "nakai_dx_plan", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def town_data_session(django_db_setup, django_db_blocker):
+    """The town's data loaded once for tests that only read it (live server, browser)."""
+    with django_db_blocker.unblock():
+        call_command("loaddata", "nakai_dx_plan", verbosity=0)
+
+
+@pytest.fixture
+def live_town_data(transactional_db):
+    """The town's data, committed so that the live server's thread sees it on any database."""
+    call_command("loaddata", "nakai_dx_plan", verbosity=0)

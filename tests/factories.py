@@ -1,0 +1,45 @@
+"""Small builders for test data; the town's real data comes from the fixture."""
+
+import datetime
+import itertools
+
+from actions.models import ActionItem, YearlyStatus
+from plans.models import Plan, PriorityArea, Section
+
+_sequence = itertools.count(1)
+
+
+def make_plan(slug=None, areas=("区分A", "区分B"), start=datetime.date(2023, 8, 1),
+              end=datetime.date(2029, 3, 31), **fields):
+    n = next(_sequence)
+    plan = Plan.objects.create(
+        slug=slug or f"test-plan-{n}",
+        name=fields.pop("name", f"テスト計画{n}"),
+        version=fields.pop("version", "1.0"),
+        published_on=fields.pop("published_on", start),
+        period_start=start,
+        period_end=end,
+        **fields,
+    )
+    for number, name in enumerate(areas, start=1):
+        PriorityArea.objects.create(plan=plan, number=number, name=name)
+    return plan
+
+
+def make_section(name=None):
+    return Section.objects.create(name=name or f"テスト課{next(_sequence)}")
+
+
+def make_items(plan, area, count, start_number=None, **fields):
+    first = start_number or (ActionItem.objects.filter(plan=plan).count() + 1)
+    items = [
+        ActionItem(plan=plan, number=first + i, title=f"取組{first + i}", primary_area=area, **fields)
+        for i in range(count)
+    ]
+    return ActionItem.objects.bulk_create(items)
+
+
+def set_statuses(items, fiscal_year, status):
+    YearlyStatus.objects.bulk_create(
+        [YearlyStatus(item=item, fiscal_year=fiscal_year, status=status) for item in items]
+    )
