@@ -113,7 +113,7 @@ class ActionItem(models.Model):
         return f"{self.number}. {self.title}"
 
     def get_absolute_url(self):
-        return reverse("actions:item", args=[self.plan.slug, self.number])
+        return reverse("reports:item", args=[self.plan.slug, self.number])
 
 
 class YearlyStatus(models.Model):

@@ -1,8 +1,4 @@
-from django.urls import path
-
-from actions import views
+"""The staff workflow: recording statuses, locking and publishing years, the audit log."""
 
 app_name = "actions"
-urlpatterns = [
-    path("plans/<slug:slug>/items/<int:number>/", views.item_detail, name="item"),
-]
+urlpatterns = []

@@ -17,3 +17,12 @@ def area_detail(request, slug, number):
 
 def opendata_index(request):
     return render(request, "reports/opendata.html")
+
+
+def item_detail(request, slug, number):
+    from actions.models import ActionItem
+
+    item = get_object_or_404(
+        ActionItem.objects.select_related("plan", "primary_area"), plan__slug=slug, number=number
+    )
+    return render(request, "reports/item_detail.html", {"item": item})
