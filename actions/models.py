@@ -44,6 +44,21 @@ class ActionItemQuerySet(models.QuerySet):
         """Items listed under an area, first or again (再掲)."""
         return self.filter(models.Q(primary_area=area) | models.Q(relisted_areas=area)).distinct()
 
+    def in_sections(self, section_ids):
+        """Items owned by these sections; ``None`` means no restriction."""
+        if section_ids is None:
+            return self
+        return self.filter(section_id__in=section_ids)
+
+    def missing_status_first(self, fiscal_year):
+        """Items without a recorded status for the year first, then by number."""
+        recorded = YearlyStatus.objects.filter(
+            item=models.OuterRef("pk"), fiscal_year=fiscal_year
+        ).exclude(status="")
+        return self.annotate(has_status=models.Exists(recorded)).order_by(
+            "has_status", "plan", "number"
+        )
+
     def with_status_for(self, fiscal_year):
         """Attach ``status_for_year``: a list with the year's YearlyStatus, or empty."""
         return self.prefetch_related(
@@ -260,6 +275,11 @@ class StaffProfile(models.Model):
         return str(self.user)
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related("user", "item", "item__plan", "section", "plan")
+
+
 class AuditEntry(models.Model):
     """One recorded change: who, when, what, and the values before and after."""
 
@@ -297,6 +317,8 @@ class AuditEntry(models.Model):
     before = models.JSONField("変更前", null=True, blank=True)
     after = models.JSONField("変更後", null=True, blank=True)
     reason = models.TextField("理由", blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "変更履歴"

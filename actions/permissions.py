@@ -78,3 +78,26 @@ def can_import(user):
 
 def can_view_audit_log(user):
     return is_manager(user)
+
+
+def has_role(user):
+    """Signed in and holding one of the three roles."""
+    return is_staff_member(user)
+
+
+def can_view_my_items(user):
+    """「担当の取組」: staff see their sections' items, managers and admins all items."""
+    return is_staff_member(user)
+
+
+def sees_all_items(user):
+    return is_manager(user)
+
+
+def editable_section_ids(user):
+    """Sections whose items this user records; None means every section (admins)."""
+    if is_admin(user):
+        return None
+    if STAFF_GROUP not in _groups(user):
+        return set()
+    return section_ids(user)

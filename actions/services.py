@@ -8,7 +8,7 @@ writes with ``update_fields`` inside one transaction, and records its own
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from actions.models import AuditEntry, EvaluationYear, KpiActual, Status, YearlyStatus
@@ -83,6 +83,37 @@ def validate_status(item, fiscal_year, status, comment):
         )
 
 
+def _locked_status(item, fiscal_year):
+    """The item's status row for the year, locked until the transaction ends."""
+    return (
+        YearlyStatus.objects.select_for_update()
+        .select_related("updated_by")
+        .filter(item=item, fiscal_year=fiscal_year)
+        .first()
+    )
+
+
+def _create_status(item, fiscal_year, expected_version):
+    """Insert the first status row of an item and year, or lose the race cleanly.
+
+    Two first-time saves both see no row; the unique constraint lets one in.
+    The other gets the winner's row: a stale edit when it expected none,
+    otherwise (imports, expected_version None) the row to update.
+    """
+    status = YearlyStatus(item=item, fiscal_year=fiscal_year, version=0)
+    try:
+        with transaction.atomic():
+            status.save()
+    except IntegrityError:
+        winner = _locked_status(item, fiscal_year)
+        if winner is None:
+            raise
+        if expected_version is not None:
+            raise StaleEditError(winner) from None
+        return winner
+    return status
+
+
 @transaction.atomic
 def record_status(
     item,
@@ -108,35 +139,30 @@ def record_status(
     validate_status(item, fiscal_year, status, comment)
     check_year_open(item.plan, fiscal_year, locked_years)
 
-    current = (
-        YearlyStatus.objects.select_for_update()
-        .select_related("updated_by")
-        .filter(item=item, fiscal_year=fiscal_year)
-        .first()
-    )
+    current = _locked_status(item, fiscal_year)
     current_version = current.version if current else 0
     if expected_version is not None and int(expected_version) != current_version:
         raise StaleEditError(current)
 
     if current is None:
-        current = YearlyStatus(item=item, fiscal_year=fiscal_year, version=0)
-        before = None
-    else:
-        before = _status_snapshot(current)
-        if (current.status, current.comment, current.evidence) == (status, comment, evidence):
-            return current, False
+        current = _create_status(item, fiscal_year, expected_version)
+        current_version = current.version
+    before = _status_snapshot(current) if current_version else None
+    if before and (current.status, current.comment, current.evidence) == (
+        status,
+        comment,
+        evidence,
+    ):
+        return current, False
 
     current.status = status
     current.comment = comment
     current.evidence = evidence
     current.updated_by = user if user and user.is_authenticated else None
     current.version = current_version + 1
-    if current.pk is None:
-        current.save()
-    else:
-        current.save(
-            update_fields=["status", "comment", "evidence", "updated_by", "version", "updated_at"]
-        )
+    current.save(
+        update_fields=["status", "comment", "evidence", "updated_by", "version", "updated_at"]
+    )
     AuditEntry.objects.create(
         user=current.updated_by,
         action="達成状況の記録",

@@ -25,16 +25,19 @@ def env_list(name, default=""):
 
 
 def database_from_url(url):
-    """Turn sqlite:///path or postgres://user:pass@host:port/name into a DATABASES entry."""
+    """Turn a DATABASE_URL into a DATABASES entry.
+
+    sqlite:///db.sqlite3 is relative to the project, sqlite:////var/lib/x.sqlite3
+    absolute; postgres://user:password@host:port/name for PostgreSQL.
+    """
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        path = unquote(parsed.path)
-        if path.startswith("/") and url.startswith("sqlite:////"):
-            name = path
-        else:
-            name = BASE_DIR / path.lstrip("/") if path not in ("", "/:memory:") else ":memory:"
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name}
-    if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
+        path = unquote(parsed.path)[1:]
+        if not path or path == ":memory:":
+            return {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+        name = Path(path) if path.startswith("/") else BASE_DIR / path
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name, "OPTIONS": {"timeout": 20}}
+    if parsed.scheme in {"postgres", "postgresql"}:
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),
@@ -42,9 +45,11 @@ def database_from_url(url):
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
-            "CONN_MAX_AGE": 60,
+            "CONN_MAX_AGE": int(os.environ.get("CONN_MAX_AGE", "60")),
         }
-    raise ImproperlyConfigured(f"DATABASE_URL の形式に対応していません: {parsed.scheme}")
+    raise ImproperlyConfigured(
+        f"DATABASE_URL の形式（{parsed.scheme}）には対応していません。sqlite:/// か postgres:// を指定してください。"
+    )
 
 
 DEBUG = env_bool("DEBUG")

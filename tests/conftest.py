@@ -11,6 +11,12 @@ def pytest_configure(config):
     }
 
 
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.path):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture
 def town_data(db):
     """The town's published plan data (fixtures/nakai_dx_plan.json)."""
