@@ -1,4 +1,15 @@
-"""Spreadsheet import and export (admin only)."""
+"""Spreadsheet import and export (/imports/): downloads for managers, uploads for admins."""
+
+from django.urls import path
+
+from actions import import_views as views
 
 app_name = "imports"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("template.xlsx", views.template_download, name="template"),
+    path("export/<str:slug>/", views.export_plan, name="export"),
+    path("upload/", views.upload, name="upload"),
+    path("confirm/", views.confirm, name="confirm"),
+    path("result/", views.result, name="result"),
+]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from actions.models import AuditEntry, EvaluationYear, KpiActual, Status, YearlyStatus
 
 COMMENT_REQUIRED = {Status.NOT_ACHIEVED, Status.UNDETERMINABLE}
+UNCHECKED = object()  # no expected value given: the write is not checked for staleness
 
 
 class YearLockedError(ValidationError):
@@ -30,6 +31,26 @@ class StaleEditError(ValidationError):
         super().__init__(
             f"この取組の達成状況は、編集を始めた後に {who} さんが {when} に更新しました"
             f"（現在の値: {current.status_label}）。内容を確認してから、もう一度保存してください。",
+            code="stale",
+        )
+
+
+class StaleActualError(StaleEditError):
+    """Somebody else changed a KPI actual of the same item and year meanwhile."""
+
+    def __init__(self, kpi, current):
+        self.kpi = kpi
+        self.current = current
+        who = (
+            current.updated_by.get_username()
+            if current is not None and current.updated_by
+            else "他の利用者"
+        )
+        value = current.value.normalize() if current is not None else "（未入力）"
+        ValidationError.__init__(
+            self,
+            f"指標「{kpi.name}」の実績値は、編集を始めた後に {who} さんが更新しました"
+            f"（現在の値: {value}）。内容を確認してから、もう一度保存してください。",
             code="stale",
         )
 
@@ -86,7 +107,7 @@ def validate_status(item, fiscal_year, status, comment):
 def _locked_status(item, fiscal_year):
     """The item's status row for the year, locked until the transaction ends."""
     return (
-        YearlyStatus.objects.select_for_update()
+        YearlyStatus.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .filter(item=item, fiscal_year=fiscal_year)
         .first()
@@ -131,7 +152,8 @@ def record_status(
 
     ``expected_version`` is the version the editor started from (0 for a
     status that did not exist yet); a different current version means
-    somebody else saved in between, and the save is refused.
+    somebody else saved in between, and the save is refused. Recording an
+    empty status where none exists writes nothing and returns (None, False).
     """
     status = status or ""
     comment = (comment or "").strip()
@@ -144,6 +166,8 @@ def record_status(
     if expected_version is not None and int(expected_version) != current_version:
         raise StaleEditError(current)
 
+    if current is None and not (status or comment or evidence):
+        return None, False  # 未評価 with nothing to say: no row, as before
     if current is None:
         current = _create_status(item, fiscal_year, expected_version)
         current_version = current.version
@@ -180,14 +204,35 @@ def record_status(
 
 @transaction.atomic
 def record_kpi_actual(
-    kpi, fiscal_year, value, *, user=None, source=AuditEntry.Source.WEB, locked_years=None
+    kpi,
+    fiscal_year,
+    value,
+    *,
+    user=None,
+    source=AuditEntry.Source.WEB,
+    locked_years=None,
+    expected_value=UNCHECKED,
 ):
-    """Record (or, with ``value`` None, remove) a KPI's actual for a fiscal year."""
+    """Record (or, with ``value`` None, remove) a KPI's actual for a fiscal year.
+
+    With ``expected_value`` (the value the editor started from, None for
+    none), a different current value raises StaleActualError. The check reads
+    the same locked row that is then written, so it holds under concurrency.
+    """
     item = kpi.item
     if not item.plan.covers_fiscal_year(fiscal_year):
         validate_status(item, fiscal_year, "", "")
     check_year_open(item.plan, fiscal_year, locked_years)
-    actual = KpiActual.objects.select_for_update().filter(kpi=kpi, fiscal_year=fiscal_year).first()
+    actual = (
+        KpiActual.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .filter(kpi=kpi, fiscal_year=fiscal_year)
+        .first()
+    )
+    if expected_value is not UNCHECKED and _as_decimal(expected_value) != (
+        actual.value if actual else None
+    ):
+        raise StaleActualError(kpi, actual)
     before = {"value": str(actual.value)} if actual else None
     if value is None:
         if actual is None:
@@ -221,6 +266,66 @@ def record_kpi_actual(
         after=after,
     )
     return actual, True
+
+
+@transaction.atomic
+def record_evaluation(
+    item,
+    fiscal_year,
+    *,
+    status,
+    comment="",
+    evidence="",
+    actuals=None,
+    expected_actuals=None,
+    user=None,
+    source=AuditEntry.Source.WEB,
+    expected_version=None,
+):
+    """Save one item's evaluation for a year (status and KPI actuals) all or nothing.
+
+    ``actuals`` maps each Kpi to its new value (None removes it);
+    ``expected_actuals`` maps each Kpi to the value the editor started from,
+    so a KPI changed by somebody else meanwhile is refused like a stale status.
+    Returns True when anything changed.
+    """
+    actuals = actuals or {}
+    expected_actuals = expected_actuals or {}
+    locked_years = {fiscal_year} if is_year_locked(item.plan, fiscal_year) else set()
+    _, changed = record_status(
+        item,
+        fiscal_year,
+        status=status,
+        comment=comment,
+        evidence=evidence,
+        user=user,
+        source=source,
+        expected_version=expected_version,
+        locked_years=locked_years,
+    )
+    for kpi, value in actuals.items():
+        try:
+            with transaction.atomic():
+                _, kpi_changed = record_kpi_actual(
+                    kpi,
+                    fiscal_year,
+                    value,
+                    user=user,
+                    source=source,
+                    locked_years=locked_years,
+                    expected_value=expected_actuals.get(kpi, UNCHECKED),
+                )
+        except IntegrityError:
+            # Another first-time save of the same actual won the race.
+            raise StaleActualError(
+                kpi, KpiActual.objects.filter(kpi=kpi, fiscal_year=fiscal_year).first()
+            ) from None
+        changed = changed or kpi_changed
+    return changed
+
+
+def _as_decimal(value):
+    return None if value is None or value == "" else Decimal(value)
 
 
 def _evaluation_year(plan, fiscal_year):
@@ -274,6 +379,11 @@ def unlock_year(plan, fiscal_year, *, reason, user=None, source=None):
     evaluation = _evaluation_year(plan, fiscal_year)
     if not evaluation.is_locked:
         return evaluation, False
+    if evaluation.is_published:
+        raise ValidationError(
+            "公表中の年度は確定を解除できません。先に公表を取り消してください。",
+            code="published",
+        )
     before = _year_state(evaluation)
     evaluation.is_locked = False
     evaluation.save(update_fields=["is_locked"])

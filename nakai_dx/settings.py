@@ -5,6 +5,7 @@ environment variables; there is no second settings file.
 """
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -115,6 +116,11 @@ WSGI_APPLICATION = "nakai_dx.wsgi.application"
 DATABASES = {
     "default": database_from_url(os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3")),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers wait (up to 20 s) instead of failing with "database is
+    # locked"; IMMEDIATE takes the write lock at BEGIN so that two transactions
+    # never deadlock upgrading from a read to a write.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -128,7 +134,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "actions:landing"
 LOGOUT_REDIRECT_URL = "home"
 
 # Login throttling: a lock applies to one user name from one address, and wears
@@ -146,7 +152,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # plotly.min.js from the installed plotly package, served by whitenoise
+    # (hashed and compressed) as vendor/plotly/plotly.min.js: no CDN.
+    ("vendor/plotly", Path(find_spec("plotly").origin).parent / "package_data"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -5,6 +5,6 @@ from plans import views
 app_name = "plans"
 urlpatterns = [
     path("plans/", views.plan_index, name="index"),
-    path("plans/<slug:slug>/", views.plan_detail, name="detail"),
+    path("plans/<str:slug>/", views.plan_detail, name="detail"),
     path("timeline/", views.timeline, name="timeline"),
 ]

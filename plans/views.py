@@ -1,17 +1,97 @@
-from django.shortcuts import get_object_or_404, render
+"""The plan's own pages: its philosophy, policies, areas, Well-Being links and timeline."""
 
-from plans.models import Plan, TimelineEvent
+from itertools import groupby
 
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import render
 
-def plan_detail(request, slug):
-    plan = get_object_or_404(Plan.objects.with_structure(), slug=slug)
-    return render(request, "plans/plan_detail.html", {"plan": plan})
+from actions.models import ActionItem
+from plans import wareki
+from plans.models import Plan, PriorityArea, TimelineEvent, WellBeingDirection
 
-
-def timeline(request):
-    events = TimelineEvent.objects.prefetch_related("areas")
-    return render(request, "plans/timeline.html", {"events": events})
+OTHER = "その他"
 
 
 def plan_index(request):
-    return render(request, "plans/plan_index.html", {"plans": Plan.objects.all()})
+    plans = Plan.objects.annotate(item_count=Count("items")).select_related("revises")
+    return render(request, "plans/plan_index.html", {"plans": plans})
+
+
+def plan_detail(request, slug):
+    plan = (
+        Plan.objects.filter(slug=slug)
+        .select_related("revises")
+        .prefetch_related(
+            "policies",
+            "pillars",
+            "revisions",
+            Prefetch(
+                "areas",
+                queryset=PriorityArea.objects.prefetch_related(
+                    Prefetch("items", queryset=ActionItem.objects.select_related("plan").order_by("number"))
+                ),
+            ),
+        )
+        .annotate(item_count=Count("items"))
+        .first()
+    )
+    if plan is None:
+        raise Http404(f"計画ID「{slug}」の計画は登録されていません。")
+    directions = list(
+        WellBeingDirection.objects.prefetch_related(
+            Prefetch(
+                "items",
+                queryset=ActionItem.objects.filter(plan=plan).select_related("plan").order_by("number"),
+                to_attr="plan_items",
+            )
+        )
+    )
+    show_wellbeing = any(direction.plan_items for direction in directions)
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "previous": plan.revises,
+            "added_areas": [area for area in plan.areas.all() if area.added_in_revision],
+            "directions": directions if show_wellbeing else [],
+        },
+    )
+
+
+def timeline(request):
+    area_name = request.GET.get("area", "").strip()
+    area_names = list(
+        dict.fromkeys(
+            PriorityArea.objects.filter(events__isnull=False)
+            .order_by("-plan__published_on", "number")
+            .values_list("name", flat=True)
+        )
+    )
+    events = TimelineEvent.objects.prefetch_related(
+        "areas", Prefetch("items", queryset=ActionItem.objects.select_related("plan"))
+    )
+    if area_name == OTHER:
+        events = events.filter(is_other=True)
+    elif area_name:
+        if area_name not in area_names:
+            raise Http404(f"重点施策区分「{area_name}」の主な取組はありません。")
+        events = events.for_area_name(area_name)
+    years = [
+        {"fiscal_year": year, "events": list(group)}
+        for year, group in groupby(
+            events.order_by("occurred_on", "id"),
+            key=lambda event: wareki.fiscal_year_of_date(event.occurred_on),
+        )
+    ]
+    return render(
+        request,
+        "plans/timeline.html",
+        {
+            "years": years,
+            "area_names": area_names + [OTHER],
+            "selected_area": area_name,
+            "event_count": sum(len(year["events"]) for year in years),
+        },
+    )

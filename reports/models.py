@@ -1,3 +1,1 @@
-from django.db import models
-
-# Create your models here.
+"""No models: the figures are computed from plans and actions (reports.achievement)."""

@@ -1,28 +1,162 @@
-from django.shortcuts import get_object_or_404, render
+"""The public reading side: the dashboard, area and item pages, and open data.
 
+Years are shown as visible_fiscal_years allows (published years for the
+public, drafts too for signed-in staff); every figure comes from
+compute_achievement.
+"""
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import render
+from django_tables2 import RequestConfig
+
+from actions.models import ActionItem, KpiActual, YearlyStatus, visible_fiscal_years
+from actions.permissions import can_view_internal
 from plans.models import Plan, PriorityArea
-from reports.achievement import compute_achievement
+from reports import charts, opendata
+from reports.achievement import Rule, compute_achievement
+from reports.queries import area_items, get_plan, select_dashboard, select_year
+from reports.tables import EXPORT_FORMATS, AreaItemsTable, export_response, with_status_rank
 
 
 def dashboard(request):
-    plan = Plan.objects.order_by("published_on").first()
-    achievement = compute_achievement(plan, 2025) if plan else None
-    return render(request, "reports/dashboard.html", {"achievement": achievement})
+    plans = list(Plan.objects.all())
+    selection = select_dashboard(
+        plans, request.user, request.GET.get("plan"), request.GET.get("year")
+    )
+    context = {"plans": plans, "selection": selection}
+    if selection and selection.fiscal_year is not None:
+        achievement = compute_achievement(selection.plan, selection.fiscal_year)
+        trend = [
+            achievement if year == achievement.fiscal_year else compute_achievement(selection.plan, year)
+            for year in selection.evaluated_years
+        ]
+        context.update(
+            achievement=achievement,
+            area_rows=_area_rows(achievement),
+            trend=trend if len(trend) > 1 else [],
+            area_rates_chart=charts.area_rates(achievement),
+            status_chart=charts.status_counts(achievement),
+            trend_chart=charts.year_trend(trend) if len(trend) > 1 else None,
+        )
+    return render(request, "reports/dashboard.html", context)
+
+
+def _area_rows(achievement):
+    """Each area's result with the figure the plan printed for it, if any."""
+    printed = {}
+    if achievement.published:
+        printed = {result.area.pk: figure for result, figure in achievement.published.areas}
+    return [
+        {
+            "result": result,
+            "published": printed.get(result.area.pk),
+            "matches": result.area.pk in printed
+            and result.rate_percent == printed[result.area.pk].rate,
+        }
+        for result in achievement.areas
+    ]
 
 
 def area_detail(request, slug, number):
-    area = get_object_or_404(PriorityArea.objects.select_related("plan"), plan__slug=slug, number=number)
-    return render(request, "reports/area_detail.html", {"area": area})
-
-
-def opendata_index(request):
-    return render(request, "reports/opendata.html")
+    plan = get_plan(slug)
+    area = PriorityArea.objects.filter(plan=plan, number=number).first()
+    if area is None:
+        raise Http404(f"{plan}に区分番号 {number} の重点施策区分はありません。")
+    selection = select_year(plan, request.user, request.GET.get("year"))
+    fiscal_year = selection.fiscal_year
+    result, rule = None, Rule.from_settings()
+    if fiscal_year is not None:
+        achievement = compute_achievement(plan, fiscal_year)
+        result = next(r for r in achievement.areas if r.area.pk == area.pk)
+        rule = achievement.rule
+    caption = f"{area.name}の取組"
+    if selection.year:
+        caption += f"と{selection.year.label}の達成状況"
+    table = AreaItemsTable(with_status_rank(area_items(area, fiscal_year)), caption=caption)
+    export_format = request.GET.get("_export")
+    if export_format in EXPORT_FORMATS:
+        RequestConfig(request, paginate=False).configure(table)
+        filename = f"{plan.slug}_区分{area.number}_{area.name}_{fiscal_year or '未評価'}"
+        return export_response(table, export_format, filename, title=area.name[:31])
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(
+        request,
+        "reports/area_detail.html",
+        {
+            "plan": plan,
+            "area": area,
+            "selection": selection,
+            "result": result,
+            "rule": rule,
+            "table": table,
+            "chart": charts.area_status_counts(result) if result else None,
+        },
+    )
 
 
 def item_detail(request, slug, number):
-    from actions.models import ActionItem
-
-    item = get_object_or_404(
-        ActionItem.objects.select_related("plan", "primary_area"), plan__slug=slug, number=number
+    plan = get_plan(slug)
+    item = (
+        ActionItem.objects.filter(plan=plan, number=number)
+        .select_related("primary_area", "section", "working_group")
+        .prefetch_related(
+            "relisted_areas",
+            "wellbeing_directions",
+            "national_items",
+            Prefetch("timeline_events", to_attr="events"),
+        )
+        .first()
     )
-    return render(request, "reports/item_detail.html", {"item": item})
+    if item is None:
+        raise Http404(f"{plan}に取組番号 {number} の取組はありません。")
+    years = visible_fiscal_years(plan, request.user)
+    visible = [year for year, _ in years]
+    statuses = {
+        status.fiscal_year: status
+        for status in YearlyStatus.objects.filter(item=item, fiscal_year__in=visible)
+    }
+    status_rows = [
+        {"fiscal_year": year, "is_published": published, "status": statuses.get(year)}
+        for year, published in years
+    ]
+    kpis = list(
+        item.kpis.prefetch_related(
+            Prefetch(
+                "actuals",
+                queryset=KpiActual.objects.filter(fiscal_year__in=visible).order_by("fiscal_year"),
+                to_attr="visible_actuals",
+            )
+        )
+    )
+    kpi_rows = [
+        {
+            "kpi": kpi,
+            "chart": charts.kpi_chart(kpi, kpi.visible_actuals),
+            "chart_id": f"chart-kpi-{kpi.pk}",
+        }
+        for kpi in kpis
+    ]
+    return render(
+        request,
+        "reports/item_detail.html",
+        {
+            "plan": plan,
+            "item": item,
+            "status_rows": status_rows,
+            "kpi_rows": kpi_rows,
+            "show_internal": can_view_internal(request.user),
+        },
+    )
+
+
+def opendata_index(request):
+    return render(request, "reports/opendata.html", opendata.index_context())
+
+
+def opendata_json(request):
+    return opendata.achievement_json(request)
+
+
+def opendata_csv(request):
+    return opendata.achievement_csv(request)

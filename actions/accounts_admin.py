@@ -1,0 +1,35 @@
+"""User admin with the sections (担当課) a staff member records for, edited inline."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from actions.models import StaffProfile
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    filter_horizontal = ("sections",)
+    verbose_name = "所属担当課"
+    verbose_name_plural = "所属担当課（職員が記録できる取組の担当課）"
+
+
+class StaffUserAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, StaffProfileInline]
+    list_display = ("username", "last_name", "first_name", "roles", "is_active", "last_login")
+    list_filter = ("groups", "is_active", "is_superuser")
+
+    @admin.display(description="役割")
+    def roles(self, user):
+        return "、".join(group.name for group in user.groups.all()) or "—"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+
+def register():
+    User = get_user_model()
+    if admin.site.is_registered(User):
+        admin.site.unregister(User)
+    admin.site.register(User, StaffUserAdmin)

@@ -1,0 +1,190 @@
+"""Django admin for action items, statuses, KPIs and the audit log.
+
+A YearlyStatus or KpiActual saved here goes through actions.services
+(source 管理画面), so it is audited and a locked year stays read-only.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from import_export.admin import ExportMixin
+
+from actions import services
+from actions.models import (
+    ActionItem,
+    AuditEntry,
+    EvaluationYear,
+    Kpi,
+    KpiActual,
+    YearlyStatus,
+)
+from actions.resources import (
+    ActionItemResource,
+    KpiActualResource,
+    KpiResource,
+    YearlyStatusResource,
+)
+
+
+def _locked(plan, fiscal_year):
+    return services.is_year_locked(plan, fiscal_year)
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [ActionItemResource]
+    list_display = ("plan", "number", "title", "primary_area", "section", "name_published")
+    list_filter = ("plan", "primary_area", "section", "name_published")
+    search_fields = ("title", "description")
+    list_select_related = ("plan", "primary_area", "section")
+    filter_horizontal = ("relisted_areas", "wellbeing_directions", "national_items", "timeline_events")
+
+
+class YearlyStatusForm(forms.ModelForm):
+    class Meta:
+        model = YearlyStatus
+        fields = ("item", "fiscal_year", "status", "comment", "evidence")
+
+    def clean(self):
+        cleaned = super().clean()
+        item = cleaned.get("item") or getattr(self.instance, "item", None)
+        year = cleaned.get("fiscal_year") or self.instance.fiscal_year
+        if item is None or year is None:
+            return cleaned
+        try:
+            services.validate_status(item, year, cleaned.get("status", ""), cleaned.get("comment", ""))
+            services.check_year_open(item.plan, year)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+        return cleaned
+
+
+@admin.register(YearlyStatus)
+class YearlyStatusAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [YearlyStatusResource]
+    form = YearlyStatusForm
+    list_display = ("item", "fiscal_year", "status", "updated_at", "updated_by")
+    list_filter = ("item__plan", "fiscal_year", "status")
+    search_fields = ("item__title", "comment")
+    list_select_related = ("item__plan", "updated_by")
+    raw_id_fields = ("item",)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ("version", "updated_by")
+        if _locked(obj.item.plan, obj.fiscal_year):
+            return ("item", "fiscal_year", "status", "comment", "evidence", "version", "updated_by")
+        return ("item", "fiscal_year", "version", "updated_by")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # 未評価 is a blank status, recorded like any other change
+
+    def save_model(self, request, obj, form, change):
+        saved, _changed = services.record_status(
+            obj.item,
+            obj.fiscal_year,
+            status=obj.status,
+            comment=obj.comment,
+            evidence=obj.evidence,
+            user=request.user,
+            source=AuditEntry.Source.ADMIN,
+        )
+        obj.pk = saved.pk
+        obj.version = saved.version
+
+
+class KpiActualForm(forms.ModelForm):
+    class Meta:
+        model = KpiActual
+        fields = ("kpi", "fiscal_year", "value")
+
+    def clean(self):
+        cleaned = super().clean()
+        kpi = cleaned.get("kpi") or getattr(self.instance, "kpi", None)
+        year = cleaned.get("fiscal_year") or self.instance.fiscal_year
+        if kpi is None or year is None:
+            return cleaned
+        try:
+            services.validate_status(kpi.item, year, "", "")
+            services.check_year_open(kpi.item.plan, year)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+        return cleaned
+
+
+@admin.register(KpiActual)
+class KpiActualAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [KpiActualResource]
+    form = KpiActualForm
+    list_display = ("kpi", "fiscal_year", "value", "updated_at")
+    list_filter = ("kpi__item__plan", "fiscal_year")
+    list_select_related = ("kpi",)
+    raw_id_fields = ("kpi",)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and _locked(obj.kpi.item.plan, obj.fiscal_year):
+            return ("kpi", "fiscal_year", "value")
+        return ("kpi", "fiscal_year") if obj else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not _locked(obj.kpi.item.plan, obj.fiscal_year)
+
+    def save_model(self, request, obj, form, change):
+        saved, _changed = services.record_kpi_actual(
+            obj.kpi, obj.fiscal_year, obj.value, user=request.user, source=AuditEntry.Source.ADMIN
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.record_kpi_actual(
+            obj.kpi, obj.fiscal_year, None, user=request.user, source=AuditEntry.Source.ADMIN
+        )
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.select_related("kpi__item__plan"):
+            self.delete_model(request, obj)
+
+
+@admin.register(Kpi)
+class KpiAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [KpiResource]
+    list_display = ("name", "item", "unit", "baseline_value", "target_value")
+    list_filter = ("item__plan",)
+    search_fields = ("name",)
+    list_select_related = ("item",)
+    raw_id_fields = ("item",)
+
+
+@admin.register(EvaluationYear)
+class EvaluationYearAdmin(admin.ModelAdmin):
+    """Locking and publishing are done on the staff pages, where they are audited."""
+
+    list_display = ("plan", "fiscal_year", "is_locked", "is_published", "locked_at", "published_at")
+    list_filter = ("plan", "is_locked", "is_published")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("at", "user", "action", "source", "object_repr", "fiscal_year")
+    list_filter = ("source", "action", "plan")
+    search_fields = ("object_repr", "reason")
+    list_select_related = ("user",)
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

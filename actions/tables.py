@@ -1,0 +1,99 @@
+"""Tables of the staff workflow; the audit log page and its CSV come from the same class."""
+
+import django_tables2 as tables
+from django.utils import timezone
+
+from actions.models import AuditEntry
+from plans import wareki
+
+FIELD_LABELS = {
+    "status_label": "達成状況",
+    "comment": "備考",
+    "evidence": "根拠・内部メモ",
+    "value": "実績値",
+    "is_locked": "確定",
+    "is_published": "公表",
+}
+EMPTY = "（なし）"
+
+
+def _text(value):
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    return str(value)
+
+
+def change_lines(entry):
+    """The changed fields of an audit entry as (label, before, after) texts, explicitly."""
+    before, after = entry.before or {}, entry.after or {}
+    lines = []
+    for key, label in FIELD_LABELS.items():
+        if key not in before and key not in after:
+            continue
+        old, new = before.get(key), after.get(key)
+        if key == "status_label" and entry.before is None:
+            old = "未評価"
+        if old != new:
+            lines.append((label, _text(old), _text(new)))
+    return lines
+
+
+def describe_change(entry):
+    """One line of plain text: 「達成状況: 未評価 → 達成 / 備考: （なし） → ……」."""
+    text = " / ".join(f"{label}: {old} → {new}" for label, old, new in change_lines(entry))
+    if entry.after is None and entry.before is not None and not text:
+        text = "削除"
+    return text
+
+
+def local_time_text(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+
+
+class AuditEntryTable(tables.Table):
+    at = tables.Column(verbose_name="日時")
+    user = tables.Column(verbose_name="利用者", default="（不明）")
+    action = tables.Column(verbose_name="操作")
+    source = tables.Column(verbose_name="経路")
+    fiscal_year = tables.Column(verbose_name="年度", default="")
+    object_repr = tables.Column(verbose_name="対象")
+    section = tables.Column(verbose_name="担当課", default="")
+    change = tables.Column(verbose_name="変更内容（変更前 → 変更後）", empty_values=(), orderable=False)
+    reason = tables.Column(verbose_name="理由", default="")
+
+    class Meta:
+        model = AuditEntry
+        fields = (
+            "at",
+            "user",
+            "action",
+            "source",
+            "fiscal_year",
+            "object_repr",
+            "section",
+            "change",
+            "reason",
+        )
+        sequence = fields
+        orderable = False
+        empty_text = "条件に合う変更履歴はありません。"
+
+    def render_at(self, value):
+        return local_time_text(value)
+
+    def render_user(self, value):
+        return value.get_username()
+
+    def render_fiscal_year(self, value):
+        return wareki.fiscal_year_label(value)
+
+    def render_change(self, record):
+        return describe_change(record)
+
+    def value_fiscal_year(self, value):
+        return value if value is not None else ""
+
+    def value_user(self, value):
+        return value.get_username() if value else ""

@@ -1,0 +1,6 @@
+"""The spreadsheet exchange format: one workbook (or CSV per sheet) for a plan's data.
+
+``sheets`` defines the sheets and columns, ``reader`` opens uploads safely,
+``values`` parses what people type into cells, ``importer`` validates and
+applies a workbook, ``exporter`` writes exports and the blank template.
+"""

@@ -1,0 +1,229 @@
+"""Write a plan's data, or the blank template, in the exchange format.
+
+Exports and the template have the same sheets and headers as an import
+reads, so export → edit → import changes only what was edited. Text cells
+go through reports.exporting.safe_cell (formula injection).
+"""
+
+import csv
+import datetime
+import io
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from actions.models import Status
+from actions.resources import SHEET_RESOURCES, queryset_for_plan
+from actions.workbook import sheets as S
+from plans.models import PriorityArea
+from reports.exporting import safe_cell
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+WRAP = Alignment(wrap_text=True, vertical="top")
+VALIDATION_ROWS = 2000
+DATE_FORMAT = "yyyy/m/d"
+WIDE_COLUMNS = {"計画名": 28, "区分名": 24, "主な取組": 32, "国計画との整合": 32, "別表記": 32,
+                "取組名": 40, "重点施策区分": 24, "再掲区分": 24, "担当課": 20, "概要": 40,
+                "備考": 40, "指標名": 30}
+
+EXAMPLES = {
+    S.PLAN.name: ["nakai-dx-2.0", "中井町DX推進計画", "2.0", "令和8年4月", "令和5年8月", "令和10年度末", "nakai-dx-1.0"],
+    S.AREA.name: ["nakai-dx-2.0", 4, "デジタルデバイド対策", "スマホ相談会、きめ細かな支援 等",
+                  "デジタルデバイド対策", "デジタルデバインド対策、デジタルデバйд対策"],
+    S.ITEM.name: ["nakai-dx-2.0", 12, "（例）取組の名称", "町民サービスの向上", "防災DXの推進",
+                  "企画課 デジタル推進班", "取組の概要"],
+    S.STATUS.name: ["nakai-dx-2.0", 12, "令和8年度", "一部達成", "9手続き→26手続き"],
+    S.KPI.name: ["nakai-dx-2.0", 12, "オンライン申請対応手続き数", "手続き", 9, "令和5年度", 40, "令和10年度"],
+    S.KPI_ACTUAL.name: ["nakai-dx-2.0", 12, "オンライン申請対応手続き数", "R8", 26],
+}
+
+
+def _write_header(ws, names):
+    ws.append(names)
+    for index, name in enumerate(names, start=1):
+        cell = ws.cell(row=1, column=index)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        ws.column_dimensions[get_column_letter(index)].width = WIDE_COLUMNS.get(name, 14)
+    ws.freeze_panes = "A2"
+
+
+def _write_rows(ws, rows):
+    for row in rows:
+        ws.append([safe_cell(value) for value in row])
+    for column in ws.iter_cols(min_row=2):
+        for cell in column:
+            if isinstance(cell.value, datetime.date):
+                cell.number_format = DATE_FORMAT
+
+
+def sheet_rows(sheet_name, plan):
+    """The rows of one sheet of a plan, as native values, from the sheet's Resource."""
+    resource = SHEET_RESOURCES[sheet_name]()
+    dataset = resource.export(queryset_for_plan(sheet_name, plan), force_native_type=True)
+    return [list(row) for row in dataset]
+
+
+def _add_choices(book, plans):
+    ws = book.create_sheet(S.CHOICES_SHEET)
+    ws.sheet_state = "hidden"
+    ws.append(["達成状況", "重点施策区分"])
+    if plans:
+        area_names = list(PriorityArea.objects.filter(plan__in=plans).order_by("plan", "number").values_list("name", flat=True))
+    else:
+        area_names = list(PriorityArea.objects.order_by("plan", "number").values_list("name", flat=True))
+    area_names = list(dict.fromkeys(area_names))
+    labels = list(Status.labels)
+    for index in range(max(len(labels), len(area_names))):
+        ws.append([
+            labels[index] if index < len(labels) else None,
+            safe_cell(area_names[index]) if index < len(area_names) else None,
+        ])
+    return len(labels), len(area_names)
+
+
+def _add_validations(book, n_statuses, n_areas):
+    status_ws = book[S.STATUS.name]
+    column = get_column_letter(S.STATUS.names.index("達成状況") + 1)
+    rule = DataValidation(
+        type="list",
+        formula1=f"'{S.CHOICES_SHEET}'!$A$2:$A${n_statuses + 1}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="達成状況",
+        error="達成、一部達成、未達成、判定不可 のいずれかを選んでください（空欄は未評価）。",
+        promptTitle="達成状況",
+        prompt="一覧から選びます。空欄は未評価です。",
+        showInputMessage=True,
+    )
+    rule.add(f"{column}2:{column}{VALIDATION_ROWS}")
+    status_ws.add_data_validation(rule)
+    if n_areas:
+        item_ws = book[S.ITEM.name]
+        column = get_column_letter(S.ITEM.names.index("重点施策区分") + 1)
+        rule = DataValidation(
+            type="list",
+            formula1=f"'{S.CHOICES_SHEET}'!$B$2:$B${n_areas + 1}",
+            allow_blank=False,
+            showErrorMessage=False,  # 別表記 and 番号 are accepted too
+            promptTitle="重点施策区分",
+            prompt="一覧から選ぶか、区分の番号・別表記を入力します。",
+            showInputMessage=True,
+        )
+        rule.add(f"{column}2:{column}{VALIDATION_ROWS}")
+        item_ws.add_data_validation(rule)
+
+
+def _add_examples(book):
+    ws = book.create_sheet(S.EXAMPLE_SHEET)
+    ws.append(["記入例（このシートは取り込まれません。各シートの見出しの下に、この形で1行ずつ入力します）"])
+    ws["A1"].font = HEADER_FONT
+    for sheet in S.SHEETS:
+        ws.append([])
+        ws.append([f"シート「{sheet.name}」"])
+        ws.cell(row=ws.max_row, column=1).font = HEADER_FONT
+        ws.append(sheet.names)
+        for index in range(1, len(sheet.names) + 1):
+            ws.cell(row=ws.max_row, column=index).fill = HEADER_FILL
+        ws.append([safe_cell(v) for v in EXAMPLES[sheet.name]])
+    for index in range(1, 9):
+        ws.column_dimensions[get_column_letter(index)].width = 22
+
+
+def guide_lines():
+    """The 説明 sheet: the format in short, for people filling the workbook in."""
+    lines = [
+        "中井町DX推進計画 取込用ブックの書き方",
+        "",
+        "・シート名と見出し（1行目）はこのブックのとおりにします。列の順番は自由です。見出しの上にタイトル行や空行があっても構いません。",
+        "・行のキー（計画ID＋取組番号＋年度 など）が同じ行は、取り込むと上書き（更新）されます。同じキーの行を2つ書くとエラーです。",
+        "・エクスポートしたブックを編集して取り込むと、編集した行だけが変更されます。何も編集せずに取り込むと何も変わりません。",
+        "・エラーが1つでもあると、ファイル全体を取り込みません（途中まで取り込まれることはありません）。",
+        "・確定済みの年度の達成状況・実績値は変更できません（同じ値のままなら問題ありません）。",
+        "",
+        "値の書き方",
+        "・年度: 2025、2025年度、令和7年度、R7、令和元年度",
+        "・日付: 2023/8/1、2023-08-01、令和5年8月、令和10年3月31日。計画期間終了は 令和9年度末 も可",
+        "・数値: 74、74%、７４％、1,234。全角数字も使えます",
+        "・達成状況: 達成、一部達成、未達成、判定不可。空欄は未評価。未達成・判定不可のときは備考（理由）が必要です",
+        "・重点施策区分・再掲区分: 区分名、別表記（表記ゆれ）、番号のいずれか。複数は 、 ; ／ で区切ります",
+        "・数式は、保存されている計算結果を読み取ります。結合セル・末尾の空行や空列は無視します",
+        "・CSV で取り込むときは、1シートを1ファイルにします（UTF-8 または Shift_JIS）。見出し行でシートを判別します",
+        "",
+        "シートと列（★は必須の列）",
+    ]
+    for sheet in S.SHEETS:
+        lines.append("")
+        lines.append(f"【{sheet.name}】 {sheet.description} キー: {'＋'.join(sheet.key_names)}")
+        for column in sheet.columns:
+            mark = "★" if column.required or column.key else "・"
+            lines.append(f"  {mark}{column.name}" + (f" … {column.help}" if column.help else ""))
+    return lines
+
+
+def _add_guide(book):
+    ws = book.create_sheet(S.GUIDE_SHEET)
+    for line in guide_lines():
+        ws.append([safe_cell(line)])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.column_dimensions["A"].width = 120
+
+
+def build_workbook(plans=(), *, template=False):
+    """An openpyxl Workbook with every sheet; empty sheets (headers only) for the template."""
+    plans = list(plans)
+    book = Workbook()
+    book.remove(book.active)
+    for sheet in S.SHEETS:
+        ws = book.create_sheet(sheet.name)
+        _write_header(ws, sheet.names)
+        if not template:
+            for plan in plans:
+                _write_rows(ws, sheet_rows(sheet.name, plan))
+    n_statuses, n_areas = _add_choices(book, plans)
+    _add_validations(book, n_statuses, n_areas)
+    _add_examples(book)
+    _add_guide(book)
+    book.active = 0
+    book.properties.creator = "中井町DX推進計画 進捗ダッシュボード"
+    book.properties.created = timezone.now().replace(tzinfo=None)
+    return book
+
+
+def workbook_bytes(book):
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def sheet_csv_bytes(sheet_name, plans):
+    """One sheet as CSV: UTF-8 with BOM (Excel opens it correctly), CRLF, dates as 2023-08-01."""
+    sheet = S.SHEETS_BY_NAME[sheet_name]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(sheet.names)
+    for plan in plans:
+        for row in sheet_rows(sheet_name, plan):
+            writer.writerow([_csv_value(value) for value in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return safe_cell(value) if isinstance(value, str) else str(value)
+
+
+def export_filename(plan=None, *, template=False, extension="xlsx", sheet=None):
+    today = timezone.localdate().strftime("%Y%m%d")
+    if template:
+        return f"取込用テンプレート_{today}.{extension}"
+    label = f"{plan.name}{plan.version}版" if plan else "全計画"
+    suffix = f"_{sheet}" if sheet else ""
+    return f"{label}_データ{suffix}_{today}.{extension}"

@@ -1,0 +1,127 @@
+"""The sheets of the exchange workbook and their columns.
+
+The column names are the header row users see; a row's key is its key
+columns. The order of ``SHEETS`` is the order the sheets appear in exports;
+``APPLY_ORDER`` is the order an import writes them (plans before areas
+before items …).
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool = False  # the header must have this column
+    key: bool = False
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class SheetDef:
+    name: str
+    columns: tuple
+    description: str = ""
+
+    @property
+    def names(self):
+        return [column.name for column in self.columns]
+
+    @property
+    def key_names(self):
+        return [column.name for column in self.columns if column.key]
+
+    @property
+    def required_names(self):
+        return [column.name for column in self.columns if column.required or column.key]
+
+
+PLAN_ID = Column("計画ID", key=True, help="計画の識別子（例: nakai-dx-2.0）。半角英数字とハイフン。")
+
+PLAN = SheetDef(
+    "計画",
+    (
+        PLAN_ID,
+        Column("計画名", required=True),
+        Column("版", required=True, help="例: 2.0"),
+        Column("策定年月", required=True, help="例: 令和8年4月、2026/4/1"),
+        Column("計画期間開始", required=True, help="例: 令和5年8月、2023/8/1"),
+        Column("計画期間終了", required=True, help="例: 令和10年度末、2029/3/31"),
+        Column("改定元計画ID", help="中間見直し等で改定した元の計画の計画ID"),
+    ),
+    "計画の版と期間。",
+)
+AREA = SheetDef(
+    "重点施策区分",
+    (
+        PLAN_ID,
+        Column("番号", key=True, help="1から始まる区分の番号"),
+        Column("区分名", required=True),
+        Column("主な取組"),
+        Column("国計画との整合"),
+        Column("別表記", help="取込時に同じ区分とみなす表記。複数は 、 ; ／ で区切る"),
+    ),
+    "重点施策区分と、その別表記（表記ゆれ）。",
+)
+ITEM = SheetDef(
+    "取組",
+    (
+        PLAN_ID,
+        Column("取組番号", key=True),
+        Column("取組名", required=True),
+        Column("重点施策区分", required=True, help="区分名・別表記・番号のいずれか"),
+        Column("再掲区分", help="再掲する区分。複数は 、 ; ／ で区切る"),
+        Column("担当課", help="登録済みの担当課名"),
+        Column("概要"),
+    ),
+    "アクションプランの取組。",
+)
+STATUS = SheetDef(
+    "達成状況",
+    (
+        PLAN_ID,
+        Column("取組番号", key=True),
+        Column("年度", key=True, help="例: 2025、令和7年度、R7"),
+        Column("達成状況", required=True, help="達成、一部達成、未達成、判定不可、空欄（未評価）"),
+        Column("備考", help="未達成・判定不可のときは理由を必ず記入"),
+    ),
+    "取組ごと・年度ごとの達成状況。",
+)
+KPI = SheetDef(
+    "指標",
+    (
+        PLAN_ID,
+        Column("取組番号", key=True),
+        Column("指標名", key=True),
+        Column("単位"),
+        Column("基準値"),
+        Column("基準年度"),
+        Column("目標値"),
+        Column("目標年度"),
+    ),
+    "取組の指標（KPI）と基準値・目標値。",
+)
+KPI_ACTUAL = SheetDef(
+    "指標実績",
+    (
+        PLAN_ID,
+        Column("取組番号", key=True),
+        Column("指標名", key=True),
+        Column("年度", key=True),
+        Column("実績値", required=True, help="空欄にすると登録済みの実績を削除します"),
+    ),
+    "指標の年度ごとの実績値。",
+)
+
+SHEETS = (PLAN, AREA, ITEM, STATUS, KPI, KPI_ACTUAL)
+SHEETS_BY_NAME = {sheet.name: sheet for sheet in SHEETS}
+APPLY_ORDER = (PLAN, AREA, ITEM, KPI, STATUS, KPI_ACTUAL)
+
+# Sheets of the template that an import skips.
+GUIDE_SHEET = "説明"
+EXAMPLE_SHEET = "記入例"
+CHOICES_SHEET = "選択肢"
+IGNORED_SHEETS = frozenset({GUIDE_SHEET, EXAMPLE_SHEET, CHOICES_SHEET})
+
+# How far down a title row may push the header.
+HEADER_SEARCH_ROWS = 30

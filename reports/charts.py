@@ -1,0 +1,277 @@
+"""Plotly figures as plain dicts, embedded in the page with json_script.
+
+Rates are the engine's rounded percentages (the same digits as the tables);
+every text goes through escape() because plotly renders a subset of HTML in
+its labels. Patterns as well as colours tell the statuses apart.
+"""
+
+import math
+
+from django.utils.html import escape
+
+from actions.models import NOT_EVALUATED_LABEL, Status
+from plans import wareki
+
+FONT = (
+    '"Hiragino Sans", "Hiragino Kaku Gothic ProN", "Noto Sans JP", "Noto Sans CJK JP", '
+    '"BIZ UDPGothic", "Yu Gothic UI", Meiryo, sans-serif'
+)
+TEXT = "#1a1a1a"
+PRIMARY = "#0031d8"
+SECONDARY = "#1d6b3a"
+STATUS_STYLE = {
+    # value: (colour, pattern)
+    Status.ACHIEVED: ("#1d6b3a", ""),
+    Status.PARTIALLY_ACHIEVED: ("#8a5a00", "/"),
+    Status.NOT_ACHIEVED: ("#b3261e", "x"),
+    Status.UNDETERMINABLE: ("#4d4d4d", "."),
+    "": ("#8c8c8c", "-"),
+}
+
+
+def _layout(height, **extra):
+    layout = {
+        "font": {"family": FONT, "size": 14, "color": TEXT},
+        "height": height,
+        "margin": {"l": 8, "r": 24, "t": 16, "b": 48},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "hoverlabel": {"font": {"family": FONT}},
+        "separators": ".,",
+    }
+    layout.update(extra)
+    return layout
+
+
+def _rate(value):
+    return None if value is None else float(value)
+
+
+def _area_label(result, width=7):
+    """「1. 町民サービス<br>の向上」: short lines, so the bars keep room on a phone."""
+    name = escape(result.area.name)
+    lines = [name[i : i + width] for i in range(0, len(name), width)] if len(name) > width + 2 else [name]
+    return f"{result.area.number}. " + "<br>".join(lines)
+
+
+def area_rates(achievement):
+    """Horizontal bars: 達成度 of each area."""
+    labels = [_area_label(result) for result in achievement.areas]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": "達成度",
+                "y": labels,
+                "x": [_rate(result.rate_percent) for result in achievement.areas],
+                "text": [result.rate_display for result in achievement.areas],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "marker": {"color": PRIMARY},
+                "hovertemplate": "%{y}: %{text}<extra></extra>",
+            }
+        ],
+        "layout": _layout(
+            80 + 56 * len(labels),
+            xaxis={"range": [0, 122], "ticksuffix": "%", "tickvals": [0, 25, 50, 75, 100],
+                   "fixedrange": True, "gridcolor": "#d9d9d9", "title": {"text": "達成度（%）"}},
+            yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+            showlegend=False,
+        ),
+    }
+
+
+STATUS_COLUMNS = (
+    (Status.ACHIEVED, "achieved"),
+    (Status.PARTIALLY_ACHIEVED, "partially_achieved"),
+    (Status.NOT_ACHIEVED, "not_achieved"),
+    (Status.UNDETERMINABLE, "undeterminable"),
+    ("", "not_evaluated"),
+)
+
+
+def _status_label(value):
+    return Status(value).label if value else NOT_EVALUATED_LABEL
+
+
+def status_counts(achievement):
+    """Stacked horizontal bars: the number of items in each status, per area."""
+    labels = [_area_label(result) for result in achievement.areas]
+    data = []
+    for value, attribute in STATUS_COLUMNS:
+        counts = [getattr(result.counts, attribute) for result in achievement.areas]
+        if value == "" and not any(counts):
+            continue
+        colour, pattern = STATUS_STYLE[value]
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": _status_label(value),
+                "y": labels,
+                "x": counts,
+                "text": [str(c) if c else "" for c in counts],
+                "textposition": "inside",
+                "insidetextanchor": "middle",
+                "textfont": {"color": "#ffffff"},
+                "marker": {
+                    "color": colour,
+                    "line": {"color": "#ffffff", "width": 1},
+                    "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "#ffffff", "fgopacity": 0.45},
+                },
+                "hovertemplate": f"%{{y}} {_status_label(value)}: %{{x}}件<extra></extra>",
+            }
+        )
+    return {
+        "data": data,
+        "layout": _layout(
+            130 + 56 * len(labels),
+            barmode="stack",
+            xaxis=_count_axis(_max_total(achievement)),
+            yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+            legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "traceorder": "normal"},
+            margin={"l": 8, "r": 24, "t": 48, "b": 56},
+        ),
+    }
+
+
+def _count_axis(largest):
+    axis = {"fixedrange": True, "gridcolor": "#d9d9d9", "title": {"text": "取組数（件）"},
+            "rangemode": "tozero"}
+    if largest:
+        axis["dtick"] = max(1, math.ceil(largest / 6))
+    return axis
+
+
+def _max_total(achievement):
+    return max((result.counts.total for result in achievement.areas), default=0)
+
+
+def year_trend(achievements):
+    """Lines: the pooled rate and the mean of the area rates, year by year."""
+    labels = [wareki.fiscal_year_label(a.fiscal_year, with_western=False) for a in achievements]
+    series = (
+        ("全体の達成度（合算）", [a.pooled_rate_percent for a in achievements], PRIMARY, "solid", "circle"),
+        ("区分別達成度の平均", [a.mean_of_area_rates_percent for a in achievements], SECONDARY, "dash", "square"),
+    )
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines+markers+text",
+                "name": name,
+                "x": labels,
+                "y": [_rate(v) for v in values],
+                "text": [("—" if v is None else f"{v}%") for v in values],
+                "textposition": "top center",
+                "line": {"color": colour, "dash": dash, "width": 3},
+                "marker": {"symbol": symbol, "size": 10, "color": colour},
+                "hovertemplate": f"%{{x}} {name}: %{{text}}<extra></extra>",
+            }
+            for name, values, colour, dash, symbol in series
+        ],
+        "layout": _layout(
+            340,
+            yaxis={"range": [0, 110], "ticksuffix": "%", "tickvals": [0, 25, 50, 75, 100],
+                   "fixedrange": True, "gridcolor": "#d9d9d9"},
+            xaxis={"type": "category", "fixedrange": True},
+            legend={"orientation": "h", "x": 0, "y": -0.2},
+            margin={"l": 48, "r": 24, "t": 24, "b": 72},
+        ),
+    }
+
+
+def area_status_counts(result):
+    """Bars: the number of the area's items in each status."""
+    rows = [(value, getattr(result.counts, attribute)) for value, attribute in STATUS_COLUMNS]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "x": [_status_label(value) for value, _ in rows],
+                "y": [count for _, count in rows],
+                "text": [f"{count}件" for _, count in rows],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "marker": {
+                    "color": [STATUS_STYLE[value][0] for value, _ in rows],
+                    "pattern": {
+                        "shape": [STATUS_STYLE[value][1] for value, _ in rows],
+                        "fillmode": "overlay",
+                        "fgcolor": "#ffffff",
+                        "fgopacity": 0.45,
+                    },
+                },
+                "hovertemplate": "%{x}: %{y}件<extra></extra>",
+            }
+        ],
+        "layout": _layout(
+            300,
+            yaxis={"fixedrange": True, "rangemode": "tozero", "gridcolor": "#d9d9d9",
+                   "title": {"text": "取組数（件）"}},
+            xaxis={"fixedrange": True, "type": "category"},
+            showlegend=False,
+            margin={"l": 56, "r": 24, "t": 32, "b": 48},
+        ),
+    }
+
+
+def kpi_chart(kpi, actuals):
+    """Bars of the actual values by year, with the baseline and the target as lines."""
+    labels = [wareki.fiscal_year_label(a.fiscal_year, with_western=False) for a in actuals]
+    unit = escape(kpi.unit)
+    data = [
+        {
+            "type": "bar",
+            "name": "実績値",
+            "x": labels,
+            "y": [float(a.value) for a in actuals],
+            "text": [f"{_number(a.value)}{unit}" for a in actuals],
+            "textposition": "outside",
+            "cliponaxis": False,
+            "marker": {"color": PRIMARY},
+            "hovertemplate": "%{x} 実績値: %{text}<extra></extra>",
+        }
+    ]
+    shapes = []
+    for name, value, colour, dash in (
+        ("基準値", kpi.baseline_value, "#4d4d4d", "dot"),
+        ("目標値", kpi.target_value, SECONDARY, "dash"),
+    ):
+        if value is None:
+            continue
+        # A line across the whole plot (a scatter line needs two years to show).
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "yref": "y",
+                "y0": float(value),
+                "y1": float(value),
+                "line": {"color": colour, "dash": dash, "width": 3},
+                "showlegend": True,
+                "name": f"{name} {_number(value)}{unit}",
+            }
+        )
+    return {
+        "data": data,
+        "layout": _layout(
+            300,
+            yaxis={"fixedrange": True, "rangemode": "tozero", "gridcolor": "#d9d9d9",
+                   "title": {"text": unit}},
+            xaxis={"fixedrange": True, "type": "category"},
+            legend={"orientation": "h", "x": 0, "y": -0.2},
+            margin={"l": 56, "r": 24, "t": 32, "b": 72},
+            shapes=shapes,
+            bargap=0.7 if len(labels) <= 2 else 0.3,
+            showlegend=True,
+        ),
+    }
+
+
+def _number(value):
+    """A Decimal without trailing zeros: 74.000 -> 74, 22.100 -> 22.1."""
+    return format(value.normalize(), "f")

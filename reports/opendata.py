@@ -1,0 +1,145 @@
+"""Open data: the achievement figures of published years as JSON and long-format CSV.
+
+Only published evaluation years are served, whoever asks. The JSON document is
+the one ``manage.py achievement --format json`` prints; the CSV has one row per
+plan × fiscal year × area, 西暦 year plus a 和暦 label, UTF-8 with BOM by default
+or Shift_JIS (cp932) with ``?encoding=sjis``.
+"""
+
+import csv
+import io
+import json
+
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+
+from actions.models import EvaluationYear
+from plans import wareki
+from reports.achievement import compute_achievement
+from reports.exporting import content_disposition, safe_cell
+from reports.queries import get_plan, parse_year_param
+
+LICENCE = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
+
+CSV_COLUMNS = (
+    ("計画ID", "計画の識別子（例: nakai-dx-1.0）"),
+    ("計画名", "計画の名称と版"),
+    ("年度", "評価年度（西暦。4月始まりの年度の開始年）"),
+    ("年度（和暦）", "評価年度の和暦表記（例: 令和7年度）"),
+    ("区分番号", "重点施策区分の番号"),
+    ("重点施策区分", "重点施策区分の名称"),
+    ("取組数", "区分に掲載された取組の数（再掲を含む）"),
+    ("達成", "達成の取組数"),
+    ("一部達成", "一部達成の取組数"),
+    ("未達成", "未達成の取組数"),
+    ("判定不可", "判定不可の取組数"),
+    ("未評価", "達成状況が未登録の取組数（達成度の分母に含めません）"),
+    ("達成度", "達成度（%、小数第1位まで四捨五入。評価済みの取組がない場合は空欄）"),
+)
+
+ENCODINGS = {
+    "": ("utf-8-sig", "utf-8"),
+    "utf-8": ("utf-8-sig", "utf-8"),
+    "utf8": ("utf-8-sig", "utf-8"),
+    "sjis": ("cp932", "Shift_JIS"),
+    "shift_jis": ("cp932", "Shift_JIS"),
+    "cp932": ("cp932", "Shift_JIS"),
+}
+
+
+def published_years():
+    return EvaluationYear.objects.published().select_related("plan").order_by(
+        "plan__published_on", "plan__slug", "fiscal_year"
+    )
+
+
+def index_context():
+    return {
+        "datasets": list(published_years()),
+        "csv_columns": CSV_COLUMNS,
+        "licence": LICENCE,
+        "licence_url": LICENCE_URL,
+    }
+
+
+def _published_year(plan, fiscal_year):
+    if not EvaluationYear.objects.published().filter(plan=plan, fiscal_year=fiscal_year).exists():
+        raise Http404(
+            f"{plan}の{wareki.fiscal_year_label(fiscal_year)}の達成状況は公表されていません。"
+        )
+
+
+def achievement_json(request):
+    slug, year_text = request.GET.get("plan"), request.GET.get("year")
+    if not slug or not year_text:
+        raise Http404("計画（plan）と年度（year）を指定してください。例: ?plan=nakai-dx-1.0&year=2025")
+    plan = get_plan(slug)
+    fiscal_year = parse_year_param(year_text)
+    _published_year(plan, fiscal_year)
+    document = compute_achievement(plan, fiscal_year).as_dict()
+    body = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = content_disposition(
+        f"achievement_{plan.slug}_{fiscal_year}.json", "inline"
+    )
+    return response
+
+
+def _csv_years(slug, year_text):
+    years = published_years()
+    if slug:
+        plan = get_plan(slug)
+        years = years.filter(plan=plan)
+    if year_text:
+        fiscal_year = parse_year_param(year_text)
+        years = years.filter(fiscal_year=fiscal_year)
+        if slug:
+            _published_year(plan, fiscal_year)
+    years = list(years)
+    if year_text and not years:
+        raise Http404(f"{wareki.fiscal_year_label(fiscal_year)}の達成状況は公表されていません。")
+    return years
+
+
+def csv_rows(years):
+    for evaluation in years:
+        achievement = compute_achievement(evaluation.plan, evaluation.fiscal_year)
+        for result in achievement.areas:
+            counts = result.counts
+            yield [
+                safe_cell(achievement.plan.slug),
+                safe_cell(str(achievement.plan)),
+                achievement.fiscal_year,
+                achievement.fiscal_year_label,
+                result.area.number,
+                safe_cell(result.area.name),
+                counts.total,
+                counts.achieved,
+                counts.partially_achieved,
+                counts.not_achieved,
+                counts.undeterminable,
+                counts.not_evaluated,
+                "" if result.rate_percent is None else str(result.rate_percent),
+            ]
+
+
+def achievement_csv(request):
+    encoding_param = request.GET.get("encoding", "").strip().lower()
+    if encoding_param not in ENCODINGS:
+        return HttpResponseBadRequest(
+            "encoding には utf-8 または sjis を指定してください。",
+            content_type="text/plain; charset=utf-8",
+        )
+    codec, charset = ENCODINGS[encoding_param]
+    years = _csv_years(request.GET.get("plan"), request.GET.get("year"))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([name for name, _ in CSV_COLUMNS])
+    writer.writerows(csv_rows(years))
+    response = HttpResponse(
+        buffer.getvalue().encode(codec, errors="replace"),
+        content_type=f"text/csv; charset={charset}",
+    )
+    suffix = "_sjis" if codec == "cp932" else ""
+    response["Content-Disposition"] = content_disposition(f"achievement{suffix}.csv")
+    return response

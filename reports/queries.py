@@ -1,0 +1,136 @@
+"""Reads behind the public pages: which plan and year to show, and the items of an area.
+
+Which years a user may see is decided by actions.models.visible_fiscal_years;
+the figures come from reports.achievement.compute_achievement. Nothing here
+counts statuses or computes a rate.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Case, OuterRef, Q, Subquery, Value, When
+from django.http import Http404
+
+from actions.models import ActionItem, YearlyStatus, visible_fiscal_years
+from plans import wareki
+from plans.models import Plan
+
+
+@dataclass(frozen=True)
+class YearOption:
+    fiscal_year: int
+    is_published: bool
+    has_statuses: bool
+
+    @property
+    def label(self):
+        return wareki.fiscal_year_label(self.fiscal_year)
+
+
+@dataclass
+class Selection:
+    """The plan and fiscal year a page shows, and the years the user may choose from."""
+
+    plan: Plan
+    years: list  # [YearOption], newest first
+    fiscal_year: int | None
+
+    @property
+    def year(self):
+        return next((y for y in self.years if y.fiscal_year == self.fiscal_year), None)
+
+    @property
+    def is_draft(self):
+        return self.year is not None and not self.year.is_published
+
+    @property
+    def evaluated_years(self):
+        """Visible years with statuses, oldest first (for the year-by-year chart)."""
+        return sorted(y.fiscal_year for y in self.years if y.has_statuses)
+
+
+def evaluated_fiscal_years(plan):
+    """Fiscal years in which at least one item of the plan has a status."""
+    return set(
+        YearlyStatus.objects.filter(item__plan=plan)
+        .exclude(status="")
+        .values_list("fiscal_year", flat=True)
+        .distinct()
+        .order_by()
+    )
+
+
+def year_options(plan, user):
+    evaluated = evaluated_fiscal_years(plan)
+    return [
+        YearOption(year, is_published, year in evaluated)
+        for year, is_published in visible_fiscal_years(plan, user)
+    ]
+
+
+def parse_year_param(text):
+    try:
+        return wareki.parse_fiscal_year(text)
+    except wareki.WarekiError as exc:
+        raise Http404(f"年度「{text}」は読み取れません。2025 や R7 のように指定してください。") from exc
+
+
+def select_year(plan, user, year_text=None):
+    """The requested year if the user may see it (else 404), or the newest visible year with statuses."""
+    years = year_options(plan, user)
+    if year_text:
+        fiscal_year = parse_year_param(year_text)
+        if fiscal_year not in {y.fiscal_year for y in years}:
+            raise Http404(
+                f"{plan}の{wareki.fiscal_year_label(fiscal_year)}の達成状況は公表されていません。"
+            )
+        return Selection(plan, years, fiscal_year)
+    newest = next((y.fiscal_year for y in years if y.has_statuses), None)
+    return Selection(plan, years, newest)
+
+
+def get_plan(slug):
+    plan = Plan.objects.filter(slug=slug).first()
+    if plan is None:
+        raise Http404(f"計画ID「{slug}」の計画は登録されていません。")
+    return plan
+
+
+def select_dashboard(plans, user, slug=None, year_text=None):
+    """The plan and year of the dashboard.
+
+    Without parameters: the newest plan that has a visible evaluated year, with
+    that year (plan 1.0 and 令和7年度 with the town's data, since 2.0 has no
+    statuses yet); failing that, the newest plan with nothing to show.
+    """
+    if slug:
+        plan = next((p for p in plans if p.slug == slug), None)
+        if plan is None:
+            raise Http404(f"計画ID「{slug}」の計画は登録されていません。")
+        return select_year(plan, user, year_text)
+    if year_text:
+        raise Http404("年度を指定するときは計画（plan）も指定してください。")
+    for plan in sorted(plans, key=lambda p: (p.published_on, p.slug), reverse=True):
+        selection = select_year(plan, user)
+        if selection.fiscal_year is not None:
+            return selection
+    return Selection(plans[-1], [], None) if plans else None
+
+
+def area_items(area, fiscal_year):
+    """Items listed under an area (first or 再掲), with the year's status and public comment."""
+    year_status = YearlyStatus.objects.filter(item=OuterRef("pk"), fiscal_year=fiscal_year)
+    return (
+        ActionItem.objects.filter(Q(primary_area=area) | Q(relisted_areas=area))
+        .distinct()
+        .annotate(
+            status=Subquery(year_status.values("status")[:1]),
+            comment=Subquery(year_status.values("comment")[:1]),
+            is_relisted=Case(
+                When(primary_area=area, then=Value(False)),
+                default=Value(True),
+                output_field=BooleanField(),
+            ),
+        )
+        .select_related("plan", "primary_area")
+        .order_by("number")
+    )

@@ -1,0 +1,134 @@
+"""Tables of the public pages (django-tables2), shown on screen and exported from the same class."""
+
+import django_tables2 as tables
+from django.db.models import Case, IntegerField, Value, When
+from django.utils.html import format_html
+from django_tables2.export import TableExport
+
+from actions.models import NOT_EVALUATED_LABEL, Status
+from reports.exporting import content_disposition, safe_cell
+
+STATUS_ORDER = [
+    Status.ACHIEVED,
+    Status.PARTIALLY_ACHIEVED,
+    Status.NOT_ACHIEVED,
+    Status.UNDETERMINABLE,
+]
+
+
+def with_status_rank(queryset):
+    """Order 達成 → 一部達成 → 未達成 → 判定不可 → 未評価 when sorting by status."""
+    return queryset.annotate(
+        status_rank=Case(
+            *(When(status=value, then=Value(rank)) for rank, value in enumerate(STATUS_ORDER)),
+            default=Value(len(STATUS_ORDER)),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def status_label(value):
+    return Status(value).label if value else NOT_EVALUATED_LABEL
+
+
+def status_badge(value):
+    return format_html(
+        '<span class="badge badge--{}">{}</span>', value or "none", status_label(value)
+    )
+
+
+class AccessibleTable(tables.Table):
+    """A table with a caption, th scope="col" and aria-sort (see the template)."""
+
+    caption = ""
+
+    def __init__(self, *args, caption=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if caption is not None:
+            self.caption = caption
+
+    class Meta:
+        template_name = "django_tables2/accessible.html"
+        attrs = {"class": "data-table"}
+
+
+class AreaItemsTable(AccessibleTable):
+    number = tables.Column("番号", attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    title = tables.Column("取組名", linkify=False)
+    is_relisted = tables.Column("掲載", orderable=True, order_by=("is_relisted", "number"))
+    status = tables.Column(
+        "達成状況", empty_values=(), order_by=("status_rank", "number")
+    )
+    comment = tables.Column("備考", empty_values=(), orderable=False)
+    primary_area = tables.Column("主な区分", accessor="primary_area__name", visible=False)
+    name_published = tables.Column("名称の公表", visible=False)
+
+    class Meta(AccessibleTable.Meta):
+        empty_text = "この区分に取組はありません。"
+        per_page = 25
+        order_by = ("number",)
+
+    def render_title(self, record):
+        link = format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.title)
+        if record.name_published:
+            return link
+        return format_html('<span class="tag tag--placeholder">名称未公表</span> {}', link)
+
+    def render_is_relisted(self, value, record):
+        if value:
+            return format_html(
+                '<span class="tag tag--relisted">再掲</span> <span class="note">主な区分: {}</span>',
+                record.primary_area.name,
+            )
+        return "—"
+
+    def render_status(self, value):
+        return status_badge(value)
+
+    def render_comment(self, value):
+        return value or ""
+
+    def value_number(self, value):
+        return value
+
+    def value_title(self, value):
+        return safe_cell(value)
+
+    def value_is_relisted(self, value):
+        return "再掲" if value else ""
+
+    def value_status(self, value):
+        return status_label(value)
+
+    def value_comment(self, value):
+        return safe_cell(value or "")
+
+    def value_primary_area(self, value):
+        return safe_cell(value)
+
+    def value_name_published(self, value):
+        return "公表" if value else "未公表"
+
+
+class SpreadsheetExport(TableExport):
+    """TableExport with a BOM on CSV (for Japanese Excel) and an RFC 6266 file name."""
+
+    def export(self):
+        data = super().export()
+        if self.format == self.CSV:
+            return "\ufeff" + data
+        return data
+
+    def response(self, filename=None):
+        response = super().response()
+        if filename:
+            response["Content-Disposition"] = content_disposition(filename)
+        return response
+
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def export_response(table, export_format, filename, title="取組"):
+    exporter = SpreadsheetExport(export_format, table, dataset_kwargs={"title": title})
+    return exporter.response(f"{filename}.{export_format}")

@@ -1,0 +1,54 @@
+/* Draws the plotly charts from the JSON each page embeds (json_script).
+   Nothing is fetched: plotly.min.js is served by this site. Without JavaScript
+   the tables next to each chart carry the same numbers. */
+(function () {
+  "use strict";
+
+  var CONFIG = {
+    displaylogo: false,
+    responsive: true,
+    showLink: false,
+    showSendToCloud: false,
+    showEditInChartStudio: false,
+    modeBarButtonsToRemove: [
+      "sendDataToCloud", "editInChartStudio", "zoom2d", "pan2d", "select2d", "lasso2d",
+      "zoomIn2d", "zoomOut2d", "autoScale2d", "resetScale2d", "toggleSpikelines",
+      "hoverClosestCartesian", "hoverCompareCartesian"
+    ],
+    toImageButtonOptions: { format: "png", filename: "chart" }
+  };
+  var PRINT_WIDTH = 680; /* A4 portrait inside 15 mm margins at 96 dpi */
+  var charts = [];
+
+  function draw() {
+    if (typeof window.Plotly === "undefined") {
+      return;
+    }
+    document.querySelectorAll("[data-chart]").forEach(function (element) {
+      var source = document.getElementById(element.getAttribute("data-chart"));
+      if (!source) {
+        return;
+      }
+      var figure = JSON.parse(source.textContent);
+      window.Plotly.newPlot(element, figure.data, figure.layout, CONFIG);
+      charts.push(element);
+    });
+  }
+
+  window.addEventListener("beforeprint", function () {
+    charts.forEach(function (element) {
+      window.Plotly.relayout(element, { width: PRINT_WIDTH });
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    charts.forEach(function (element) {
+      window.Plotly.relayout(element, { width: null, autosize: true });
+    });
+  });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
+})();

@@ -1,0 +1,90 @@
+"""Signing in and out, and login throttling by user name and address together (django-axes)."""
+
+import datetime
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.actions.staff_users import make_user
+from tests.factories import make_section
+
+PASSWORD = "correct-horse-battery-42"
+OFFICE_IP = "10.0.0.1"
+OTHER_IP = "10.0.0.2"
+
+
+@pytest.fixture
+def staff(db):
+    return make_user("tanaka", "staff", [make_section()], password=PASSWORD)
+
+
+def _login(client, username, password, ip=OFFICE_IP):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def _fail_until_locked(client, username):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = _login(client, username, "wrong-password")
+    return response
+
+
+def test_the_login_form_is_in_japanese(client, db):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "職員ログイン" in response.text
+    assert "ユーザー名" in response.text and "パスワード" in response.text
+    assert 'autocomplete="current-password"' in response.text
+    assert 'autocomplete="username"' in response.text
+
+
+def test_staff_land_on_their_items_after_signing_in(client, staff):
+    response = _login(client, "tanaka", PASSWORD)
+    assert response.status_code == 302
+    response = client.get(response["Location"])
+    assert response["Location"] == reverse("actions:my_items")
+
+
+def test_a_wrong_password_gets_a_japanese_message(client, staff):
+    response = _login(client, "tanaka", "wrong-password")
+    assert response.status_code == 200
+    assert "ユーザー名" in response.text
+    assert "正しい" in response.text
+
+
+def test_signing_out_ends_the_session(client, staff):
+    client.force_login(staff)
+    assert client.get(reverse("logout")).status_code == 405
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("actions:my_items")).status_code == 302
+
+
+def test_five_wrong_passwords_lock_that_user_from_that_address_only(client, staff):
+    other = make_user("suzuki", "staff", password=PASSWORD)
+    response = _fail_until_locked(client, "tanaka")
+    assert response.status_code == 429
+    assert "ログインを一時的に制限しています" in response.text
+    # The right password from the same address is still refused during the cool-off.
+    assert _login(client, "tanaka", PASSWORD).status_code == 429
+    # The same user from another address, and another user from the same address, get in.
+    assert _login(client, "tanaka", PASSWORD, ip=OTHER_IP).status_code == 302
+    client.logout()
+    assert _login(client, other.username, PASSWORD).status_code == 302
+
+
+def test_the_lock_wears_off_after_the_cool_off(client, staff):
+    _fail_until_locked(client, "tanaka")
+    assert _login(client, "tanaka", PASSWORD).status_code == 429
+    cool_off = datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - cool_off - datetime.timedelta(minutes=1))
+    assert _login(client, "tanaka", PASSWORD).status_code == 302
+
+
+def test_the_lock_is_not_permanent(db):
+    assert settings.AXES_COOLOFF_TIME
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]

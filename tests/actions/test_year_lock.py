@@ -1,0 +1,122 @@
+"""Year lock (確定) and publication (公表): managers lock and publish, admins unlock with a reason."""
+
+import pytest
+from django.urls import reverse
+
+from actions import services
+from actions.models import AuditEntry, EvaluationYear, YearlyStatus
+from tests.actions.staff_users import make_user
+from tests.factories import make_items, make_plan, make_section
+
+YEAR = 2026
+
+
+@pytest.fixture
+def world(db):
+    plan = make_plan()
+    section = make_section()
+    (item,) = make_items(plan, plan.areas.first(), 1, section=section)
+    return {
+        "plan": plan,
+        "item": item,
+        "staff": make_user("staff", "staff", [section]),
+        "manager": make_user("manager", "manager"),
+        "admin": make_user("admin", "admin"),
+    }
+
+
+def _url(name, plan, year=YEAR):
+    return reverse(f"actions:{name}", args=[plan.slug, year])
+
+
+def _state(plan, year=YEAR):
+    evaluation = EvaluationYear.objects.filter(plan=plan, fiscal_year=year).first()
+    return (evaluation.is_locked, evaluation.is_published) if evaluation else (False, False)
+
+
+def test_a_manager_locks_a_year_and_staff_can_no_longer_change_it(client, world):
+    plan, item = world["plan"], world["item"]
+    client.force_login(world["manager"])
+    response = client.post(_url("lock_year", plan), follow=True)
+    assert "評価を確定しました" in response.text
+    assert _state(plan) == (True, False)
+    entry = AuditEntry.objects.get(action="年度評価の確定")
+    assert (entry.user, entry.fiscal_year, entry.after) == (
+        world["manager"], YEAR, {"is_locked": True, "is_published": False})
+
+    client.force_login(world["staff"])
+    edit = reverse("actions:edit_status", args=[plan.slug, item.number, YEAR])
+    response = client.post(edit, {"status": "achieved", "version": "0"})
+    assert "確定済みのため変更できません" in response.text
+    assert not YearlyStatus.objects.exists()
+
+
+def test_the_service_refuses_a_locked_year_for_imports_too(world):
+    services.lock_year(world["plan"], YEAR, user=world["manager"])
+    with pytest.raises(services.YearLockedError):
+        services.record_status(world["item"], YEAR, status="achieved", source="import")
+
+
+def test_an_admin_unlocks_with_a_recorded_reason(client, world):
+    plan = world["plan"]
+    services.lock_year(plan, YEAR, user=world["manager"])
+    client.force_login(world["admin"])
+    response = client.post(_url("unlock_year", plan), {"reason": "  "}, follow=True)
+    assert "確定を解除する理由を入力してください" in response.text
+    assert _state(plan) == (True, False)
+    client.post(_url("unlock_year", plan), {"reason": "担当課からの訂正依頼"})
+    assert _state(plan) == (False, False)
+    entry = AuditEntry.objects.get(action="年度評価の確定解除")
+    assert (entry.user, entry.reason) == (world["admin"], "担当課からの訂正依頼")
+
+
+def test_publishing_needs_a_locked_year(client, world):
+    plan = world["plan"]
+    client.force_login(world["manager"])
+    response = client.post(_url("publish_year", plan), follow=True)
+    assert "公表する前に、その年度の評価を確定してください" in response.text
+    assert _state(plan) == (False, False)
+    client.post(_url("lock_year", plan))
+    client.post(_url("publish_year", plan))
+    assert _state(plan) == (True, True)
+    evaluation = EvaluationYear.objects.get(plan=plan, fiscal_year=YEAR)
+    assert evaluation.published_by == world["manager"]
+
+
+def test_a_published_year_cannot_be_unlocked_before_withdrawing_it(client, world):
+    plan = world["plan"]
+    services.lock_year(plan, YEAR)
+    services.publish_year(plan, YEAR)
+    client.force_login(world["admin"])
+    response = client.post(_url("unlock_year", plan), {"reason": "訂正"}, follow=True)
+    assert "公表中の年度は確定を解除できません" in response.text
+    assert _state(plan) == (True, True)
+    client.post(_url("unpublish_year", plan))
+    client.post(_url("unlock_year", plan), {"reason": "訂正"})
+    assert _state(plan) == (False, False)
+
+
+def test_the_years_page_lists_every_plan_year_with_its_state(client, town_data):
+    client.force_login(make_user("manager", "manager"))
+    response = client.get(reverse("actions:years"))
+    assert response.status_code == 200
+    rows = {
+        (block["plan"].slug, row["year"]): row
+        for block in response.context["sections"]
+        for row in block["rows"]
+    }
+    plan_1_2025 = rows[("nakai-dx-1.0", 2025)]
+    assert plan_1_2025["evaluation"].is_locked and plan_1_2025["evaluation"].is_published
+    assert plan_1_2025["recorded"] == 30
+    assert rows[("nakai-dx-2.0", 2026)]["evaluation"] is None
+    assert "令和7年度（2025年度）" in response.text
+    assert "公表済み" in response.text
+    # Managers do not get the admin's unlock form.
+    assert "確定を解除する" not in response.text.split("<h1>")[1].split("</p>", 1)[1]
+
+
+def test_the_years_page_query_count_is_pinned(client, town_data, django_assert_num_queries):
+    client.force_login(make_user("manager", "manager"))
+    # session, user, groups, plans, year states, recorded counts, item counts
+    with django_assert_num_queries(7):
+        client.get(reverse("actions:years"))

@@ -1,0 +1,68 @@
+"""Every public page type in Chromium: no outside request, no JS error, zero axe violations."""
+
+import pytest
+
+from tests.browser.conftest import run_axe
+
+PAGES = {
+    "dashboard": ("/", True),
+    "dashboard without evaluations": ("/?plan=nakai-dx-2.0", False),
+    "area": ("/plans/nakai-dx-1.0/areas/2/?year=2025", True),
+    "item with a KPI": ("/plans/nakai-dx-1.0/items/1/", True),
+    "placeholder item": ("/plans/nakai-dx-1.0/items/5/", False),
+    "plan index": ("/plans/", False),
+    "plan": ("/plans/nakai-dx-2.0/", False),
+    "timeline": ("/timeline/?area=防災DXの推進", False),
+    "open data": ("/opendata/", False),
+    "not found": ("/plans/no-such-plan/", False),
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_each_page_is_clean_and_accessible(page, live_server, live_town_data, name):
+    path, has_chart = PAGES[name]
+    page.goto(live_server.url + path, wait_until="load")
+    assert page.locator("html").get_attribute("lang") == "ja"
+    assert page.locator("h1").count() == 1
+    if has_chart:
+        page.wait_for_selector("figure .chart svg.main-svg", timeout=10_000)
+    page.watcher.assert_clean()
+    assert run_axe(page) == []
+
+
+def test_the_dashboard_draws_every_chart_as_svg(page, live_server, live_town_data):
+    page.goto(live_server.url + "/", wait_until="load")
+    page.wait_for_selector("#chart-status svg.main-svg", timeout=10_000)
+    assert page.locator("figure .chart svg.main-svg").count() >= 2
+    assert page.locator("#chart-area-rates .bars .point").count() == 5
+    assert page.locator("a.modebar-btn[data-title*='Chart Studio']").count() == 0
+    assert page.locator(".modebar-btn--logo").count() == 0
+    page.watcher.assert_clean()
+
+
+def test_the_dashboard_has_no_horizontal_scroll_on_a_375px_phone(page, live_server, live_town_data):
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server.url + "/", wait_until="load")
+    page.wait_for_selector("#chart-status svg.main-svg", timeout=10_000)
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 375
+    page.watcher.assert_clean()
+    assert run_axe(page) == []
+
+
+def test_the_dashboard_is_readable_with_javascript_off(browser, live_server, live_town_data):
+    context = browser.new_context(locale="ja-JP", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    assert page.get_by_text("60.0%").first.is_visible()
+    page.get_by_text("図1の数値を表で見る").click()
+    assert page.locator("details table").first.is_visible()
+    context.close()
+
+
+def test_the_sorted_column_announces_its_order(page, live_server, live_town_data):
+    page.goto(live_server.url + "/plans/nakai-dx-1.0/areas/2/")
+    page.get_by_role("link", name="達成状況").click()
+    header = page.locator("th[aria-sort]")
+    assert header.get_attribute("aria-sort") == "ascending"
+    assert "達成状況" in header.inner_text()

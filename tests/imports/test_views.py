@@ -1,0 +1,210 @@
+"""The /imports/ pages: who may reach them, the dry run, the confirmation, downloads."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from actions.models import AuditEntry, Status, YearlyStatus
+from actions.workbook import store
+from tests.factories import make_items, make_plan
+from tests.imports.conftest import STATUS_HEADER, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+GET_URLS = ["imports:index", "imports:template", "imports:result"]
+POST_URLS = ["imports:upload", "imports:confirm"]
+
+
+@pytest.fixture
+def plan(db):
+    plan = make_plan(slug="p1")
+    make_items(plan, plan.areas.get(number=1), 2)
+    return plan
+
+
+def url(name, plan=None):
+    return reverse(name, args=[plan.slug]) if name == "imports:export" else reverse(name)
+
+
+def upload_file(data, name="status.xlsx"):
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def good_book():
+    return xlsx_bytes({"達成状況": [STATUS_HEADER, ["p1", 1, "R7", "達成", "完了"], ["p1", 2, 2025, "", ""]]})
+
+
+# --- permissions --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [*GET_URLS, "imports:export"])
+def test_anonymous_users_are_sent_to_login(client, plan, name):
+    response = client.get(url(name, plan))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", POST_URLS)
+def test_anonymous_posts_are_sent_to_login(client, plan, name):
+    response = client.post(url(name))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", [*GET_URLS, *POST_URLS, "imports:export"])
+def test_staff_are_refused_everywhere(client, plan, staff_user, name):
+    client.force_login(staff_user)
+    method = client.post if name in POST_URLS else client.get
+    assert method(url(name, plan)).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["imports:index", "imports:template", "imports:export"])
+def test_managers_may_download(client, plan, manager_user, name):
+    client.force_login(manager_user)
+    assert client.get(url(name, plan)).status_code == 200
+
+
+def test_managers_see_no_upload_form(client, plan, manager_user):
+    client.force_login(manager_user)
+    assert b'enctype="multipart/form-data"' not in client.get(url("imports:index")).content
+
+
+@pytest.mark.parametrize("name", [*POST_URLS, "imports:result"])
+def test_managers_may_not_import(client, plan, manager_user, name):
+    client.force_login(manager_user)
+    method = client.post if name in POST_URLS else client.get
+    assert method(url(name)).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["imports:index", "imports:template", "imports:export", "imports:result"])
+def test_admins_reach_every_page(client, plan, admin_user, name):
+    client.force_login(admin_user)
+    assert client.get(url(name, plan)).status_code == 200
+
+
+@pytest.mark.parametrize("name", POST_URLS)
+def test_it_rejects_get_on_post_only_urls(client, admin_user, name):
+    client.force_login(admin_user)
+    assert client.get(url(name)).status_code == 405
+
+
+def test_the_upload_needs_a_csrf_token(plan, admin_user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+    assert client.post(url("imports:upload"), {"file": upload_file(good_book())}).status_code == 403
+
+
+# --- the dry run and the confirmation ---------------------------------------------------
+
+
+def test_the_dry_run_shows_counts_and_writes_nothing(client, plan, admin_user):
+    client.force_login(admin_user)
+    response = client.post(url("imports:upload"), {"file": upload_file(good_book())})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "取込内容の確認" in page and "この内容で取り込む" in page
+    assert YearlyStatus.objects.count() == 0
+    summary = {s.name: s for s in response.context["summaries"]}["達成状況"]
+    assert (summary.created, summary.unchanged) == (1, 1)
+
+
+def test_errors_are_shown_in_a_table_and_no_confirm_button(client, plan, admin_user):
+    client.force_login(admin_user)
+    book = xlsx_bytes({"達成状況": [STATUS_HEADER, ["p1", 1, "R7", "ほぼ達成", ""]]})
+    page = client.post(url("imports:upload"), {"file": upload_file(book)}).content.decode()
+    assert "1 件のエラー" in page
+    assert "<td>達成状況</td><td class=\"num\">2</td><td>達成状況</td>" in page
+    assert "ほぼ達成" in page and "この内容で取り込む" not in page
+
+
+def test_a_refused_file_gets_its_message_not_a_500(client, plan, admin_user):
+    client.force_login(admin_user)
+    response = client.post(url("imports:upload"), {"file": upload_file(b"%PDF-1.4 x", "plan.xlsx")})
+    assert response.status_code == 400
+    assert "PDF" in response.content.decode()
+
+
+def test_a_file_over_the_limit_is_refused_before_reading(client, plan, admin_user):
+    client.force_login(admin_user)
+    with override_settings(IMPORT_MAX_UPLOAD_BYTES=50):
+        response = client.post(url("imports:upload"), {"file": upload_file(good_book())})
+    assert response.status_code == 400 and "ファイルが大きすぎます" in response.content.decode()
+
+
+def test_confirm_streams_progress_and_writes_everything(client, plan, admin_user):
+    client.force_login(admin_user)
+    client.post(url("imports:upload"), {"file": upload_file(good_book())})
+    token = client.session["imports_pending"]["token"]
+
+    response = client.post(url("imports:confirm"), {"token": token})
+
+    assert response.streaming
+    page = b"".join(response.streaming_content).decode()
+    assert "<progress" in page and reverse("imports:result") in page
+    status = YearlyStatus.objects.get()
+    assert (status.status, status.comment, status.updated_by) == (Status.ACHIEVED, "完了", admin_user)
+    audit = AuditEntry.objects.get()
+    assert (audit.source, audit.user) == (AuditEntry.Source.IMPORT, admin_user)
+    result = client.get(url("imports:result"))
+    assert "取り込みました" in result.content.decode()
+    with pytest.raises(FileNotFoundError):
+        store.load_upload(token)
+
+
+def test_confirm_refuses_a_token_not_from_this_session(client, plan, admin_user):
+    client.force_login(admin_user)
+    client.post(url("imports:upload"), {"file": upload_file(good_book())})
+    response = client.post(url("imports:confirm"), {"token": "0" * 32})
+    assert response.status_code == 302
+    assert YearlyStatus.objects.count() == 0
+
+
+def test_confirm_rechecks_the_file(client, plan, admin_user):
+    from actions import services
+
+    client.force_login(admin_user)
+    client.post(url("imports:upload"), {"file": upload_file(good_book())})
+    services.lock_year(plan, 2025, user=admin_user)  # locked between the dry run and the confirmation
+
+    response = client.post(url("imports:confirm"), {"token": client.session["imports_pending"]["token"]})
+
+    assert not response.streaming
+    assert "確定済み" in response.content.decode()
+    assert YearlyStatus.objects.count() == 0
+
+
+# --- downloads -------------------------------------------------------------------------
+
+
+def test_the_export_has_a_japanese_file_name(client, plan, manager_user):
+    client.force_login(manager_user)
+    response = client.get(url("imports:export", plan))
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; filename=")
+    assert "filename*=UTF-8''" in disposition and "%E3%83%87%E3%83%BC%E3%82%BF" in disposition  # データ
+
+
+def test_the_csv_export_is_utf8_with_bom(client, plan, manager_user):
+    client.force_login(manager_user)
+    response = client.get(url("imports:export", plan), {"format": "csv", "sheet": "取組"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.startswith(b"\xef\xbb\xbf\xe8\xa8\x88\xe7\x94\xbbID")  # BOM + 計画ID
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+
+
+def test_the_template_has_every_sheet_examples_and_dropdowns(client, plan, manager_user):
+    client.force_login(manager_user)
+    book = load_workbook(io.BytesIO(client.get(url("imports:template")).content))
+    assert book.sheetnames[:6] == ["計画", "重点施策区分", "取組", "達成状況", "指標", "指標実績"]
+    assert {"記入例", "説明", "選択肢"} <= set(book.sheetnames)
+    assert [c.value for c in book["達成状況"][1]] == STATUS_HEADER
+    assert book["達成状況"].max_row == 1  # no example rows among the data
+    rules = book["達成状況"].data_validations.dataValidation
+    assert rules and "選択肢" in rules[0].formula1
+    assert book["取組"].data_validations.dataValidation
+    assert book["選択肢"].sheet_state == "hidden"
+    assert [c.value for c in book["選択肢"]["A"]][1:5] == ["達成", "一部達成", "未達成", "判定不可"]

@@ -1,0 +1,89 @@
+import pytest
+from django.contrib.auth.models import Group, User
+
+from actions.models import ActionItem, KpiActual, YearlyStatus
+from actions.permissions import STAFF_GROUP
+from tests.reports.helpers import build_plan
+
+pytestmark = pytest.mark.django_db
+
+ITEM = "/plans/nakai-dx-1.0/items/1/"
+
+
+@pytest.fixture
+def with_evidence(town_data):
+    YearlyStatus.objects.filter(item__plan__slug="nakai-dx-1.0", item__number=1).update(
+        evidence="内部メモ：交付窓口の集計表より"
+    )
+
+
+def test_it_shows_the_status_by_year_with_the_public_comment(client, town_data):
+    response = client.get(ITEM)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "マイナンバーカード交付率" in html
+    assert "令和7年度（2025年度）" in html
+    assert '<span class="badge badge--achieved">達成</span>' in html
+    assert "交付率 74%→100%" in html
+
+
+def test_it_never_shows_the_internal_evidence_to_the_public(client, with_evidence):
+    html = client.get(ITEM).content.decode()
+    assert "内部メモ：交付窓口の集計表より" not in html
+    assert "根拠・内部メモ" not in html
+
+
+def test_staff_see_the_internal_evidence(client, with_evidence):
+    user = User.objects.create_user("shokuin", password="x")
+    user.groups.add(Group.objects.get_or_create(name=STAFF_GROUP)[0])
+    client.force_login(user)
+    html = client.get(ITEM).content.decode()
+    assert "内部メモ：交付窓口の集計表より" in html
+
+
+def test_it_charts_the_kpi_with_its_baseline_and_actuals(client, town_data):
+    html = client.get(ITEM).content.decode()
+    assert "指標（KPI）" in html
+    assert 'id="chart-kpi-1-data"' in html
+    assert "基準値" in html
+    assert "74%" in html
+    assert "100%" in html
+
+
+def test_it_hides_statuses_and_actuals_of_unpublished_years(client, town_data):
+    item = ActionItem.objects.get(plan__slug="nakai-dx-1.0", number=1)
+    YearlyStatus.objects.create(item=item, fiscal_year=2024, status="not_achieved", comment="下書きの備考")
+    KpiActual.objects.create(kpi=item.kpis.get(), fiscal_year=2024, value=88)
+    html = client.get(ITEM).content.decode()
+    assert "下書きの備考" not in html
+    assert "令和6年度" not in html
+
+
+def test_a_placeholder_item_is_labelled_with_its_description(client, town_data):
+    html = client.get("/plans/nakai-dx-1.0/items/5/").content.decode()
+    assert '<span class="tag tag--placeholder">名称未公表</span>' in html
+    assert "件数のみが公表され" in html
+
+
+def test_it_links_the_wellbeing_directions_national_items_and_timeline(client, town_data):
+    html = client.get("/plans/nakai-dx-2.0/items/1/").content.decode()
+    assert 'href="/plans/nakai-dx-2.0/#wellbeing-6"' in html
+    assert "よい行政" in html
+    assert "フロントヤード改革（自治体DX推進計画第5.0版）" in html
+    html = client.get("/plans/nakai-dx-1.0/items/2/").content.decode()
+    assert "令和6年10月（2024年10月）" in html
+    assert "/timeline/#event-" in html
+
+
+def test_an_unknown_item_is_a_japanese_404(client, town_data):
+    response = client.get("/plans/nakai-dx-1.0/items/999/")
+    assert response.status_code == 404
+    assert "取組番号 999 の取組はありません" in response.content.decode()
+
+
+@pytest.mark.parametrize("item_count", [10, 1000])
+def test_the_item_page_query_count_does_not_grow_with_the_items(client, item_count, django_assert_num_queries):
+    build_plan(item_count)
+    with django_assert_num_queries(10):
+        response = client.get("/plans/big-plan/items/3/")
+    assert response.status_code == 200
