@@ -37,7 +37,12 @@ class ActionItemAdmin(ExportMixin, admin.ModelAdmin):
     list_filter = ("plan", "primary_area", "section", "name_published")
     search_fields = ("title", "description")
     list_select_related = ("plan", "primary_area", "section")
-    filter_horizontal = ("relisted_areas", "wellbeing_directions", "national_items", "timeline_events")
+    filter_horizontal = (
+        "relisted_areas",
+        "wellbeing_directions",
+        "national_items",
+        "timeline_events",
+    )
 
 
 class YearlyStatusForm(forms.ModelForm):
@@ -52,7 +57,9 @@ class YearlyStatusForm(forms.ModelForm):
         if item is None or year is None:
             return cleaned
         try:
-            services.validate_status(item, year, cleaned.get("status", ""), cleaned.get("comment", ""))
+            services.validate_status(
+                item, year, cleaned.get("status", ""), cleaned.get("comment", "")
+            )
             services.check_year_open(item.plan, year)
         except ValidationError as exc:
             raise forms.ValidationError(exc.messages) from exc

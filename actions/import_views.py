@@ -86,7 +86,9 @@ def export_plan(request, slug):
     if request.GET.get("format") == "csv":
         sheet = request.GET.get("sheet", S.STATUS.name)
         if sheet not in S.SHEETS_BY_NAME:
-            return HttpResponse("シート名が正しくありません。", status=400, content_type="text/plain; charset=utf-8")
+            return HttpResponse(
+                "シート名が正しくありません。", status=400, content_type="text/plain; charset=utf-8"
+            )
         response = HttpResponse(
             exporter.sheet_csv_bytes(sheet, [plan]), content_type="text/csv; charset=utf-8"
         )
@@ -115,7 +117,9 @@ def upload(request):
     try:
         job = WorkbookImport(read_upload(data, upload_file.name), user=request.user).validate()
     except ImportRefused as exc:
-        return render(request, "imports/index.html", _index_context(request, form, str(exc)), status=400)
+        return render(
+            request, "imports/index.html", _index_context(request, form, str(exc)), status=400
+        )
     previous = request.session.get(SESSION_PENDING)
     if previous:
         store.discard(previous.get("token"))
@@ -147,27 +151,37 @@ def confirm(request):
     form = ConfirmForm(request.POST)
     pending = request.session.get(SESSION_PENDING) or {}
     if not form.is_valid() or form.cleaned_data["token"] != pending.get("token"):
-        messages.error(request, "取込の確認が無効か、期限切れです。もう一度ファイルを選んで確認してください。")
+        messages.error(
+            request, "取込の確認が無効か、期限切れです。もう一度ファイルを選んで確認してください。"
+        )
         return redirect("imports:index")
     token = pending["token"]
     try:
         data = store.load_upload(token)
     except FileNotFoundError:
         request.session.pop(SESSION_PENDING, None)
-        messages.error(request, "確認したファイルが見つかりません。もう一度ファイルを選んでください。")
+        messages.error(
+            request, "確認したファイルが見つかりません。もう一度ファイルを選んでください。"
+        )
         return redirect("imports:index")
     try:
-        job = WorkbookImport(read_upload(data, pending.get("name", "")), user=request.user).validate()
+        job = WorkbookImport(
+            read_upload(data, pending.get("name", "")), user=request.user
+        ).validate()
     except ImportRefused as exc:
         messages.error(request, str(exc))
         return redirect("imports:index")
     if not job.ok:
         # The data changed since the dry run (e.g. a year was locked meanwhile).
-        return render(request, "imports/preview.html", _preview_context(job, pending.get("name"), None))
+        return render(
+            request, "imports/preview.html", _preview_context(job, pending.get("name"), None)
+        )
     request.session.pop(SESSION_PENDING, None)
     request.session[SESSION_RESULT] = token
     page = render_to_string(
-        "imports/progress.html", {"filename": pending.get("name"), "marker": PROGRESS_MARKER}, request=request
+        "imports/progress.html",
+        {"filename": pending.get("name"), "marker": PROGRESS_MARKER},
+        request=request,
     )
     head, tail = page.split(PROGRESS_MARKER, 1)
     response = StreamingHttpResponse(
@@ -189,7 +203,12 @@ def _progress_chunks(job, token, filename, head, tail):
                 yield format_html(
                     '<div class="import-progress__step"><progress max="{}" value="{}">{}%</progress> '
                     "{}（{} / {} 件）</div>\n",
-                    total, done, percent, label, done, total,
+                    total,
+                    done,
+                    percent,
+                    label,
+                    done,
+                    total,
                 )
     except (ValidationError, DatabaseError) as exc:
         failure = " ".join(getattr(exc, "messages", [str(exc)]))
@@ -198,7 +217,8 @@ def _progress_chunks(job, token, filename, head, tail):
     link = reverse("imports:result")
     if failure:
         yield format_html(
-            '<p class="import-progress__failed" role="alert">取込を中止しました。何も書き込んでいません。{}</p>', failure
+            '<p class="import-progress__failed" role="alert">取込を中止しました。何も書き込んでいません。{}</p>',
+            failure,
         )
     yield format_html(
         '<p class="import-progress__done"><a class="button" href="{}" data-import-result>取込結果を見る</a></p>',

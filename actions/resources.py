@@ -97,13 +97,21 @@ class ActionItemResource(SheetResource):
 
     class Meta:
         model = ActionItem
-        fields = ("plan_id", "item_number", "item_title", "area", "relisted", "section_name", "summary")
+        fields = (
+            "plan_id",
+            "item_number",
+            "item_title",
+            "area",
+            "relisted",
+            "section_name",
+            "summary",
+        )
         export_order = fields
 
     def get_queryset(self):
-        return ActionItem.objects.select_related("plan", "primary_area", "section").prefetch_related(
-            "relisted_areas"
-        )
+        return ActionItem.objects.select_related(
+            "plan", "primary_area", "section"
+        ).prefetch_related("relisted_areas")
 
     def dehydrate_relisted(self, item):
         areas = sorted(item.relisted_areas.all(), key=lambda area: area.number)
@@ -149,13 +157,21 @@ class KpiResource(SheetResource):
     class Meta:
         model = Kpi
         fields = (
-            "plan_id", "item_number", "kpi_name", "kpi_unit", "baseline", "baseline_fy", "target",
+            "plan_id",
+            "item_number",
+            "kpi_name",
+            "kpi_unit",
+            "baseline",
+            "baseline_fy",
+            "target",
             "target_fy",
         )
         export_order = fields
 
     def get_queryset(self):
-        return Kpi.objects.select_related("item__plan").order_by("item__plan__published_on", "item__number", "id")
+        return Kpi.objects.select_related("item__plan").order_by(
+            "item__plan__published_on", "item__number", "id"
+        )
 
     def dehydrate_baseline(self, kpi):
         return _num(kpi.baseline_value)

@@ -56,12 +56,16 @@ class StaleActualError(StaleEditError):
 
 
 def is_year_locked(plan, fiscal_year):
-    return EvaluationYear.objects.filter(plan=plan, fiscal_year=fiscal_year, is_locked=True).exists()
+    return EvaluationYear.objects.filter(
+        plan=plan, fiscal_year=fiscal_year, is_locked=True
+    ).exists()
 
 
 def check_year_open(plan, fiscal_year, locked_years=None):
     locked = (
-        fiscal_year in locked_years if locked_years is not None else is_year_locked(plan, fiscal_year)
+        fiscal_year in locked_years
+        if locked_years is not None
+        else is_year_locked(plan, fiscal_year)
     )
     if locked:
         from plans.wareki import fiscal_year_label
@@ -366,7 +370,9 @@ def lock_year(plan, fiscal_year, *, user=None, source=None):
     evaluation.locked_at = timezone.now()
     evaluation.locked_by = user if user and user.is_authenticated else None
     evaluation.save(update_fields=["is_locked", "locked_at", "locked_by"])
-    _year_audit(plan, fiscal_year, "年度評価の確定", user, before, _year_state(evaluation), source=source)
+    _year_audit(
+        plan, fiscal_year, "年度評価の確定", user, before, _year_state(evaluation), source=source
+    )
     return evaluation, True
 
 
@@ -388,7 +394,14 @@ def unlock_year(plan, fiscal_year, *, reason, user=None, source=None):
     evaluation.is_locked = False
     evaluation.save(update_fields=["is_locked"])
     _year_audit(
-        plan, fiscal_year, "年度評価の確定解除", user, before, _year_state(evaluation), reason, source
+        plan,
+        fiscal_year,
+        "年度評価の確定解除",
+        user,
+        before,
+        _year_state(evaluation),
+        reason,
+        source,
     )
     return evaluation, True
 
@@ -400,9 +413,7 @@ def publish_year(plan, fiscal_year, *, user=None, publish=True, source=None):
     if evaluation.is_published == publish:
         return evaluation, False
     if publish and not evaluation.is_locked:
-        raise ValidationError(
-            "公表する前に、その年度の評価を確定してください。", code="not_locked"
-        )
+        raise ValidationError("公表する前に、その年度の評価を確定してください。", code="not_locked")
     before = _year_state(evaluation)
     evaluation.is_published = publish
     evaluation.published_at = timezone.now() if publish else None

@@ -60,7 +60,9 @@ class AuditEntryTable(tables.Table):
     fiscal_year = tables.Column(verbose_name="年度", default="")
     object_repr = tables.Column(verbose_name="対象")
     section = tables.Column(verbose_name="担当課", default="")
-    change = tables.Column(verbose_name="変更内容（変更前 → 変更後）", empty_values=(), orderable=False)
+    change = tables.Column(
+        verbose_name="変更内容（変更前 → 変更後）", empty_values=(), orderable=False
+    )
     reason = tables.Column(verbose_name="理由", default="")
 
     class Meta:

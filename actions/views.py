@@ -159,9 +159,11 @@ def edit_status(request, slug, number, year):
     """The status form of one item and fiscal year."""
     item = _get_item_for_edit(request, slug, number, year)
     kpis = list(item.kpis.all())
-    current = YearlyStatus.objects.select_related("updated_by").filter(
-        item=item, fiscal_year=year
-    ).first()
+    current = (
+        YearlyStatus.objects.select_related("updated_by")
+        .filter(item=item, fiscal_year=year)
+        .first()
+    )
     actuals = dict(
         KpiActual.objects.filter(kpi__item=item, fiscal_year=year).values_list("kpi_id", "value")
     )
@@ -199,7 +201,9 @@ def edit_status(request, slug, number, year):
                 if changed:
                     messages.success(request, f"「{item.title}」の{label}の評価を保存しました。")
                 else:
-                    messages.info(request, f"「{item.title}」の{label}の評価に変更はありませんでした。")
+                    messages.info(
+                        request, f"「{item.title}」の{label}の評価に変更はありませんでした。"
+                    )
                 return redirect(_safe_next(request, default_next))
     else:
         form = StatusForm(initial=status_initial(current, actuals), kpis=kpis)
@@ -227,9 +231,11 @@ def _locked_message(year):
 
 def _conflict(item, year, error):
     """What the other person saved: who, when, and all current values of the item and year."""
-    status = YearlyStatus.objects.select_related("updated_by").filter(
-        item=item, fiscal_year=year
-    ).first()
+    status = (
+        YearlyStatus.objects.select_related("updated_by")
+        .filter(item=item, fiscal_year=year)
+        .first()
+    )
     actuals = list(
         KpiActual.objects.select_related("kpi", "updated_by").filter(
             kpi__item=item, fiscal_year=year
@@ -271,9 +277,7 @@ def years(request):
         .values("item__plan", "fiscal_year")
         .annotate(recorded=Count("id"))
     }
-    item_counts = dict(
-        Plan.objects.annotate(n=Count("items")).values_list("pk", "n")
-    )
+    item_counts = dict(Plan.objects.annotate(n=Count("items")).values_list("pk", "n"))
     sections = []
     for plan in plans:
         rows = [
@@ -291,7 +295,6 @@ def years(request):
         "can_lock": permissions.can_lock_year(user),
         "can_unlock": permissions.can_unlock_year(user),
         "can_publish": permissions.can_publish_year(user),
-        "unlock_form": UnlockForm(),
     }
     return render(request, "actions/years.html", context)
 
@@ -394,4 +397,3 @@ def audit_log_csv(request):
     for row in table.as_values():
         writer.writerow([safe_cell(cell) for cell in row])
     return response
-

@@ -49,8 +49,11 @@ def main():
     call_command("migrate", verbosity=0)
     admin = User.objects.create_superuser("bench", "bench@example.com", "x")
     plan = Plan.objects.create(
-        slug="bench-1.0", name="ベンチマーク計画", version="1.0",
-        published_on=datetime.date(2024, 4, 1), period_start=datetime.date(2024, 4, 1),
+        slug="bench-1.0",
+        name="ベンチマーク計画",
+        version="1.0",
+        published_on=datetime.date(2024, 4, 1),
+        period_start=datetime.date(2024, 4, 1),
         period_end=datetime.date(2024 + args.years, 3, 31),
     )
     areas = [PriorityArea.objects.create(plan=plan, number=n, name=f"区分{n}") for n in range(1, 7)]
@@ -69,7 +72,9 @@ def main():
     for number in range(1, args.items + 1):
         for offset in range(args.years):
             label = labels[(number + offset) % len(labels)]
-            ws.append(["bench-1.0", number, f"令和{6 + offset}年度", label, "理由を記入" if label else ""])
+            ws.append(
+                ["bench-1.0", number, f"令和{6 + offset}年度", label, "理由を記入" if label else ""]
+            )
     buffer = io.BytesIO()
     book.save(buffer)
     data = buffer.getvalue()
@@ -85,18 +90,30 @@ def main():
     sheets = timed("読み込み（openpyxl read-only）", lambda: read_upload(data, "bench.xlsx"))
     dry = timed("点検（dry run）", lambda: WorkbookImport(sheets, user=admin).run(dry_run=True))
     assert dry.ok, dry.errors[:5]
-    job = timed("取込（読み込み済み、点検＋書き込み）", lambda: WorkbookImport(sheets, user=admin).run())
+    job = timed(
+        "取込（読み込み済み、点検＋書き込み）", lambda: WorkbookImport(sheets, user=admin).run()
+    )
     again = timed("再取込（変更なし）", lambda: WorkbookImport(read_upload(data), user=admin).run())
 
     summary = job.summaries["達成状況"]
-    print(f"達成状況 {rows:,} 行（取組 {args.items:,} × {args.years} 年度）、ファイル {len(data) / 1024:.0f} KB")
-    print(f"取込結果: 追加 {summary.created:,}、更新 {summary.updated:,}、変更なし {summary.unchanged:,}")
-    print(f"再取込: 変更 {again.total_writes} 件、変更なし {again.summaries['達成状況'].unchanged:,}")
-    print(f"YearlyStatus {YearlyStatus.objects.count():,} 件、AuditEntry（一括取込） "
-          f"{AuditEntry.objects.filter(source='import').count():,} 件")
+    print(
+        f"達成状況 {rows:,} 行（取組 {args.items:,} × {args.years} 年度）、ファイル {len(data) / 1024:.0f} KB"
+    )
+    print(
+        f"取込結果: 追加 {summary.created:,}、更新 {summary.updated:,}、変更なし {summary.unchanged:,}"
+    )
+    print(
+        f"再取込: 変更 {again.total_writes} 件、変更なし {again.summaries['達成状況'].unchanged:,}"
+    )
+    print(
+        f"YearlyStatus {YearlyStatus.objects.count():,} 件、AuditEntry（一括取込） "
+        f"{AuditEntry.objects.filter(source='import').count():,} 件"
+    )
     for label, seconds in timings.items():
         print(f"{label:<32} {seconds:6.2f} 秒")
-    total = timings["読み込み（openpyxl read-only）"] + timings["取込（読み込み済み、点検＋書き込み）"]
+    total = (
+        timings["読み込み（openpyxl read-only）"] + timings["取込（読み込み済み、点検＋書き込み）"]
+    )
     print(f"{'読み込み＋取込 合計':<32} {total:6.2f} 秒（目標 10 秒未満）")
 
 

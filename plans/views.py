@@ -29,7 +29,10 @@ def plan_detail(request, slug):
             Prefetch(
                 "areas",
                 queryset=PriorityArea.objects.prefetch_related(
-                    Prefetch("items", queryset=ActionItem.objects.select_related("plan").order_by("number"))
+                    Prefetch(
+                        "items",
+                        queryset=ActionItem.objects.select_related("plan").order_by("number"),
+                    )
                 ),
             ),
         )
@@ -42,7 +45,9 @@ def plan_detail(request, slug):
         WellBeingDirection.objects.prefetch_related(
             Prefetch(
                 "items",
-                queryset=ActionItem.objects.filter(plan=plan).select_related("plan").order_by("number"),
+                queryset=ActionItem.objects.filter(plan=plan)
+                .select_related("plan")
+                .order_by("number"),
                 to_attr="plan_items",
             )
         )

@@ -50,7 +50,11 @@ def _rate(value):
 def _area_label(result, width=7):
     """「1. 町民サービス<br>の向上」: short lines, so the bars keep room on a phone."""
     name = escape(result.area.name)
-    lines = [name[i : i + width] for i in range(0, len(name), width)] if len(name) > width + 2 else [name]
+    lines = (
+        [name[i : i + width] for i in range(0, len(name), width)]
+        if len(name) > width + 2
+        else [name]
+    )
     return f"{result.area.number}. " + "<br>".join(lines)
 
 
@@ -74,8 +78,14 @@ def area_rates(achievement):
         ],
         "layout": _layout(
             80 + 56 * len(labels),
-            xaxis={"range": [0, 122], "ticksuffix": "%", "tickvals": [0, 25, 50, 75, 100],
-                   "fixedrange": True, "gridcolor": "#d9d9d9", "title": {"text": "達成度（%）"}},
+            xaxis={
+                "range": [0, 122],
+                "ticksuffix": "%",
+                "tickvals": [0, 25, 50, 75, 100],
+                "fixedrange": True,
+                "gridcolor": "#d9d9d9",
+                "title": {"text": "達成度（%）"},
+            },
             yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
             showlegend=False,
         ),
@@ -118,7 +128,12 @@ def status_counts(achievement):
                 "marker": {
                     "color": colour,
                     "line": {"color": "#ffffff", "width": 1},
-                    "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "#ffffff", "fgopacity": 0.45},
+                    "pattern": {
+                        "shape": pattern,
+                        "fillmode": "overlay",
+                        "fgcolor": "#ffffff",
+                        "fgopacity": 0.45,
+                    },
                 },
                 "hovertemplate": f"%{{y}} {_status_label(value)}: %{{x}}件<extra></extra>",
             }
@@ -130,15 +145,25 @@ def status_counts(achievement):
             barmode="stack",
             xaxis=_count_axis(_max_total(achievement)),
             yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
-            legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "traceorder": "normal"},
+            legend={
+                "orientation": "h",
+                "x": 0,
+                "y": 1.02,
+                "yanchor": "bottom",
+                "traceorder": "normal",
+            },
             margin={"l": 8, "r": 24, "t": 48, "b": 56},
         ),
     }
 
 
 def _count_axis(largest):
-    axis = {"fixedrange": True, "gridcolor": "#d9d9d9", "title": {"text": "取組数（件）"},
-            "rangemode": "tozero"}
+    axis = {
+        "fixedrange": True,
+        "gridcolor": "#d9d9d9",
+        "title": {"text": "取組数（件）"},
+        "rangemode": "tozero",
+    }
     if largest:
         axis["dtick"] = max(1, math.ceil(largest / 6))
     return axis
@@ -152,8 +177,20 @@ def year_trend(achievements):
     """Lines: the pooled rate and the mean of the area rates, year by year."""
     labels = [wareki.fiscal_year_label(a.fiscal_year, with_western=False) for a in achievements]
     series = (
-        ("全体の達成度（合算）", [a.pooled_rate_percent for a in achievements], PRIMARY, "solid", "circle"),
-        ("区分別達成度の平均", [a.mean_of_area_rates_percent for a in achievements], SECONDARY, "dash", "square"),
+        (
+            "全体の達成度（合算）",
+            [a.pooled_rate_percent for a in achievements],
+            PRIMARY,
+            "solid",
+            "circle",
+        ),
+        (
+            "区分別達成度の平均",
+            [a.mean_of_area_rates_percent for a in achievements],
+            SECONDARY,
+            "dash",
+            "square",
+        ),
     )
     return {
         "data": [
@@ -173,8 +210,13 @@ def year_trend(achievements):
         ],
         "layout": _layout(
             340,
-            yaxis={"range": [0, 110], "ticksuffix": "%", "tickvals": [0, 25, 50, 75, 100],
-                   "fixedrange": True, "gridcolor": "#d9d9d9"},
+            yaxis={
+                "range": [0, 110],
+                "ticksuffix": "%",
+                "tickvals": [0, 25, 50, 75, 100],
+                "fixedrange": True,
+                "gridcolor": "#d9d9d9",
+            },
             xaxis={"type": "category", "fixedrange": True},
             legend={"orientation": "h", "x": 0, "y": -0.2},
             margin={"l": 48, "r": 24, "t": 24, "b": 72},
@@ -208,8 +250,12 @@ def area_status_counts(result):
         ],
         "layout": _layout(
             300,
-            yaxis={"fixedrange": True, "rangemode": "tozero", "gridcolor": "#d9d9d9",
-                   "title": {"text": "取組数（件）"}},
+            yaxis={
+                "fixedrange": True,
+                "rangemode": "tozero",
+                "gridcolor": "#d9d9d9",
+                "title": {"text": "取組数（件）"},
+            },
             xaxis={"fixedrange": True, "type": "category"},
             showlegend=False,
             margin={"l": 56, "r": 24, "t": 32, "b": 48},
@@ -260,8 +306,12 @@ def kpi_chart(kpi, actuals):
         "data": data,
         "layout": _layout(
             300,
-            yaxis={"fixedrange": True, "rangemode": "tozero", "gridcolor": "#d9d9d9",
-                   "title": {"text": unit}},
+            yaxis={
+                "fixedrange": True,
+                "rangemode": "tozero",
+                "gridcolor": "#d9d9d9",
+                "title": {"text": unit},
+            },
             xaxis={"fixedrange": True, "type": "category"},
             legend={"orientation": "h", "x": 0, "y": -0.2},
             margin={"l": 56, "r": 24, "t": 32, "b": 72},

@@ -71,7 +71,9 @@ def parse_year_param(text):
     try:
         return wareki.parse_fiscal_year(text)
     except wareki.WarekiError as exc:
-        raise Http404(f"年度「{text}」は読み取れません。2025 や R7 のように指定してください。") from exc
+        raise Http404(
+            f"年度「{text}」は読み取れません。2025 や R7 のように指定してください。"
+        ) from exc
 
 
 def select_year(plan, user, year_text=None):

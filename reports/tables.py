@@ -56,14 +56,13 @@ class AreaItemsTable(AccessibleTable):
     number = tables.Column("番号", attrs={"td": {"class": "num"}, "th": {"class": "num"}})
     title = tables.Column("取組名", linkify=False)
     is_relisted = tables.Column("掲載", orderable=True, order_by=("is_relisted", "number"))
-    status = tables.Column(
-        "達成状況", empty_values=(), order_by=("status_rank", "number")
-    )
+    status = tables.Column("達成状況", empty_values=(), order_by=("status_rank", "number"))
     comment = tables.Column("備考", empty_values=(), orderable=False)
     primary_area = tables.Column("主な区分", accessor="primary_area__name", visible=False)
     name_published = tables.Column("名称の公表", visible=False)
 
     class Meta(AccessibleTable.Meta):
+        attrs = {"class": "data-table data-table--items"}
         empty_text = "この区分に取組はありません。"
         per_page = 25
         order_by = ("number",)

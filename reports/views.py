@@ -14,7 +14,7 @@ from actions.models import ActionItem, KpiActual, YearlyStatus, visible_fiscal_y
 from actions.permissions import can_view_internal
 from plans.models import Plan, PriorityArea
 from reports import charts, opendata
-from reports.achievement import Rule, compute_achievement
+from reports.achievement import Rule, compute_achievement, compute_achievements
 from reports.queries import area_items, get_plan, select_dashboard, select_year
 from reports.tables import EXPORT_FORMATS, AreaItemsTable, export_response, with_status_rank
 
@@ -26,11 +26,11 @@ def dashboard(request):
     )
     context = {"plans": plans, "selection": selection}
     if selection and selection.fiscal_year is not None:
-        achievement = compute_achievement(selection.plan, selection.fiscal_year)
-        trend = [
-            achievement if year == achievement.fiscal_year else compute_achievement(selection.plan, year)
-            for year in selection.evaluated_years
-        ]
+        by_year = compute_achievements(
+            selection.plan, [selection.fiscal_year, *selection.evaluated_years]
+        )
+        achievement = by_year[selection.fiscal_year]
+        trend = [by_year[year] for year in selection.evaluated_years]
         context.update(
             achievement=achievement,
             area_rows=_area_rows(achievement),

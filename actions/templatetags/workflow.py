@@ -29,9 +29,7 @@ def item_workflow(context, item):
         status.fiscal_year: status
         for status in YearlyStatus.objects.filter(item=item).select_related("updated_by")
     }
-    evaluations = {
-        ev.fiscal_year: ev for ev in EvaluationYear.objects.filter(plan=plan)
-    }
+    evaluations = {ev.fiscal_year: ev for ev in EvaluationYear.objects.filter(plan=plan)}
     can_edit = permissions.can_edit_item(user, item)
     years = []
     for year in plan.fiscal_years:
@@ -46,9 +44,7 @@ def item_workflow(context, item):
                 "can_edit": can_edit and not (evaluation and evaluation.is_locked),
             }
         )
-    entries = list(
-        AuditEntry.objects.filter(item=item).select_related("user")[:HISTORY_LIMIT]
-    )
+    entries = list(AuditEntry.objects.filter(item=item).select_related("user")[:HISTORY_LIMIT])
     history = [
         {
             "entry": entry,

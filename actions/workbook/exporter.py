@@ -26,18 +26,59 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 WRAP = Alignment(wrap_text=True, vertical="top")
 VALIDATION_ROWS = 2000
 DATE_FORMAT = "yyyy/m/d"
-WIDE_COLUMNS = {"計画名": 28, "区分名": 24, "主な取組": 32, "国計画との整合": 32, "別表記": 32,
-                "取組名": 40, "重点施策区分": 24, "再掲区分": 24, "担当課": 20, "概要": 40,
-                "備考": 40, "指標名": 30}
+WIDE_COLUMNS = {
+    "計画名": 28,
+    "区分名": 24,
+    "主な取組": 32,
+    "国計画との整合": 32,
+    "別表記": 32,
+    "取組名": 40,
+    "重点施策区分": 24,
+    "再掲区分": 24,
+    "担当課": 20,
+    "概要": 40,
+    "備考": 40,
+    "指標名": 30,
+}
 
 EXAMPLES = {
-    S.PLAN.name: ["nakai-dx-2.0", "中井町DX推進計画", "2.0", "令和8年4月", "令和5年8月", "令和10年度末", "nakai-dx-1.0"],
-    S.AREA.name: ["nakai-dx-2.0", 4, "デジタルデバイド対策", "スマホ相談会、きめ細かな支援 等",
-                  "デジタルデバイド対策", "デジタルデバインド対策、デジタルデバйд対策"],
-    S.ITEM.name: ["nakai-dx-2.0", 12, "（例）取組の名称", "町民サービスの向上", "防災DXの推進",
-                  "企画課 デジタル推進班", "取組の概要"],
+    S.PLAN.name: [
+        "nakai-dx-2.0",
+        "中井町DX推進計画",
+        "2.0",
+        "令和8年4月",
+        "令和5年8月",
+        "令和10年度末",
+        "nakai-dx-1.0",
+    ],
+    S.AREA.name: [
+        "nakai-dx-2.0",
+        4,
+        "デジタルデバイド対策",
+        "スマホ相談会、きめ細かな支援 等",
+        "デジタルデバイド対策",
+        "デジタルデバインド対策、デジタルデバйд対策",
+    ],
+    S.ITEM.name: [
+        "nakai-dx-2.0",
+        12,
+        "（例）取組の名称",
+        "町民サービスの向上",
+        "防災DXの推進",
+        "企画課 デジタル推進班",
+        "取組の概要",
+    ],
     S.STATUS.name: ["nakai-dx-2.0", 12, "令和8年度", "一部達成", "9手続き→26手続き"],
-    S.KPI.name: ["nakai-dx-2.0", 12, "オンライン申請対応手続き数", "手続き", 9, "令和5年度", 40, "令和10年度"],
+    S.KPI.name: [
+        "nakai-dx-2.0",
+        12,
+        "オンライン申請対応手続き数",
+        "手続き",
+        9,
+        "令和5年度",
+        40,
+        "令和10年度",
+    ],
     S.KPI_ACTUAL.name: ["nakai-dx-2.0", 12, "オンライン申請対応手続き数", "R8", 26],
 }
 
@@ -73,16 +114,24 @@ def _add_choices(book, plans):
     ws.sheet_state = "hidden"
     ws.append(["達成状況", "重点施策区分"])
     if plans:
-        area_names = list(PriorityArea.objects.filter(plan__in=plans).order_by("plan", "number").values_list("name", flat=True))
+        area_names = list(
+            PriorityArea.objects.filter(plan__in=plans)
+            .order_by("plan", "number")
+            .values_list("name", flat=True)
+        )
     else:
-        area_names = list(PriorityArea.objects.order_by("plan", "number").values_list("name", flat=True))
+        area_names = list(
+            PriorityArea.objects.order_by("plan", "number").values_list("name", flat=True)
+        )
     area_names = list(dict.fromkeys(area_names))
     labels = list(Status.labels)
     for index in range(max(len(labels), len(area_names))):
-        ws.append([
-            labels[index] if index < len(labels) else None,
-            safe_cell(area_names[index]) if index < len(area_names) else None,
-        ])
+        ws.append(
+            [
+                labels[index] if index < len(labels) else None,
+                safe_cell(area_names[index]) if index < len(area_names) else None,
+            ]
+        )
     return len(labels), len(area_names)
 
 
@@ -120,7 +169,11 @@ def _add_validations(book, n_statuses, n_areas):
 
 def _add_examples(book):
     ws = book.create_sheet(S.EXAMPLE_SHEET)
-    ws.append(["記入例（このシートは取り込まれません。各シートの見出しの下に、この形で1行ずつ入力します）"])
+    ws.append(
+        [
+            "記入例（このシートは取り込まれません。各シートの見出しの下に、この形で1行ずつ入力します）"
+        ]
+    )
     ws["A1"].font = HEADER_FONT
     for sheet in S.SHEETS:
         ws.append([])

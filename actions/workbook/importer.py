@@ -202,7 +202,10 @@ class WorkbookImport:
                     if data.hidden:
                         continue
                     self.error(
-                        data.name, None, "", "",
+                        data.name,
+                        None,
+                        "",
+                        "",
                         f"シート「{data.name}」は取り込めません。シート名は "
                         f"{'、'.join(S.SHEETS_BY_NAME)} のいずれかにしてください"
                         f"（{'・'.join(sorted(S.IGNORED_SHEETS))}のシートは読み飛ばします）。",
@@ -211,9 +214,16 @@ class WorkbookImport:
             index, found = find_header(data.rows, sheet_def)
             label = sheet_def.name if sheet_def else "CSV"
             if found is None:
-                expected = "、".join(sheet_def.names) if sheet_def else "計画ID、取組番号、年度、達成状況 など"
+                expected = (
+                    "、".join(sheet_def.names)
+                    if sheet_def
+                    else "計画ID、取組番号、年度、達成状況 など"
+                )
                 self.error(
-                    label, None, "", "",
+                    label,
+                    None,
+                    "",
+                    "",
                     f"見出し行が見つかりません。先頭（タイトル行の下でも可）に {expected} の見出しを入れてください。",
                 )
                 continue
@@ -229,26 +239,41 @@ class WorkbookImport:
             name = header_name(cell)
             if name not in sheet_def.names:
                 self.error(
-                    sheet_def.name, header_number, V.display(cell), cell,
+                    sheet_def.name,
+                    header_number,
+                    V.display(cell),
+                    cell,
                     f"列「{V.display(cell)}」はシート「{sheet_def.name}」にありません。"
                     f"使える列: {'、'.join(sheet_def.names)}",
                 )
                 continue
             if name in columns:
-                self.error(sheet_def.name, header_number, name, cell, f"列「{name}」が2つあります。1つにしてください。")
+                self.error(
+                    sheet_def.name,
+                    header_number,
+                    name,
+                    cell,
+                    f"列「{name}」が2つあります。1つにしてください。",
+                )
                 ok = False
             columns[name] = position
         missing = [name for name in sheet_def.required_names if name not in columns]
         if missing:
             self.error(
-                sheet_def.name, header_number, "、".join(missing), "",
+                sheet_def.name,
+                header_number,
+                "、".join(missing),
+                "",
                 f"必須の列 {'、'.join(missing)} がありません。見出し行に追加してください。",
             )
             ok = False
         body = data.rows[header_index + 1 :]
         if len(body) > settings.IMPORT_MAX_ROWS_PER_SHEET:
             self.error(
-                sheet_def.name, None, "", "",
+                sheet_def.name,
+                None,
+                "",
+                "",
                 f"行数が多すぎます（{len(body):,} 行）。1シートに取り込めるのは "
                 f"{settings.IMPORT_MAX_ROWS_PER_SHEET:,} 行までです。シートを分けて取り込んでください。",
             )
@@ -367,13 +392,18 @@ class WorkbookImport:
         value = row.values.get(column)
         if column in row.formula_cells:
             self.error(
-                row.sheet, row.number, column, "（数式）",
+                row.sheet,
+                row.number,
+                column,
+                "（数式）",
                 "数式の計算結果がファイルに保存されていません。Excelで開いて保存し直すか、"
                 "値として貼り付けてから取り込んでください。",
             )
             raise RowInvalid
         if required and V.is_blank(value):
-            self.error(row.sheet, row.number, column, "", f"{column}を入力してください（空欄は不可）。")
+            self.error(
+                row.sheet, row.number, column, "", f"{column}を入力してください（空欄は不可）。"
+            )
             raise RowInvalid
         try:
             return parser(value, *args, **kwargs)
@@ -401,7 +431,10 @@ class WorkbookImport:
         if plan is None:
             known = "、".join(sorted(self.plans)) or "なし"
             self.error(
-                row.sheet, row.number, "計画ID", slug,
+                row.sheet,
+                row.number,
+                "計画ID",
+                slug,
                 f"計画ID「{slug}」の計画は登録されていません。計画シートで追加するか、"
                 f"登録済みの計画IDを使ってください（このファイルで使える計画ID: {known}）。",
             )
@@ -412,7 +445,10 @@ class WorkbookImport:
         item = self.items.get((plan.slug, number))
         if item is None:
             self.error(
-                row.sheet, row.number, "取組番号", number,
+                row.sheet,
+                row.number,
+                "取組番号",
+                number,
                 f"計画「{plan.slug}」に取組番号 {number} の取組はありません。"
                 "取組シートで追加するか、登録済みの取組番号を使ってください。",
             )
@@ -423,7 +459,10 @@ class WorkbookImport:
         first = seen.get(key)
         if first is not None:
             self.error(
-                row.sheet, row.number, "・".join(columns), " / ".join(str(k) for k in key),
+                row.sheet,
+                row.number,
+                "・".join(columns),
+                " / ".join(str(k) for k in key),
                 f"同じ{'・'.join(columns)}の行が {first} 行目にもあります。1行にまとめてください。",
             )
             raise RowInvalid
@@ -432,7 +471,10 @@ class WorkbookImport:
     def _in_period(self, row, plan, year, column="年度"):
         if not plan.covers_fiscal_year(year):
             self.error(
-                row.sheet, row.number, column, row.values.get(column),
+                row.sheet,
+                row.number,
+                column,
+                row.values.get(column),
                 f"{wareki.fiscal_year_label(year)}は計画「{plan.slug}」の計画期間"
                 f"（{wareki.fiscal_year_label(plan.first_fiscal_year)}～"
                 f"{wareki.fiscal_year_label(plan.last_fiscal_year)}）の外です。",
@@ -442,11 +484,16 @@ class WorkbookImport:
     def _model_errors(self, row, obj, columns_by_field, exclude=()):
         """Django's field validation (lengths, required) reported per column."""
         try:
-            obj.clean_fields(exclude=[f.name for f in obj._meta.fields if f.name not in columns_by_field] + list(exclude))
+            obj.clean_fields(
+                exclude=[f.name for f in obj._meta.fields if f.name not in columns_by_field]
+                + list(exclude)
+            )
         except ValidationError as exc:
             for field_name, messages in exc.message_dict.items():
                 column = columns_by_field.get(field_name, field_name)
-                self.error(row.sheet, row.number, column, getattr(obj, field_name, ""), " ".join(messages))
+                self.error(
+                    row.sheet, row.number, column, getattr(obj, field_name, ""), " ".join(messages)
+                )
             raise RowInvalid from exc
 
     def _record_master(self, sheet, row, obj, new_values, key_label, relisted=None):
@@ -461,9 +508,18 @@ class WorkbookImport:
             self.master_writes.append(write)
             summary.created += 1
             self.changes.append(
-                Change(sheet, row.number, "create", key_label,
-                       [(columns.get(n, n), None, v) for n, v in new_values.items() if v not in (None, "")]
-                       + ([("再掲区分", None, [a.name for a in relisted])] if relisted else []))
+                Change(
+                    sheet,
+                    row.number,
+                    "create",
+                    key_label,
+                    [
+                        (columns.get(n, n), None, v)
+                        for n, v in new_values.items()
+                        if v not in (None, "")
+                    ]
+                    + ([("再掲区分", None, [a.name for a in relisted])] if relisted else []),
+                )
             )
             return
         before = {}
@@ -471,8 +527,10 @@ class WorkbookImport:
         for name, value in new_values.items():
             current = self._current_value(obj, name)
             if isinstance(value, Model) or current != value:
-                if isinstance(value, Model) and value.pk is not None and value.pk == getattr(
-                    obj, obj._meta.get_field(name).attname
+                if (
+                    isinstance(value, Model)
+                    and value.pk is not None
+                    and value.pk == getattr(obj, obj._meta.get_field(name).attname)
                 ):
                     continue
                 before[name] = current
@@ -481,7 +539,11 @@ class WorkbookImport:
         relisted_changed = None
         if relisted is not None:
             current_ids = sorted(a.pk for a in self.relisted.get(obj.pk, []) if a.pk)
-            if obj.pk is None or sorted(a.pk for a in relisted if a.pk) != current_ids or any(a.pk is None for a in relisted):
+            if (
+                obj.pk is None
+                or sorted(a.pk for a in relisted if a.pk) != current_ids
+                or any(a.pk is None for a in relisted)
+            ):
                 relisted_changed = relisted
                 before["relisted_areas"] = [a.name for a in self.relisted.get(obj.pk, [])]
         if not changed and relisted_changed is None:
@@ -492,7 +554,9 @@ class WorkbookImport:
         summary.updated += 1
         fields_shown = [(columns.get(n, n), before[n], getattr(obj, n)) for n in changed]
         if relisted_changed is not None:
-            fields_shown.append(("再掲区分", before["relisted_areas"], [a.name for a in relisted_changed]))
+            fields_shown.append(
+                ("再掲区分", before["relisted_areas"], [a.name for a in relisted_changed])
+            )
         self.changes.append(Change(sheet, row.number, "update", key_label, fields_shown))
 
     def _current_value(self, obj, name):
@@ -518,14 +582,17 @@ class WorkbookImport:
     def _plan_row(self, row, seen):
         slug = self._cell(row, "計画ID", V.parse_plan_id, required=True)
         self._check_unique(row, seen, (slug,), ["計画ID"])
-        parsed = self._cells(row, [
-            ("計画名", V.clean_text, {"required": True}),
-            ("版", _version_text, {"required": True}),
-            ("策定年月", V.parse_date, {"required": True}),
-            ("計画期間開始", V.parse_date, {"required": True}),
-            ("計画期間終了", V.parse_date, {"required": True, "period_end": True}),
-            ("改定元計画ID", _optional(V.parse_plan_id), {}),
-        ])
+        parsed = self._cells(
+            row,
+            [
+                ("計画名", V.clean_text, {"required": True}),
+                ("版", _version_text, {"required": True}),
+                ("策定年月", V.parse_date, {"required": True}),
+                ("計画期間開始", V.parse_date, {"required": True}),
+                ("計画期間終了", V.parse_date, {"required": True, "period_end": True}),
+                ("改定元計画ID", _optional(V.parse_plan_id), {}),
+            ],
+        )
         plan = self.plans.get(slug) or Plan(slug=slug)
         new_values = {
             "name": parsed["計画名"],
@@ -535,8 +602,13 @@ class WorkbookImport:
             "period_end": parsed["計画期間終了"],
         }
         if new_values["period_end"] < new_values["period_start"]:
-            self.error(row.sheet, row.number, "計画期間終了", row.values["計画期間終了"],
-                       "計画期間終了が計画期間開始より前です。")
+            self.error(
+                row.sheet,
+                row.number,
+                "計画期間終了",
+                row.values["計画期間終了"],
+                "計画期間終了が計画期間開始より前です。",
+            )
             raise RowInvalid
         probe = Plan(slug=slug, **new_values)
         self._model_errors(row, probe, COLUMNS_BY_FIELD[Plan], exclude=["slug"])
@@ -552,11 +624,22 @@ class WorkbookImport:
             slug = getattr(plan, "_revises_slug", None)
             if getattr(plan, "_revises_row", None) is row:
                 if slug and slug not in self.plans:
-                    self.error(row.sheet, row.number, "改定元計画ID", slug,
-                               f"改定元の計画「{slug}」は登録されていません。")
+                    self.error(
+                        row.sheet,
+                        row.number,
+                        "改定元計画ID",
+                        slug,
+                        f"改定元の計画「{slug}」は登録されていません。",
+                    )
                     continue
                 if slug == plan.slug:
-                    self.error(row.sheet, row.number, "改定元計画ID", slug, "自分自身を改定元にはできません。")
+                    self.error(
+                        row.sheet,
+                        row.number,
+                        "改定元計画ID",
+                        slug,
+                        "自分自身を改定元にはできません。",
+                    )
                     continue
                 new_values["revises"] = self.plans[slug] if slug else None
             self._record_master(S.PLAN.name, row, plan, new_values, plan.slug)
@@ -567,15 +650,21 @@ class WorkbookImport:
         plan = self._plan(row)
         number = self._cell(row, "番号", V.parse_int, required=True)
         self._check_unique(row, seen, (plan.slug, number), ["計画ID", "番号"])
-        parsed = self._cells(row, [
-            ("区分名", V.clean_text, {"required": True}),
-            ("主な取組", V.clean_text, {}),
-            ("国計画との整合", V.clean_text, {}),
-            ("別表記", V.split_list, {}),
-        ])
+        parsed = self._cells(
+            row,
+            [
+                ("区分名", V.clean_text, {"required": True}),
+                ("主な取組", V.clean_text, {}),
+                ("国計画との整合", V.clean_text, {}),
+                ("別表記", V.split_list, {}),
+            ],
+        )
         area = self.areas[plan.slug].get(number) or PriorityArea(plan=plan, number=number)
         new_values = {"name": parsed["区分名"]}
-        for column, name in (("主な取組", "main_initiatives"), ("国計画との整合", "national_alignment")):
+        for column, name in (
+            ("主な取組", "main_initiatives"),
+            ("国計画との整合", "national_alignment"),
+        ):
             if column in parsed:
                 new_values[name] = parsed[column]
         if "別表記" in parsed:
@@ -593,8 +682,13 @@ class WorkbookImport:
                 other = names.get(area.name)
                 if other is not None:
                     row = getattr(area, "_row", None) or getattr(other, "_row", None)
-                    self.error(S.AREA.name, row, "区分名", area.name,
-                               f"計画「{slug}」に同じ区分名「{area.name}」が2つあります（番号 {other.number} と {number}）。")
+                    self.error(
+                        S.AREA.name,
+                        row,
+                        "区分名",
+                        area.name,
+                        f"計画「{slug}」に同じ区分名「{area.name}」が2つあります（番号 {other.number} と {number}）。",
+                    )
                 names[area.name] = area
         self._area_index = {slug: _area_index(areas.values()) for slug, areas in self.areas.items()}
 
@@ -602,11 +696,19 @@ class WorkbookImport:
         index = getattr(self, "_area_index", None)
         if index is None:
             self._area_index = index = {s: _area_index(a.values()) for s, a in self.areas.items()}
-        found = index.get(plan.slug, {}).get(("exact", text.strip())) or index.get(plan.slug, {}).get(("key", V.match_key(text)))
+        found = index.get(plan.slug, {}).get(("exact", text.strip())) or index.get(
+            plan.slug, {}
+        ).get(("key", V.match_key(text)))
         if found is None:
-            allowed = "、".join(f"{a.number} {a.name}" for a in sorted(self.areas[plan.slug].values(), key=lambda a: a.number))
+            allowed = "、".join(
+                f"{a.number} {a.name}"
+                for a in sorted(self.areas[plan.slug].values(), key=lambda a: a.number)
+            )
             self.error(
-                row.sheet, row.number, column, text,
+                row.sheet,
+                row.number,
+                column,
+                text,
                 f"重点施策区分「{text}」は計画「{plan.slug}」にありません。番号・区分名・別表記のいずれかで"
                 f"入力してください（使える区分: {allowed or 'なし'}）。",
             )
@@ -619,13 +721,16 @@ class WorkbookImport:
         plan = self._plan(row)
         number = self._cell(row, "取組番号", V.parse_int, required=True)
         self._check_unique(row, seen, (plan.slug, number), ["計画ID", "取組番号"])
-        parsed = self._cells(row, [
-            ("取組名", V.clean_text, {"required": True}),
-            ("重点施策区分", V.clean_text, {"required": True}),
-            ("再掲区分", V.split_list, {}),
-            ("担当課", V.clean_text, {}),
-            ("概要", V.clean_text, {}),
-        ])
+        parsed = self._cells(
+            row,
+            [
+                ("取組名", V.clean_text, {"required": True}),
+                ("重点施策区分", V.clean_text, {"required": True}),
+                ("再掲区分", V.split_list, {}),
+                ("担当課", V.clean_text, {}),
+                ("概要", V.clean_text, {}),
+            ],
+        )
         failed = False
         try:
             primary = self._area(row, plan, "重点施策区分", parsed["重点施策区分"])
@@ -641,8 +746,13 @@ class WorkbookImport:
                     failed = True
                     continue
                 if area is primary:
-                    self.error(row.sheet, row.number, "再掲区分", name,
-                               "再掲区分に、重点施策区分と同じ区分は指定できません。")
+                    self.error(
+                        row.sheet,
+                        row.number,
+                        "再掲区分",
+                        name,
+                        "再掲区分に、重点施策区分と同じ区分は指定できません。",
+                    )
                     failed = True
                 elif area not in relisted:
                     relisted.append(area)
@@ -651,9 +761,14 @@ class WorkbookImport:
             section = self._section(parsed["担当課"])
             if section is None:
                 known = "、".join(str(s) for s in self.sections) or "なし"
-                self.error(row.sheet, row.number, "担当課", parsed["担当課"],
-                           f"担当課「{parsed['担当課']}」は登録されていません（登録済み: {known}）。"
-                           "管理画面で担当課を追加してから取り込んでください。")
+                self.error(
+                    row.sheet,
+                    row.number,
+                    "担当課",
+                    parsed["担当課"],
+                    f"担当課「{parsed['担当課']}」は登録されていません（登録済み: {known}）。"
+                    "管理画面で担当課を追加してから取り込んでください。",
+                )
                 failed = True
         if failed:
             raise RowInvalid
@@ -665,13 +780,19 @@ class WorkbookImport:
             new_values["description"] = parsed["概要"]
         probe = ActionItem(plan=plan, number=number, title=parsed["取組名"])
         self._model_errors(row, probe, {"title": "取組名"})
-        self._record_master(S.ITEM.name, row, item, new_values, f"{plan.slug} 取組{number}", relisted)
+        self._record_master(
+            S.ITEM.name, row, item, new_values, f"{plan.slug} 取組{number}", relisted
+        )
         self.items[(plan.slug, number)] = item
 
     def _section(self, text):
         key = V.match_key(text)
         for section in self.sections:
-            if key in (V.match_key(section.name), V.match_key(str(section)), V.match_key(section.unit or "-")):
+            if key in (
+                V.match_key(section.name),
+                V.match_key(str(section)),
+                V.match_key(section.unit or "-"),
+            ):
                 return section
         return None
 
@@ -681,20 +802,30 @@ class WorkbookImport:
         plan = self._plan(row)
         number = self._cell(row, "取組番号", V.parse_int, required=True)
         name = self._cell(row, "指標名", V.clean_text, required=True)
-        self._check_unique(row, seen, (plan.slug, number, V.match_key(name)), ["計画ID", "取組番号", "指標名"])
+        self._check_unique(
+            row, seen, (plan.slug, number, V.match_key(name)), ["計画ID", "取組番号", "指標名"]
+        )
         item = self._item(row, plan, number)
-        parsed = self._cells(row, [
-            ("単位", V.clean_text, {}),
-            ("基準値", V.parse_decimal, {}),
-            ("基準年度", V.parse_optional_fiscal_year, {}),
-            ("目標値", V.parse_decimal, {}),
-            ("目標年度", V.parse_optional_fiscal_year, {}),
-        ])
+        parsed = self._cells(
+            row,
+            [
+                ("単位", V.clean_text, {}),
+                ("基準値", V.parse_decimal, {}),
+                ("基準年度", V.parse_optional_fiscal_year, {}),
+                ("目標値", V.parse_decimal, {}),
+                ("目標年度", V.parse_optional_fiscal_year, {}),
+            ],
+        )
         key = self._kpi_key(item, name)
         kpi = self.kpis.get(key) or Kpi(item=item, name=name)
         new_values = {"name": name}
-        for column, field_name in (("単位", "unit"), ("基準値", "baseline_value"), ("基準年度", "baseline_year"),
-                                   ("目標値", "target_value"), ("目標年度", "target_year")):
+        for column, field_name in (
+            ("単位", "unit"),
+            ("基準値", "baseline_value"),
+            ("基準年度", "baseline_year"),
+            ("目標値", "target_value"),
+            ("目標年度", "target_year"),
+        ):
             if column in parsed:
                 new_values[field_name] = parsed[column]
         probe = Kpi(item=item, **new_values)
@@ -706,12 +837,15 @@ class WorkbookImport:
 
     def _status_row(self, row, seen):
         plan = self._plan(row)
-        parsed = self._cells(row, [
-            ("取組番号", V.parse_int, {"required": True}),
-            ("年度", V.parse_fiscal_year, {"required": True}),
-            ("達成状況", V.parse_status, {}),
-            ("備考", V.clean_text, {}),
-        ])
+        parsed = self._cells(
+            row,
+            [
+                ("取組番号", V.parse_int, {"required": True}),
+                ("年度", V.parse_fiscal_year, {"required": True}),
+                ("達成状況", V.parse_status, {}),
+                ("備考", V.clean_text, {}),
+            ],
+        )
         number, year, status = parsed["取組番号"], parsed["年度"], parsed.get("達成状況", "")
         self._check_unique(row, seen, (plan.slug, number, year), ["計画ID", "取組番号", "年度"])
         item = self._item(row, plan, number)
@@ -729,8 +863,12 @@ class WorkbookImport:
             services.validate_status(item, year, status, comment)
             services.check_year_open(plan, year, self.locked_years[plan.slug])
         except ValidationError as exc:
-            column = {"comment_required": "備考", "invalid_status": "達成状況"}.get(exc.code, "年度")
-            self.error(row.sheet, row.number, column, row.values.get(column), " ".join(exc.messages))
+            column = {"comment_required": "備考", "invalid_status": "達成状況"}.get(
+                exc.code, "年度"
+            )
+            self.error(
+                row.sheet, row.number, column, row.values.get(column), " ".join(exc.messages)
+            )
             raise RowInvalid from exc
         self.status_writes.append((row.number, item, year, status, comment, current))
         kind = "create" if current is None else "update"
@@ -742,27 +880,51 @@ class WorkbookImport:
             fields_shown.append(("達成状況", before_label if current else None, after_label))
         if (current.comment if current else "") != comment:
             fields_shown.append(("備考", current.comment if current else None, comment))
-        self.changes.append(Change(row.sheet, row.number, kind,
-                                   f"{plan.slug} 取組{number} {wareki.fiscal_year_label(year)}", fields_shown))
+        self.changes.append(
+            Change(
+                row.sheet,
+                row.number,
+                kind,
+                f"{plan.slug} 取組{number} {wareki.fiscal_year_label(year)}",
+                fields_shown,
+            )
+        )
 
     # 指標実績
 
     def _actual_row(self, row, seen):
         plan = self._plan(row)
-        parsed = self._cells(row, [
-            ("取組番号", V.parse_int, {"required": True}),
-            ("指標名", V.clean_text, {"required": True}),
-            ("年度", V.parse_fiscal_year, {"required": True}),
-            ("実績値", V.parse_decimal, {}),
-        ])
-        number, name, year, value = parsed["取組番号"], parsed["指標名"], parsed["年度"], parsed.get("実績値")
-        self._check_unique(row, seen, (plan.slug, number, V.match_key(name), year),
-                           ["計画ID", "取組番号", "指標名", "年度"])
+        parsed = self._cells(
+            row,
+            [
+                ("取組番号", V.parse_int, {"required": True}),
+                ("指標名", V.clean_text, {"required": True}),
+                ("年度", V.parse_fiscal_year, {"required": True}),
+                ("実績値", V.parse_decimal, {}),
+            ],
+        )
+        number, name, year, value = (
+            parsed["取組番号"],
+            parsed["指標名"],
+            parsed["年度"],
+            parsed.get("実績値"),
+        )
+        self._check_unique(
+            row,
+            seen,
+            (plan.slug, number, V.match_key(name), year),
+            ["計画ID", "取組番号", "指標名", "年度"],
+        )
         item = self._item(row, plan, number)
         kpi = self.kpis.get(self._kpi_key(item, name))
         if kpi is None:
-            self.error(row.sheet, row.number, "指標名", name,
-                       f"取組 {number} に指標「{name}」は登録されていません。指標シートで追加してください。")
+            self.error(
+                row.sheet,
+                row.number,
+                "指標名",
+                name,
+                f"取組 {number} に指標「{name}」は登録されていません。指標シートで追加してください。",
+            )
             raise RowInvalid
         self._in_period(row, plan, year)
         current = self.actuals.get((kpi.pk, year)) if kpi.pk else None
@@ -773,14 +935,22 @@ class WorkbookImport:
         try:
             services.check_year_open(plan, year, self.locked_years[plan.slug])
         except ValidationError as exc:
-            self.error(row.sheet, row.number, "年度", row.values.get("年度"), " ".join(exc.messages))
+            self.error(
+                row.sheet, row.number, "年度", row.values.get("年度"), " ".join(exc.messages)
+            )
             raise RowInvalid from exc
         self.actual_writes.append((row.number, kpi, year, value))
         kind = "create" if current is None else "update"
         setattr(summary, kind + "d", getattr(summary, kind + "d") + 1)
-        self.changes.append(Change(row.sheet, row.number, kind,
-                                   f"{plan.slug} 取組{number} {name} {wareki.fiscal_year_label(year)}",
-                                   [("実績値", current.value if current else None, value)]))
+        self.changes.append(
+            Change(
+                row.sheet,
+                row.number,
+                kind,
+                f"{plan.slug} 取組{number} {name} {wareki.fiscal_year_label(year)}",
+                [("実績値", current.value if current else None, value)],
+            )
+        )
 
     # --- applying --------------------------------------------------------------------
 
@@ -790,7 +960,12 @@ class WorkbookImport:
             raise ValueError("validate() first, and only a file without errors can be applied")
         total, done = max(self.total_writes, 1), 0
         audits = []
-        for model, label in ((Plan, "計画"), (PriorityArea, "重点施策区分"), (ActionItem, "取組"), (Kpi, "指標")):
+        for model, label in (
+            (Plan, "計画"),
+            (PriorityArea, "重点施策区分"),
+            (ActionItem, "取組"),
+            (Kpi, "指標"),
+        ):
             writes = [w for w in self.master_writes if isinstance(w.obj, model)]
             if not writes:
                 continue
@@ -801,9 +976,13 @@ class WorkbookImport:
         AuditEntry.objects.bulk_create(audits, batch_size=500)
         for index, (_row, item, year, status, comment, current) in enumerate(self.status_writes, 1):
             services.record_status(
-                item, year, status=status, comment=comment,
+                item,
+                year,
+                status=status,
+                comment=comment,
                 evidence=current.evidence if current else "",
-                user=self.user, source=self.source,
+                user=self.user,
+                source=self.source,
                 expected_version=current.version if current else 0,
                 locked_years=self.locked_years[item.plan.slug],
             )
@@ -814,7 +993,11 @@ class WorkbookImport:
             yield done, total, "達成状況"
         for index, (_row, kpi, year, value) in enumerate(self.actual_writes, 1):
             services.record_kpi_actual(
-                kpi, year, value, user=self.user, source=self.source,
+                kpi,
+                year,
+                value,
+                user=self.user,
+                source=self.source,
                 locked_years=self.locked_years[kpi.item.plan.slug],
             )
             if index % PROGRESS_EVERY == 0:
@@ -847,7 +1030,11 @@ class WorkbookImport:
             through = ActionItem.relisted_areas.through
             through.objects.filter(actionitem_id__in=[w.obj.pk for w in relisted]).delete()
             through.objects.bulk_create(
-                [through(actionitem_id=w.obj.pk, priorityarea_id=a.pk) for w in relisted for a in w.relisted]
+                [
+                    through(actionitem_id=w.obj.pk, priorityarea_id=a.pk)
+                    for w in relisted
+                    for a in w.relisted
+                ]
             )
 
     def _master_audit(self, write):
@@ -855,7 +1042,11 @@ class WorkbookImport:
         model = type(obj)
         names = write.fields if write.kind == "update" else list(write.fields)
         after = {name: _jsonable(getattr(obj, name)) for name in names}
-        before = {name: _jsonable(value) for name, value in write.before.items()} if write.before else None
+        before = (
+            {name: _jsonable(value) for name, value in write.before.items()}
+            if write.before
+            else None
+        )
         if write.relisted is not None:
             after["relisted_areas"] = [a.name for a in write.relisted]
         plan = obj if model is Plan else getattr(obj, "plan", None) or obj.item.plan
@@ -911,19 +1102,32 @@ def _area_index(areas):
 
 COLUMNS_BY_FIELD = {
     Plan: {
-        "name": "計画名", "version": "版", "published_on": "策定年月", "period_start": "計画期間開始",
-        "period_end": "計画期間終了", "revises": "改定元計画ID",
+        "name": "計画名",
+        "version": "版",
+        "published_on": "策定年月",
+        "period_start": "計画期間開始",
+        "period_end": "計画期間終了",
+        "revises": "改定元計画ID",
     },
     PriorityArea: {
-        "name": "区分名", "main_initiatives": "主な取組", "national_alignment": "国計画との整合",
+        "name": "区分名",
+        "main_initiatives": "主な取組",
+        "national_alignment": "国計画との整合",
         "aliases": "別表記",
     },
     ActionItem: {
-        "title": "取組名", "primary_area": "重点施策区分", "section": "担当課", "description": "概要",
+        "title": "取組名",
+        "primary_area": "重点施策区分",
+        "section": "担当課",
+        "description": "概要",
     },
     Kpi: {
-        "name": "指標名", "unit": "単位", "baseline_value": "基準値", "baseline_year": "基準年度",
-        "target_value": "目標値", "target_year": "目標年度",
+        "name": "指標名",
+        "unit": "単位",
+        "baseline_value": "基準値",
+        "baseline_year": "基準年度",
+        "target_value": "目標値",
+        "target_year": "目標年度",
     },
 }
 

@@ -38,7 +38,9 @@ BINARY_SIGNATURES = {
     b"GIF8": "GIF画像",
 }
 MAX_COMPRESSION_RATIO = 200
-XLSX_HELP = "Excelで「名前を付けて保存」から「Excel ブック（*.xlsx）」を選んで保存し直してください。"
+XLSX_HELP = (
+    "Excelで「名前を付けて保存」から「Excel ブック（*.xlsx）」を選んで保存し直してください。"
+)
 
 
 class ImportRefused(Exception):
@@ -88,7 +90,9 @@ def read_upload(data, filename=""):
                 f"このファイルは{kind}で、Excel（.xlsx）または CSV ファイルではありません。"
             )
     if b"\x00" in data[:8192]:
-        raise ImportRefused("Excel（.xlsx）または CSV ファイルではありません。ファイルの種類を確認してください。")
+        raise ImportRefused(
+            "Excel（.xlsx）または CSV ファイルではありません。ファイルの種類を確認してください。"
+        )
     return [read_csv(data)]
 
 

@@ -36,7 +36,9 @@ class SheetDef:
         return [column.name for column in self.columns if column.required or column.key]
 
 
-PLAN_ID = Column("計画ID", key=True, help="計画の識別子（例: nakai-dx-2.0）。半角英数字とハイフン。")
+PLAN_ID = Column(
+    "計画ID", key=True, help="計画の識別子（例: nakai-dx-2.0）。半角英数字とハイフン。"
+)
 
 PLAN = SheetDef(
     "計画",

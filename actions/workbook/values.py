@@ -81,7 +81,11 @@ def match_key(value):
 
 def split_list(value):
     """「町民サービスの向上、防災DXの推進」 -> two names (、 ; ／ or line breaks)."""
-    return [part.strip(_SPACES) for part in LIST_SEPARATORS.split(clean_text(value)) if part.strip(_SPACES)]
+    return [
+        part.strip(_SPACES)
+        for part in LIST_SEPARATORS.split(clean_text(value))
+        if part.strip(_SPACES)
+    ]
 
 
 def parse_plan_id(value):
@@ -107,7 +111,9 @@ def parse_int(value, *, minimum=1):
         text = re.sub(r"^(?:No\.?|NO\.?|no\.?|第)", "", text)
         text = re.sub(r"番$", "", text)
         if not re.fullmatch(r"\d+(?:\.0+)?", text):
-            raise CellError(f"「{display(value)}」は整数として読めません。1、2、3 のように入力してください。")
+            raise CellError(
+                f"「{display(value)}」は整数として読めません。1、2、3 のように入力してください。"
+            )
         number = int(float(text))
     if number < minimum:
         raise CellError(f"{minimum} 以上の整数で入力してください。")
@@ -176,5 +182,7 @@ def parse_status(value):
     if status is None and text in Status.values:
         status = Status(text)
     if status is None:
-        raise CellError(f"「{display(value)}」は達成状況として使えません。{STATUS_HELP}で入力してください。")
+        raise CellError(
+            f"「{display(value)}」は達成状況として使えません。{STATUS_HELP}で入力してください。"
+        )
     return status.value

@@ -18,7 +18,11 @@ def fiscal_year_label(fiscal_year):
 @register.filter
 def short_fiscal_year_label(fiscal_year):
     """2025 -> 「令和7年度」."""
-    return "" if fiscal_year in (None, "") else wareki.fiscal_year_label(fiscal_year, with_western=False)
+    return (
+        ""
+        if fiscal_year in (None, "")
+        else wareki.fiscal_year_label(fiscal_year, with_western=False)
+    )
 
 
 @register.filter
@@ -43,4 +47,6 @@ def status_badge(value):
 def japanese_message(exception):
     """The message of an Http404 this site raised (always Japanese); framework messages are dropped."""
     text = str(exception or "")
-    return text if any("\u3040" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text) else ""
+    return (
+        text if any("\u3040" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text) else ""
+    )

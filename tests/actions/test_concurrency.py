@@ -100,7 +100,11 @@ def _outcomes(responses):
     for response in responses:
         assert not isinstance(response, Exception), repr(response)
     return sorted(
-        "saved" if r.status_code == 302 else "stale" if "ほかの人の変更と重なりました" in r.text else r.status_code
+        "saved"
+        if r.status_code == 302
+        else "stale"
+        if "ほかの人の変更と重なりました" in r.text
+        else r.status_code
         for r in responses
     )
 
@@ -114,12 +118,16 @@ def test_two_saves_from_the_same_version_save_one_and_refuse_the_other(world):
         entries = AuditEntry.objects.count()
         responses = _race(
             [
-                _post(client, item, {
-                    "status": status,
-                    "comment": f"{client_name} {round_number}",
-                    "evidence": "",
-                    "version": str(version),
-                })
+                _post(
+                    client,
+                    item,
+                    {
+                        "status": status,
+                        "comment": f"{client_name} {round_number}",
+                        "evidence": "",
+                        "version": str(version),
+                    },
+                )
                 for client, client_name, status in [
                     (clients[0], "alice", "achieved"),
                     (clients[1], "bob", "partially_achieved"),
@@ -169,8 +177,13 @@ def test_two_first_kpi_actuals_save_one_and_refuse_the_other(world):
     for _round in range(ROUNDS):
         item = _fresh_item(world)
         kpi = Kpi.objects.create(item=item, name="利用件数", unit="件")
-        data = {"status": "", "comment": "", "evidence": "", "version": "0",
-                f"kpi_{kpi.pk}_original": ""}
+        data = {
+            "status": "",
+            "comment": "",
+            "evidence": "",
+            "version": "0",
+            f"kpi_{kpi.pk}_original": "",
+        }
         responses = _race(
             [
                 _post(clients[0], item, {**data, f"kpi_{kpi.pk}": "10"}),
@@ -187,9 +200,7 @@ def test_the_service_refuses_a_concurrent_stale_version(world):
 
     def save(user, status):
         def call():
-            return services.record_status(
-                item, YEAR, status=status, user=user, expected_version=1
-            )
+            return services.record_status(item, YEAR, status=status, user=user, expected_version=1)
 
         return call
 

@@ -24,11 +24,19 @@ def test_it_refuses_with_debug_off(db, settings):
 
 
 def test_it_exits_with_status_1_and_a_japanese_message_from_the_shell(tmp_path):
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "x" * 50,
-           "DATABASE_URL": f"sqlite:///{tmp_path}/demo.sqlite3"}
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 50,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/demo.sqlite3",
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "create_demo_accounts"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 1
     assert "DEBUG が無効のため、デモ用アカウントは作成しません" in result.stderr

@@ -81,7 +81,9 @@ def test_the_lock_wears_off_after_the_cool_off(client, staff):
     _fail_until_locked(client, "tanaka")
     assert _login(client, "tanaka", PASSWORD).status_code == 429
     cool_off = datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
-    AccessAttempt.objects.update(attempt_time=timezone.now() - cool_off - datetime.timedelta(minutes=1))
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - cool_off - datetime.timedelta(minutes=1)
+    )
     assert _login(client, "tanaka", PASSWORD).status_code == 302
 
 

@@ -19,8 +19,14 @@ def world(db):
     own_items = make_items(plan, area, 3, section=own)
     other_items = make_items(plan, area, 2, section=other)
     staff = make_user("staff", "staff", [own])
-    return {"plan": plan, "own": own, "own_items": own_items, "other_items": other_items,
-            "staff": staff, "area": area}
+    return {
+        "plan": plan,
+        "own": own,
+        "own_items": own_items,
+        "other_items": other_items,
+        "staff": staff,
+        "area": area,
+    }
 
 
 def _get(client, **params):

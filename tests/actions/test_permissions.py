@@ -42,7 +42,9 @@ def _client(client, world, role):
 
 def _state():
     return (
-        list(YearlyStatus.objects.values_list("item", "fiscal_year", "status", "comment", "version")),
+        list(
+            YearlyStatus.objects.values_list("item", "fiscal_year", "status", "comment", "version")
+        ),
         list(KpiActual.objects.values_list("kpi", "fiscal_year", "value")),
         list(EvaluationYear.objects.values_list("fiscal_year", "is_locked", "is_published")),
         AuditEntry.objects.count(),
@@ -69,31 +71,90 @@ def _kpi_post(world):
 
 # (name, method, url builder, data builder, expected per role)
 MATRIX = [
-    ("my_items", "get", lambda w: reverse("actions:my_items"), None,
-     {"anonymous": 302, "owner": 200, "other_staff": 200, "manager": 200, "admin": 200}),
-    ("edit_status_get", "get", _edit_url, None,
-     {"anonymous": 302, "owner": 200, "other_staff": 403, "manager": 403, "admin": 200}),
-    ("edit_status_post", "post", _edit_url, _status_post,
-     {"anonymous": 302, "owner": 302, "other_staff": 403, "manager": 403, "admin": 302}),
-    ("edit_kpi_post", "post", _edit_url, _kpi_post,
-     {"anonymous": 302, "owner": 302, "other_staff": 403, "manager": 403, "admin": 302}),
-    ("years_page", "get", lambda w: reverse("actions:years"), None,
-     {"anonymous": 302, "owner": 403, "other_staff": 403, "manager": 200, "admin": 200}),
-    ("lock", "post", lambda w: _year_url(w, "lock_year", YEAR), None,
-     {"anonymous": 302, "owner": 403, "other_staff": 403, "manager": 302, "admin": 302}),
-    ("lock_get", "get", lambda w: _year_url(w, "lock_year", YEAR), None,
-     {"anonymous": 302, "owner": 405, "other_staff": 405, "manager": 405, "admin": 405}),
-    ("unlock", "post", lambda w: _year_url(w, "unlock_year", LOCKED_YEAR),
-     lambda w: {"reason": "誤りの訂正"},
-     {"anonymous": 302, "owner": 403, "other_staff": 403, "manager": 403, "admin": 302}),
-    ("publish", "post", lambda w: _year_url(w, "publish_year", LOCKED_YEAR), None,
-     {"anonymous": 302, "owner": 403, "other_staff": 403, "manager": 302, "admin": 302}),
-    ("unpublish_get", "get", lambda w: _year_url(w, "unpublish_year", LOCKED_YEAR), None,
-     {"anonymous": 302, "owner": 405, "other_staff": 405, "manager": 405, "admin": 405}),
-    ("audit_log", "get", lambda w: reverse("actions:audit_log"), None,
-     {"anonymous": 302, "owner": 403, "other_staff": 403, "manager": 200, "admin": 200}),
-    ("audit_log_csv", "get", lambda w: reverse("actions:audit_log_csv"), None,
-     {"anonymous": 302, "owner": 403, "other_staff": 403, "manager": 200, "admin": 200}),
+    (
+        "my_items",
+        "get",
+        lambda w: reverse("actions:my_items"),
+        None,
+        {"anonymous": 302, "owner": 200, "other_staff": 200, "manager": 200, "admin": 200},
+    ),
+    (
+        "edit_status_get",
+        "get",
+        _edit_url,
+        None,
+        {"anonymous": 302, "owner": 200, "other_staff": 403, "manager": 403, "admin": 200},
+    ),
+    (
+        "edit_status_post",
+        "post",
+        _edit_url,
+        _status_post,
+        {"anonymous": 302, "owner": 302, "other_staff": 403, "manager": 403, "admin": 302},
+    ),
+    (
+        "edit_kpi_post",
+        "post",
+        _edit_url,
+        _kpi_post,
+        {"anonymous": 302, "owner": 302, "other_staff": 403, "manager": 403, "admin": 302},
+    ),
+    (
+        "years_page",
+        "get",
+        lambda w: reverse("actions:years"),
+        None,
+        {"anonymous": 302, "owner": 403, "other_staff": 403, "manager": 200, "admin": 200},
+    ),
+    (
+        "lock",
+        "post",
+        lambda w: _year_url(w, "lock_year", YEAR),
+        None,
+        {"anonymous": 302, "owner": 403, "other_staff": 403, "manager": 302, "admin": 302},
+    ),
+    (
+        "lock_get",
+        "get",
+        lambda w: _year_url(w, "lock_year", YEAR),
+        None,
+        {"anonymous": 302, "owner": 405, "other_staff": 405, "manager": 405, "admin": 405},
+    ),
+    (
+        "unlock",
+        "post",
+        lambda w: _year_url(w, "unlock_year", LOCKED_YEAR),
+        lambda w: {"reason": "誤りの訂正"},
+        {"anonymous": 302, "owner": 403, "other_staff": 403, "manager": 403, "admin": 302},
+    ),
+    (
+        "publish",
+        "post",
+        lambda w: _year_url(w, "publish_year", LOCKED_YEAR),
+        None,
+        {"anonymous": 302, "owner": 403, "other_staff": 403, "manager": 302, "admin": 302},
+    ),
+    (
+        "unpublish_get",
+        "get",
+        lambda w: _year_url(w, "unpublish_year", LOCKED_YEAR),
+        None,
+        {"anonymous": 302, "owner": 405, "other_staff": 405, "manager": 405, "admin": 405},
+    ),
+    (
+        "audit_log",
+        "get",
+        lambda w: reverse("actions:audit_log"),
+        None,
+        {"anonymous": 302, "owner": 403, "other_staff": 403, "manager": 200, "admin": 200},
+    ),
+    (
+        "audit_log_csv",
+        "get",
+        lambda w: reverse("actions:audit_log_csv"),
+        None,
+        {"anonymous": 302, "owner": 403, "other_staff": 403, "manager": 200, "admin": 200},
+    ),
 ]
 
 CASES = [

@@ -52,14 +52,22 @@ def test_it_saves_status_comment_evidence_and_kpi_in_one_go(staff_client, world)
     kpi = world["kpi"]
     response = staff_client.post(
         _url(world["item"]),
-        _data(status="partially_achieved", comment="一部の窓口で開始", evidence="議事録",
-              **{f"kpi_{kpi.pk}": "１，２００"}),
+        _data(
+            status="partially_achieved",
+            comment="一部の窓口で開始",
+            evidence="議事録",
+            **{f"kpi_{kpi.pk}": "１，２００"},
+        ),
     )
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("actions:my_items"))
     status = YearlyStatus.objects.get(item=world["item"], fiscal_year=YEAR)
     assert (status.status, status.comment, status.evidence, status.version) == (
-        "partially_achieved", "一部の窓口で開始", "議事録", 1)
+        "partially_achieved",
+        "一部の窓口で開始",
+        "議事録",
+        1,
+    )
     assert KpiActual.objects.get(kpi=kpi, fiscal_year=YEAR).value == 1200
     actions = sorted(AuditEntry.objects.values_list("action", flat=True))
     assert actions == ["指標実績の記録", "達成状況の記録"]
@@ -95,11 +103,19 @@ def test_an_empty_kpi_value_removes_the_actual(staff_client, world):
 
 def test_a_stale_save_is_refused_and_shows_the_other_change(staff_client, world):
     item = world["item"]
-    services.record_status(item, YEAR, status="not_achieved", comment="当初の理由",
-                           user=world["colleague"])
+    services.record_status(
+        item, YEAR, status="not_achieved", comment="当初の理由", user=world["colleague"]
+    )
     # The staff member opened the form at version 1; the colleague saves version 2.
-    services.record_status(item, YEAR, status="undeterminable", comment="同僚の判断",
-                           evidence="同僚のメモ", user=world["colleague"], expected_version=1)
+    services.record_status(
+        item,
+        YEAR,
+        status="undeterminable",
+        comment="同僚の判断",
+        evidence="同僚のメモ",
+        user=world["colleague"],
+        expected_version=1,
+    )
     response = staff_client.post(_url(item), _data(comment="わたしの入力", version="1"))
     assert response.status_code == 200
     assert "ほかの人の変更と重なりました" in response.text
@@ -124,7 +140,9 @@ def test_a_stale_kpi_actual_is_refused(staff_client, world):
         _data(status="", **{f"kpi_{kpi.pk}": "9", f"kpi_{kpi.pk}_original": ""}),
     )
     assert response.status_code == 200
-    assert "指標「申請件数」の実績値は、編集を始めた後に colleague さんが更新しました" in response.text
+    assert (
+        "指標「申請件数」の実績値は、編集を始めた後に colleague さんが更新しました" in response.text
+    )
     assert KpiActual.objects.get(kpi=kpi).value == 7
     form = response.context["form"]
     assert form[f"kpi_{kpi.pk}_original"].value() == "7.000"

@@ -42,7 +42,10 @@ def test_a_manager_locks_a_year_and_staff_can_no_longer_change_it(client, world)
     assert _state(plan) == (True, False)
     entry = AuditEntry.objects.get(action="年度評価の確定")
     assert (entry.user, entry.fiscal_year, entry.after) == (
-        world["manager"], YEAR, {"is_locked": True, "is_published": False})
+        world["manager"],
+        YEAR,
+        {"is_locked": True, "is_published": False},
+    )
 
     client.force_login(world["staff"])
     edit = reverse("actions:edit_status", args=[plan.slug, item.number, YEAR])

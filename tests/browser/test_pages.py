@@ -14,7 +14,6 @@ PAGES = {
     "plan": ("/plans/nakai-dx-2.0/", False),
     "timeline": ("/timeline/?area=防災DXの推進", False),
     "open data": ("/opendata/", False),
-    "not found": ("/plans/no-such-plan/", False),
 }
 
 
@@ -27,6 +26,16 @@ def test_each_page_is_clean_and_accessible(page, live_server, live_town_data, na
     if has_chart:
         page.wait_for_selector("figure .chart svg.main-svg", timeout=10_000)
     page.watcher.assert_clean()
+    assert run_axe(page) == []
+
+
+def test_the_not_found_page_is_japanese_and_accessible(page, live_server, live_town_data):
+    response = page.goto(live_server.url + "/plans/no-such-plan/", wait_until="load")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "ページが見つかりません"
+    assert page.watcher.external_requests == []
+    # The browser logs the 404 of the document itself; nothing else may fail.
+    assert all("404" in error for error in page.watcher.js_errors)
     assert run_axe(page) == []
 
 

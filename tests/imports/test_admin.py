@@ -26,13 +26,23 @@ def test_saving_a_status_in_the_admin_is_audited_as_admin(client, superuser, ite
     client.force_login(superuser)
     response = client.post(
         reverse("admin:actions_yearlystatus_add"),
-        {"item": item.pk, "fiscal_year": 2025, "status": Status.ACHIEVED, "comment": "", "evidence": "x"},
+        {
+            "item": item.pk,
+            "fiscal_year": 2025,
+            "status": Status.ACHIEVED,
+            "comment": "",
+            "evidence": "x",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     status = YearlyStatus.objects.get()
     assert (status.status, status.updated_by, status.version) == (Status.ACHIEVED, superuser, 1)
     audit = AuditEntry.objects.get()
-    assert (audit.source, audit.get_source_display(), audit.user) == ("admin", "管理画面", superuser)
+    assert (audit.source, audit.get_source_display(), audit.user) == (
+        "admin",
+        "管理画面",
+        superuser,
+    )
 
 
 def test_the_admin_refuses_a_status_in_a_locked_year(client, superuser, item):
@@ -40,7 +50,13 @@ def test_the_admin_refuses_a_status_in_a_locked_year(client, superuser, item):
     client.force_login(superuser)
     response = client.post(
         reverse("admin:actions_yearlystatus_add"),
-        {"item": item.pk, "fiscal_year": 2025, "status": Status.ACHIEVED, "comment": "", "evidence": ""},
+        {
+            "item": item.pk,
+            "fiscal_year": 2025,
+            "status": Status.ACHIEVED,
+            "comment": "",
+            "evidence": "",
+        },
     )
     assert response.status_code == 200 and "確定済み" in response.content.decode()
     assert YearlyStatus.objects.count() == 0
@@ -51,14 +67,25 @@ def test_a_status_of_a_locked_year_is_read_only_in_the_admin(client, superuser, 
     services.lock_year(item.plan, 2025, user=superuser)
     client.force_login(superuser)
     status = YearlyStatus.objects.get()
-    page = client.get(reverse("admin:actions_yearlystatus_change", args=[status.pk])).content.decode()
+    page = client.get(
+        reverse("admin:actions_yearlystatus_change", args=[status.pk])
+    ).content.decode()
     assert 'name="status"' not in page
 
 
 @pytest.mark.parametrize(
     "name",
-    ["plans_plan", "plans_priorityarea", "plans_section", "actions_actionitem", "actions_yearlystatus",
-     "actions_kpi", "actions_kpiactual", "actions_auditentry", "actions_evaluationyear"],
+    [
+        "plans_plan",
+        "plans_priorityarea",
+        "plans_section",
+        "actions_actionitem",
+        "actions_yearlystatus",
+        "actions_kpi",
+        "actions_kpiactual",
+        "actions_auditentry",
+        "actions_evaluationyear",
+    ],
 )
 def test_every_model_has_an_admin_list(client, superuser, item, name):
     client.force_login(superuser)

@@ -17,8 +17,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def plan(db):
-    plan = make_plan(slug="p1", areas=("町民サービスの向上", "行政事務の効率化"),
-                     start=datetime.date(2023, 8, 1), end=datetime.date(2026, 3, 31))
+    plan = make_plan(
+        slug="p1",
+        areas=("町民サービスの向上", "行政事務の効率化"),
+        start=datetime.date(2023, 8, 1),
+        end=datetime.date(2026, 3, 31),
+    )
     make_items(plan, plan.areas.get(number=1), 3)
     return plan
 
@@ -65,7 +69,9 @@ def test_it_refuses_an_old_xls_and_says_to_save_as_xlsx():
 
 
 def test_it_refuses_a_password_protected_workbook():
-    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512 + "EncryptedPackage".encode("utf-16-le")
+    data = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512 + "EncryptedPackage".encode("utf-16-le")
+    )
     assert "パスワード" in refused(data)
 
 
@@ -85,7 +91,9 @@ def test_it_refuses_a_member_whose_declared_size_exceeds_the_limit(plan):
 
 
 def test_it_refuses_a_highly_compressed_member():
-    data = replace_member(status_book(), "xl/worksheets/sheet1.xml", b"<x>" + b" " * 5_000_000 + b"</x>")
+    data = replace_member(
+        status_book(), "xl/worksheets/sheet1.xml", b"<x>" + b" " * 5_000_000 + b"</x>"
+    )
     assert "zip 爆弾" in refused(data)
 
 
@@ -94,7 +102,7 @@ def test_it_refuses_xml_entity_tricks():
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
         b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        b"<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>"
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>'
     )
     data = replace_member(status_book(), "xl/worksheets/sheet1.xml", laughs)
     assert "エンティティ" in refused(data)
@@ -134,7 +142,9 @@ def test_it_names_an_unknown_sheet(plan):
 
 
 def test_it_names_an_unknown_column(plan):
-    job = run_import(status_book(["p1", 1, 2025, "達成", "", "x"], header=[*STATUS_HEADER, "担当者"]))
+    job = run_import(
+        status_book(["p1", 1, 2025, "達成", "", "x"], header=[*STATUS_HEADER, "担当者"])
+    )
     [error] = job.errors
     assert (error.sheet, error.row, error.column) == ("達成状況", 1, "担当者")
     assert "使える列: 計画ID、取組番号、年度、達成状況、備考" in error.message
@@ -147,7 +157,9 @@ def test_it_names_a_missing_required_column(plan):
 
 
 def test_it_refuses_duplicate_keys_and_names_the_first_row(plan):
-    job = run_import(status_book(["p1", 1, 2025, "達成", ""], ["p1", 1, "令和7年度", "一部達成", ""]))
+    job = run_import(
+        status_book(["p1", 1, 2025, "達成", ""], ["p1", 1, "令和7年度", "一部達成", ""])
+    )
     [error] = job.errors
     assert error.row == 3 and "2 行目にもあります" in error.message
     assert YearlyStatus.objects.count() == 0
@@ -155,7 +167,10 @@ def test_it_refuses_duplicate_keys_and_names_the_first_row(plan):
 
 def test_it_refuses_an_unknown_plan(plan):
     [error] = run_import(status_book(["nakai-dx-9.9", 1, 2025, "達成", ""])).errors
-    assert error.column == "計画ID" and "計画ID「nakai-dx-9.9」の計画は登録されていません" in error.message
+    assert (
+        error.column == "計画ID"
+        and "計画ID「nakai-dx-9.9」の計画は登録されていません" in error.message
+    )
 
 
 def test_it_refuses_an_unknown_item(plan):
@@ -164,7 +179,14 @@ def test_it_refuses_an_unknown_item(plan):
 
 
 def test_it_refuses_an_unknown_area_and_lists_the_areas(plan):
-    book = xlsx_bytes({"取組": [["計画ID", "取組番号", "取組名", "重点施策区分"], ["p1", 9, "新しい取組", "防災DX"]]})
+    book = xlsx_bytes(
+        {
+            "取組": [
+                ["計画ID", "取組番号", "取組名", "重点施策区分"],
+                ["p1", 9, "新しい取組", "防災DX"],
+            ]
+        }
+    )
     [error] = run_import(book).errors
     assert error.column == "重点施策区分"
     assert "「防災DX」は計画「p1」にありません" in error.message
@@ -179,7 +201,12 @@ def test_it_refuses_a_year_outside_the_plan_period(plan):
 
 def test_it_refuses_an_invalid_status_and_lists_the_allowed_values(plan):
     [error] = run_import(status_book(["p1", 1, 2025, "ほぼ達成", ""])).errors
-    assert (error.sheet, error.row, error.column, error.value) == ("達成状況", 2, "達成状況", "ほぼ達成")
+    assert (error.sheet, error.row, error.column, error.value) == (
+        "達成状況",
+        2,
+        "達成状況",
+        "ほぼ達成",
+    )
     assert "達成、一部達成、未達成、判定不可" in error.message and "空欄は未評価" in error.message
 
 
@@ -189,11 +216,13 @@ def test_it_requires_a_reason_for_not_achieved(plan):
 
 
 def test_it_reports_every_bad_row_and_writes_none(plan):
-    job = run_import(status_book(
-        ["p1", 1, 2025, "達成", ""],
-        ["p1", 2, "令和99年度", "達成", ""],
-        ["p1", 3, 2025, "できた", ""],
-    ))
+    job = run_import(
+        status_book(
+            ["p1", 1, 2025, "達成", ""],
+            ["p1", 2, "令和99年度", "達成", ""],
+            ["p1", 3, 2025, "できた", ""],
+        )
+    )
     assert [e.row for e in job.errors] == [3, 4]
     assert job.summaries["達成状況"].created == 1
     assert YearlyStatus.objects.count() == 0

@@ -47,13 +47,18 @@ def test_it_imports_and_prints_a_summary_per_sheet(plan, tmp_path, admin_user):
 
 
 def test_a_dry_run_writes_nothing(plan, tmp_path):
-    code, out, _ = run("import_workbook", str(write(tmp_path, [["p1", 1, "R7", "達成", ""]])), "--dry-run")
+    code, out, _ = run(
+        "import_workbook", str(write(tmp_path, [["p1", 1, "R7", "達成", ""]])), "--dry-run"
+    )
     assert code == 0 and "--dry-run" in out
     assert YearlyStatus.objects.count() == 0
 
 
 def test_errors_go_to_stderr_with_exit_1_and_nothing_is_written(plan, tmp_path):
-    path = write(tmp_path, [["p1", 1, "R7", "達成", ""], ["p1", 9, "R7", "達成", ""], ["p1", 2, "R7", "済", ""]])
+    path = write(
+        tmp_path,
+        [["p1", 1, "R7", "達成", ""], ["p1", 9, "R7", "達成", ""], ["p1", 2, "R7", "済", ""]],
+    )
     code, out, err = run("import_workbook", str(path))
     assert code == 1
     assert "達成状況 3行目 列「取組番号」 値「9」" in err

@@ -12,7 +12,7 @@ CSV_TEXT = (
     "令和7年度 達成状況（①町民サービスの向上）,,,,\r\n"
     "計画ID,取組番号,年度,達成状況,備考\r\n"
     "p1,１,令和７年度,達成,～髙橋さん確認済み～\r\n"
-    "p1,2,R7,未達成,\"理由: 予算\r\n（次年度へ）\"\r\n"
+    'p1,2,R7,未達成,"理由: 予算\r\n（次年度へ）"\r\n'
 )
 
 
@@ -24,7 +24,10 @@ def plan(db):
 
 
 def statuses(plan):
-    return {s.item.number: s for s in YearlyStatus.objects.filter(item__plan=plan).select_related("item")}
+    return {
+        s.item.number: s
+        for s in YearlyStatus.objects.filter(item__plan=plan).select_related("item")
+    }
 
 
 def test_a_cp932_csv_is_detected_and_imported(plan, admin_user):
@@ -53,7 +56,12 @@ def test_a_utf8_csv_without_bom_is_read_too(plan, admin_user):
 def test_an_error_in_a_csv_names_the_sheet_the_header_chose_and_the_excel_row(plan, admin_user):
     text = CSV_TEXT.replace("達成,～", "できた,～")
     [error] = run_import(text.encode("cp932"), filename="status.csv").errors
-    assert (error.sheet, error.row, error.column, error.value) == ("達成状況", 3, "達成状況", "できた")
+    assert (error.sheet, error.row, error.column, error.value) == (
+        "達成状況",
+        3,
+        "達成状況",
+        "できた",
+    )
 
 
 def test_a_csv_whose_header_matches_no_sheet_is_refused(plan):

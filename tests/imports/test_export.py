@@ -14,7 +14,7 @@ from tests.imports.conftest import run_import
 
 pytestmark = pytest.mark.django_db
 
-INJECTIONS = ["=HYPERLINK(\"http://x\",\"x\")", "+SUM(A1)", "-1+2", "@cmd", "\tタブ", "\r改行"]
+INJECTIONS = ['=HYPERLINK("http://x","x")', "+SUM(A1)", "-1+2", "@cmd", "\tタブ", "\r改行"]
 
 
 @pytest.mark.parametrize("sheet", S.SHEETS, ids=lambda s: s.name)
@@ -33,7 +33,9 @@ def hostile_plan(db):
 
 
 def test_cells_that_would_run_as_formulas_are_neutralised_in_xlsx(hostile_plan):
-    book = load_workbook(io.BytesIO(exporter.workbook_bytes(exporter.build_workbook([hostile_plan]))))
+    book = load_workbook(
+        io.BytesIO(exporter.workbook_bytes(exporter.build_workbook([hostile_plan])))
+    )
     titles = [row[2].value for row in book["取組"].iter_rows(min_row=2)]
     # XML turns a stored CR into LF on reading; what matters is the leading apostrophe.
     assert titles == ["'" + title.replace("\r", "\n") for title in INJECTIONS]
@@ -48,19 +50,27 @@ def test_cells_that_would_run_as_formulas_are_neutralised_in_csv(hostile_plan):
 def test_neutralised_cells_round_trip_unchanged(hostile_plan, admin_user):
     # A title beginning with a bare CR cannot survive XML; the others must.
     hostile_plan.items.filter(title__startswith="\r").delete()
-    job = run_import(exporter.workbook_bytes(exporter.build_workbook([hostile_plan])), user=admin_user)
+    job = run_import(
+        exporter.workbook_bytes(exporter.build_workbook([hostile_plan])), user=admin_user
+    )
     assert job.errors == [] and job.total_writes == 0
 
 
 def test_the_blank_template_imports_as_nothing(town_data, admin_user):
-    job = run_import(exporter.workbook_bytes(exporter.build_workbook(Plan.objects.all(), template=True)))
+    job = run_import(
+        exporter.workbook_bytes(exporter.build_workbook(Plan.objects.all(), template=True))
+    )
     assert job.errors == [] and job.total_writes == 0
 
 
 def test_the_export_keeps_numbers_and_dates_native(town_data):
-    book = load_workbook(io.BytesIO(exporter.workbook_bytes(
-        exporter.build_workbook(Plan.objects.filter(slug="nakai-dx-1.0"))
-    )))
+    book = load_workbook(
+        io.BytesIO(
+            exporter.workbook_bytes(
+                exporter.build_workbook(Plan.objects.filter(slug="nakai-dx-1.0"))
+            )
+        )
+    )
     plan_row = [c.value for c in book["計画"][2]]
     assert plan_row[0] == "nakai-dx-1.0" and plan_row[4].year == 2023
     status_row = [c.value for c in book["達成状況"][2]]

@@ -44,7 +44,16 @@ def human_workbook():
     ws.merge_cells("A1:F1")
     ws.append([])
     ws.append(["取組番号", "計画ID", "取組名", "重点施策区分", "再掲区分", "概要", None, None])
-    ws.append(["３１", "nakai-dx-1.0", "　スマホ教室（全角スペースつき）　", "デジタルデバインド対策", "セキュリティ対策の強化", "説明"])
+    ws.append(
+        [
+            "３１",
+            "nakai-dx-1.0",
+            "　スマホ教室（全角スペースつき）　",
+            "デジタルデバインド対策",
+            "セキュリティ対策の強化",
+            "説明",
+        ]
+    )
     ws.append([32, "nakai-dx-1.0", "地域防犯", "デジタルデバйд対策", "1／2", ""])
     ws.append([33, "nakai-dx-1.0", "情報研修", "セキュリティ対策の強化", "", ""])
 
@@ -102,9 +111,15 @@ def test_values_are_read_as_meant(town_data, admin_user):
 
     statuses = {
         (s.item.number, s.fiscal_year): s
-        for s in YearlyStatus.objects.filter(item__plan=plan, item__number__gte=31).select_related("item")
+        for s in YearlyStatus.objects.filter(item__plan=plan, item__number__gte=31).select_related(
+            "item"
+        )
     }
-    assert set(statuses) == {(31, 2024), (32, 2024), (33, 2024)}  # the blank 令和5年度 row is 未評価
+    assert set(statuses) == {
+        (31, 2024),
+        (32, 2024),
+        (33, 2024),
+    }  # the blank 令和5年度 row is 未評価
     assert statuses[(31, 2024)].status == Status.PARTIALLY_ACHIEVED
     assert statuses[(31, 2024)].comment == "途中まで"
     assert statuses[(32, 2024)].status == Status.ACHIEVED
@@ -112,7 +127,10 @@ def test_values_are_read_as_meant(town_data, admin_user):
 
     kpi = Kpi.objects.get(item=items[31])
     assert (kpi.baseline_value, kpi.baseline_year, kpi.target_value, kpi.target_year) == (
-        Decimal("74"), 2023, Decimal("1000"), 2025,
+        Decimal("74"),
+        2023,
+        Decimal("1000"),
+        2025,
     )
     assert KpiActual.objects.get(kpi=kpi, fiscal_year=2024).value == Decimal("81")
 
@@ -123,7 +141,9 @@ def test_dates_in_every_form_are_read(db, admin_user):
     ws.title = "計画"
     ws.append(["計画ID", "計画名", "版", "策定年月", "計画期間開始", "計画期間終了"])
     ws.append(["a-1", "計画A", 2.0, "令和5年8月", "2023/8/1", "令和9年度末"])
-    ws.append(["b-1", "計画B", "１．０", datetime.datetime(2023, 8, 1), "2023-08-01", "令和10年3月31日"])
+    ws.append(
+        ["b-1", "計画B", "１．０", datetime.date(2023, 8, 1), "2023-08-01", "令和10年3月31日"]
+    )
     buffer = io.BytesIO()
     book.save(buffer)
 
@@ -132,15 +152,24 @@ def test_dates_in_every_form_are_read(db, admin_user):
     assert job.errors == []
     a, b = Plan.objects.get(slug="a-1"), Plan.objects.get(slug="b-1")
     assert (a.version, a.published_on, a.period_start, a.period_end) == (
-        "2.0", datetime.date(2023, 8, 1), datetime.date(2023, 8, 1), datetime.date(2028, 3, 31)
+        "2.0",
+        datetime.date(2023, 8, 1),
+        datetime.date(2023, 8, 1),
+        datetime.date(2028, 3, 31),
     )
-    assert (b.version, b.published_on, b.period_end) == ("1.0", datetime.date(2023, 8, 1), datetime.date(2028, 3, 31))
+    assert (b.version, b.published_on, b.period_end) == (
+        "1.0",
+        datetime.date(2023, 8, 1),
+        datetime.date(2028, 3, 31),
+    )
 
 
 def test_a_new_plan_its_areas_items_and_statuses_come_in_one_file(db, admin_user):
     book = Workbook()
     book.remove(book.active)
-    book.create_sheet("計画").append(["計画ID", "計画名", "版", "策定年月", "計画期間開始", "計画期間終了"])
+    book.create_sheet("計画").append(
+        ["計画ID", "計画名", "版", "策定年月", "計画期間開始", "計画期間終了"]
+    )
     book["計画"].append(["new-1", "新計画", "1.0", "2025/4/1", "2025/4/1", "令和9年度末"])
     book.create_sheet("重点施策区分").append(["計画ID", "番号", "区分名", "別表記"])
     book["重点施策区分"].append(["new-1", 1, "防災DXの推進", "防災DX；防災"])

@@ -118,7 +118,9 @@ def test_a_changed_value_in_a_locked_year_is_an_error_and_nothing_is_written(tow
 
 
 def test_a_locked_year_with_unchanged_values_imports_fine(town_data, admin_user):
-    data = edit_cell(town_export(), "取組", ("nakai-dx-2.0", 1), "取組名", "フロントヤード改革の推進")
+    data = edit_cell(
+        town_export(), "取組", ("nakai-dx-2.0", 1), "取組名", "フロントヤード改革の推進"
+    )
 
     job = run_import(data, user=admin_user)
 
@@ -129,7 +131,10 @@ def test_a_locked_year_with_unchanged_values_imports_fine(town_data, admin_user)
     assert item.title == "フロントヤード改革の推進"
     audit = AuditEntry.objects.get(item=item)
     assert (audit.source, audit.user, audit.before, audit.after) == (
-        "import", admin_user, {"title": "フロントヤード改革"}, {"title": "フロントヤード改革の推進"}
+        "import",
+        admin_user,
+        {"title": "フロントヤード改革"},
+        {"title": "フロントヤード改革の推進"},
     )
 
 

@@ -35,7 +35,9 @@ def upload_file(data, name="status.xlsx"):
 
 
 def good_book():
-    return xlsx_bytes({"達成状況": [STATUS_HEADER, ["p1", 1, "R7", "達成", "完了"], ["p1", 2, 2025, "", ""]]})
+    return xlsx_bytes(
+        {"達成状況": [STATUS_HEADER, ["p1", 1, "R7", "達成", "完了"], ["p1", 2, 2025, "", ""]]}
+    )
 
 
 # --- permissions --------------------------------------------------------------------
@@ -78,7 +80,9 @@ def test_managers_may_not_import(client, plan, manager_user, name):
     assert method(url(name)).status_code == 403
 
 
-@pytest.mark.parametrize("name", ["imports:index", "imports:template", "imports:export", "imports:result"])
+@pytest.mark.parametrize(
+    "name", ["imports:index", "imports:template", "imports:export", "imports:result"]
+)
 def test_admins_reach_every_page(client, plan, admin_user, name):
     client.force_login(admin_user)
     assert client.get(url(name, plan)).status_code == 200
@@ -117,7 +121,7 @@ def test_errors_are_shown_in_a_table_and_no_confirm_button(client, plan, admin_u
     book = xlsx_bytes({"達成状況": [STATUS_HEADER, ["p1", 1, "R7", "ほぼ達成", ""]]})
     page = client.post(url("imports:upload"), {"file": upload_file(book)}).content.decode()
     assert "1 件のエラー" in page
-    assert "<td>達成状況</td><td class=\"num\">2</td><td>達成状況</td>" in page
+    assert '<td>達成状況</td><td class="num">2</td><td>達成状況</td>' in page
     assert "ほぼ達成" in page and "この内容で取り込む" not in page
 
 
@@ -146,7 +150,11 @@ def test_confirm_streams_progress_and_writes_everything(client, plan, admin_user
     page = b"".join(response.streaming_content).decode()
     assert "<progress" in page and reverse("imports:result") in page
     status = YearlyStatus.objects.get()
-    assert (status.status, status.comment, status.updated_by) == (Status.ACHIEVED, "完了", admin_user)
+    assert (status.status, status.comment, status.updated_by) == (
+        Status.ACHIEVED,
+        "完了",
+        admin_user,
+    )
     audit = AuditEntry.objects.get()
     assert (audit.source, audit.user) == (AuditEntry.Source.IMPORT, admin_user)
     result = client.get(url("imports:result"))
@@ -168,9 +176,13 @@ def test_confirm_rechecks_the_file(client, plan, admin_user):
 
     client.force_login(admin_user)
     client.post(url("imports:upload"), {"file": upload_file(good_book())})
-    services.lock_year(plan, 2025, user=admin_user)  # locked between the dry run and the confirmation
+    services.lock_year(
+        plan, 2025, user=admin_user
+    )  # locked between the dry run and the confirmation
 
-    response = client.post(url("imports:confirm"), {"token": client.session["imports_pending"]["token"]})
+    response = client.post(
+        url("imports:confirm"), {"token": client.session["imports_pending"]["token"]}
+    )
 
     assert not response.streaming
     assert "確定済み" in response.content.decode()
@@ -185,7 +197,9 @@ def test_the_export_has_a_japanese_file_name(client, plan, manager_user):
     response = client.get(url("imports:export", plan))
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment; filename=")
-    assert "filename*=UTF-8''" in disposition and "%E3%83%87%E3%83%BC%E3%82%BF" in disposition  # データ
+    assert (
+        "filename*=UTF-8''" in disposition and "%E3%83%87%E3%83%BC%E3%82%BF" in disposition
+    )  # データ
 
 
 def test_the_csv_export_is_utf8_with_bom(client, plan, manager_user):

@@ -16,13 +16,19 @@ def test_the_plan_page_shows_the_philosophy_and_the_five_policies(client, town_d
     html = client.get("/plans/nakai-dx-2.0/").content.decode()
     assert "基本理念" in html
     assert "共創と協創～誰もがデジタルの恩恵を享受するまちづくり～" in html
-    for policy in ("意識改革", "全員で進める", "スモールスタート", "迅速かつ柔軟に", "運用の継続性"):
+    for policy in (
+        "意識改革",
+        "全員で進める",
+        "スモールスタート",
+        "迅速かつ柔軟に",
+        "運用の継続性",
+    ):
         assert policy in html
 
 
 def test_the_plan_page_lists_six_areas_with_the_added_one_marked(client, town_data):
     html = client.get("/plans/nakai-dx-2.0/").content.decode()
-    areas = html[html.index('id="areas-heading"'):html.index('id="wellbeing-heading"')]
+    areas = html[html.index('id="areas-heading"') : html.index('id="wellbeing-heading"')]
     assert areas.count('<th scope="row">') == 6
     assert '防災DXの推進</a> <span class="tag tag--added">追加</span>' in areas
     assert "フロントヤード改革、eL-QR対応 等" in areas
@@ -31,7 +37,7 @@ def test_the_plan_page_lists_six_areas_with_the_added_one_marked(client, town_da
 
 def test_the_plan_page_has_the_wellbeing_table(client, town_data):
     html = client.get("/plans/nakai-dx-2.0/").content.decode()
-    table = html[html.index('id="wellbeing-heading"'):html.index('id="items-heading"')]
+    table = html[html.index('id="wellbeing-heading"') : html.index('id="items-heading"')]
     for direction in ("よく暮らす", "よく働く", "よく学ぶ", "よい心身", "よい繋がり", "よい行政"):
         assert f'<th scope="row">{direction}</th>' in table
     assert 'id="wellbeing-6"' in table
@@ -40,7 +46,7 @@ def test_the_plan_page_has_the_wellbeing_table(client, town_data):
 
 def test_the_plan_page_says_what_changed_from_1_0(client, town_data):
     html = client.get("/plans/nakai-dx-2.0/").content.decode()
-    changes = html[html.index('id="changes-heading"'):html.index('id="areas-heading"')]
+    changes = html[html.index('id="changes-heading"') : html.index('id="areas-heading"')]
     assert "1.0版からの変更点" in changes
     assert "<td>30個</td>" in changes
     assert "27個" in changes
@@ -64,7 +70,9 @@ def test_an_unknown_plan_is_a_japanese_404(client, town_data):
 
 
 @pytest.mark.parametrize("item_count", [10, 1000])
-def test_the_plan_pages_query_counts_do_not_grow_with_the_items(client, item_count, django_assert_num_queries):
+def test_the_plan_pages_query_counts_do_not_grow_with_the_items(
+    client, item_count, django_assert_num_queries
+):
     build_plan(item_count)
     with django_assert_num_queries(1):
         client.get("/plans/")

@@ -32,7 +32,12 @@ def hostile(db):
 
 
 def test_pages_escape_hostile_names(client, hostile):
-    for url in ("/?plan=big-plan", "/plans/big-plan/areas/1/", "/plans/big-plan/items/2/", "/plans/big-plan/"):
+    for url in (
+        "/?plan=big-plan",
+        "/plans/big-plan/areas/1/",
+        "/plans/big-plan/items/2/",
+        "/plans/big-plan/",
+    ):
         html = client.get(url).content.decode()
         assert "<script>alert(1)" not in html, url
         assert "&lt;script&gt;alert(1)" in html or "\\u003Cscript\\u003Ealert(1)" in html, url
@@ -40,7 +45,9 @@ def test_pages_escape_hostile_names(client, hostile):
 
 def test_chart_json_cannot_close_its_script_element_and_shows_text_not_markup(client, hostile):
     html = client.get("/?plan=big-plan").content.decode()
-    data = re.search(r'<script id="chart-area-rates-data" type="application/json">(.*?)</script>', html, re.S)
+    data = re.search(
+        r'<script id="chart-area-rates-data" type="application/json">(.*?)</script>', html, re.S
+    )
     assert data is not None
     assert "</script>" not in data.group(1)
     figure = json.loads(data.group(1))
@@ -69,5 +76,7 @@ def test_the_open_data_csv_neutralises_area_names(client, hostile):
     area = PriorityArea.objects.get(plan=hostile, number=2)
     area.name = "-1+2"
     area.save(update_fields=["name"])
-    rows = list(csv.reader(io.StringIO(client.get("/opendata/achievement.csv").content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(client.get("/opendata/achievement.csv").content.decode("utf-8-sig")))
+    )
     assert rows[2][5] == "'-1+2"

@@ -52,7 +52,9 @@ def test_it_charts_the_kpi_with_its_baseline_and_actuals(client, town_data):
 
 def test_it_hides_statuses_and_actuals_of_unpublished_years(client, town_data):
     item = ActionItem.objects.get(plan__slug="nakai-dx-1.0", number=1)
-    YearlyStatus.objects.create(item=item, fiscal_year=2024, status="not_achieved", comment="下書きの備考")
+    YearlyStatus.objects.create(
+        item=item, fiscal_year=2024, status="not_achieved", comment="下書きの備考"
+    )
     KpiActual.objects.create(kpi=item.kpis.get(), fiscal_year=2024, value=88)
     html = client.get(ITEM).content.decode()
     assert "下書きの備考" not in html
@@ -82,7 +84,9 @@ def test_an_unknown_item_is_a_japanese_404(client, town_data):
 
 
 @pytest.mark.parametrize("item_count", [10, 1000])
-def test_the_item_page_query_count_does_not_grow_with_the_items(client, item_count, django_assert_num_queries):
+def test_the_item_page_query_count_does_not_grow_with_the_items(
+    client, item_count, django_assert_num_queries
+):
     build_plan(item_count)
     with django_assert_num_queries(10):
         response = client.get("/plans/big-plan/items/3/")

@@ -10,7 +10,12 @@ def test_the_suite_runs_with_debug_off():
 
 @pytest.mark.parametrize(
     "url",
-    ["/no-such-page/", "/plans/no-such-plan/", "/plans/nakai-dx-1.0/areas/99/", "/opendata/achievement.json?plan=x&year=2025"],
+    [
+        "/no-such-page/",
+        "/plans/no-such-plan/",
+        "/plans/nakai-dx-1.0/areas/99/",
+        "/opendata/achievement.json?plan=x&year=2025",
+    ],
 )
 def test_404_pages_are_in_japanese(client, town_data, url):
     response = client.get(url)

@@ -58,7 +58,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<14} {role}{where}")
         self.stdout.write(f"  パスワード: {DEMO_PASSWORD}")
         if assigned:
-            self.stdout.write(f"計画2.0版の取組 {assigned}件をデモ用に2つの担当課へ割り当てました。")
+            self.stdout.write(
+                f"計画2.0版の取組 {assigned}件をデモ用に2つの担当課へ割り当てました。"
+            )
 
     def _account(self, username, role, section, display_name):
         User = get_user_model()

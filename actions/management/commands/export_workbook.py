@@ -13,10 +13,16 @@ class Command(BaseCommand):
     help = "計画のデータを取込用ブックと同じ形式（.xlsx または1シートの CSV）で書き出します。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--plan", action="append", default=[], help="計画ID（複数指定可。省略時はすべて）")
-        parser.add_argument("-o", "--output", required=True, help="出力ファイル（.xlsx または .csv）")
+        parser.add_argument(
+            "--plan", action="append", default=[], help="計画ID（複数指定可。省略時はすべて）"
+        )
+        parser.add_argument(
+            "-o", "--output", required=True, help="出力ファイル（.xlsx または .csv）"
+        )
         parser.add_argument("--sheet", choices=list(S.SHEETS_BY_NAME), help="CSV に書き出すシート")
-        parser.add_argument("--template", action="store_true", help="空のテンプレートを書き出します")
+        parser.add_argument(
+            "--template", action="store_true", help="空のテンプレートを書き出します"
+        )
 
     def handle(self, *args, plan, output, sheet=None, template=False, **options):
         plans = list(Plan.objects.filter(slug__in=plan)) if plan else list(Plan.objects.all())

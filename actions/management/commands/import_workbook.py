@@ -15,11 +15,15 @@ from actions.workbook.reader import ImportRefused, check_size, read_upload
 
 
 class Command(BaseCommand):
-    help = "取込用ブック（.xlsx）または CSV を取り込みます。エラーが1つでもあれば何も書き込みません。"
+    help = (
+        "取込用ブック（.xlsx）または CSV を取り込みます。エラーが1つでもあれば何も書き込みません。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="取り込む .xlsx または .csv ファイル")
-        parser.add_argument("--dry-run", action="store_true", help="点検だけして、何も書き込みません")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="点検だけして、何も書き込みません"
+        )
         parser.add_argument("--user", help="変更履歴に記録する利用者名（管理者）")
 
     def handle(self, *args, file, dry_run=False, user=None, **options):
@@ -32,7 +36,9 @@ class Command(BaseCommand):
             sheets = read_upload(path.read_bytes(), path.name)
         except ImportRefused as exc:
             self.stderr.write(f"{path.name}: {exc}")
-            raise CommandError("ファイルを読み込めないため、何も取り込みませんでした。", returncode=1) from exc
+            raise CommandError(
+                "ファイルを読み込めないため、何も取り込みませんでした。", returncode=1
+            ) from exc
         job = import_workbook(
             sheets, user=importer_user, dry_run=dry_run, source=AuditEntry.Source.IMPORT
         )
