@@ -156,8 +156,7 @@ def record_status(
 
     ``expected_version`` is the version the editor started from (0 for a
     status that did not exist yet); a different current version means
-    somebody else saved in between, and the save is refused. Recording an
-    empty status where none exists writes nothing and returns (None, False).
+    somebody else saved in between, and the save is refused.
     """
     status = status or ""
     comment = (comment or "").strip()
@@ -170,8 +169,6 @@ def record_status(
     if expected_version is not None and int(expected_version) != current_version:
         raise StaleEditError(current)
 
-    if current is None and not (status or comment or evidence):
-        return None, False  # 未評価 with nothing to say: no row, as before
     if current is None:
         current = _create_status(item, fiscal_year, expected_version)
         current_version = current.version
@@ -296,17 +293,22 @@ def record_evaluation(
     actuals = actuals or {}
     expected_actuals = expected_actuals or {}
     locked_years = {fiscal_year} if is_year_locked(item.plan, fiscal_year) else set()
-    _, changed = record_status(
-        item,
-        fiscal_year,
-        status=status,
-        comment=comment,
-        evidence=evidence,
-        user=user,
-        source=source,
-        expected_version=expected_version,
-        locked_years=locked_years,
-    )
+    check_year_open(item.plan, fiscal_year, locked_years)
+    changed = False
+    if expected_version or status or (comment or "").strip() or (evidence or "").strip():
+        # A form that started from no status and still has none leaves the
+        # status alone (no empty row), whatever another editor saved meanwhile.
+        _, changed = record_status(
+            item,
+            fiscal_year,
+            status=status,
+            comment=comment,
+            evidence=evidence,
+            user=user,
+            source=source,
+            expected_version=expected_version,
+            locked_years=locked_years,
+        )
     for kpi, value in actuals.items():
         try:
             with transaction.atomic():

@@ -177,3 +177,17 @@ def test_it_goes_back_to_a_safe_next_page_only(staff_client, world):
         _url(world["item"]), _data(version="1", status="", next="https://evil.example/")
     )
     assert response["Location"].startswith(reverse("actions:my_items"))
+
+
+def test_a_kpi_only_save_leaves_no_empty_status_row(staff_client, world):
+    kpi = world["kpi"]
+    response = staff_client.post(_url(world["item"]), _data(status="", **{f"kpi_{kpi.pk}": "3"}))
+    assert response.status_code == 302
+    assert not YearlyStatus.objects.exists()
+    assert list(AuditEntry.objects.values_list("action", flat=True)) == ["指標実績の記録"]
+
+
+def test_the_service_keeps_returning_a_row_for_an_empty_status(world):
+    # The admin and the import rely on record_status always returning the row.
+    status, changed = services.record_status(world["item"], YEAR, status="")
+    assert status.pk and changed
