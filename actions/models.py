@@ -157,6 +157,8 @@ class YearlyStatus(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["item", "fiscal_year"], name="unique_item_year")
         ]
+        # Covers the achievement engine's grouped count, which needs only these columns.
+        indexes = [models.Index(fields=["item", "fiscal_year", "status"], name="status_by_item_year")]
 
     def __str__(self):
         return f"{self.item} {self.fiscal_year_label}: {self.status_label}"

@@ -135,7 +135,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "actions:landing"
-LOGOUT_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = None  # show registration/logged_out.html
 
 # Login throttling: a lock applies to one user name from one address, and wears
 # off after the cool-off, so a whole office behind one NAT is never locked out.
