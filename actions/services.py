@@ -5,16 +5,30 @@ writes with ``update_fields`` inside one transaction, and records its own
 ``AuditEntry``. Views, the admin, imports and commands all call them.
 """
 
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from actions.models import AuditEntry, EvaluationYear, KpiActual, Status, YearlyStatus
+from actions.models import (
+    ActionItem,
+    AuditEntry,
+    EvaluationYear,
+    Kpi,
+    KpiActual,
+    Status,
+    YearlyStatus,
+)
+from plans.models import Plan
 
 COMMENT_REQUIRED = {Status.NOT_ACHIEVED, Status.UNDETERMINABLE}
 UNCHECKED = object()  # no expected value given: the write is not checked for staleness
+CREATED, UPDATED, UNCHANGED, DELETED = "created", "updated", "unchanged", "deleted"
+RACE_ATTEMPTS = 3  # a lost first-time insert race is re-planned against the winner's row
 
 
 class YearLockedError(ValidationError):
@@ -26,6 +40,13 @@ class StaleEditError(ValidationError):
 
     def __init__(self, current):
         self.current = current
+        if current is None:  # the row the editor started from no longer exists
+            super().__init__(
+                "この取組の達成状況は、編集を始めた後に変更されました（現在の値: 未評価）。"
+                "内容を確認してから、もう一度保存してください。",
+                code="stale",
+            )
+            return
         who = current.updated_by.get_username() if current.updated_by else "不明な利用者"
         when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M")
         super().__init__(
