@@ -1,8 +1,10 @@
 """Every write to the yearly evaluation goes through these functions.
 
 Each one checks the rules (locked years, required comments, stale edits),
-writes with ``update_fields`` inside one transaction, and records its own
-``AuditEntry``. Views, the admin, imports and commands all call them.
+writes inside one transaction, and records its own ``AuditEntry``. Views, the
+admin, imports and commands all call them. record_statuses and
+record_kpi_actuals write many rows in a constant number of queries;
+record_status and record_kpi_actual are the same code with one entry.
 """
 
 from collections import defaultdict
@@ -12,6 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from actions.models import (
@@ -28,6 +31,8 @@ from plans.models import Plan
 COMMENT_REQUIRED = {Status.NOT_ACHIEVED, Status.UNDETERMINABLE}
 UNCHECKED = object()  # no expected value given: the write is not checked for staleness
 CREATED, UPDATED, UNCHANGED, DELETED = "created", "updated", "unchanged", "deleted"
+STATUS_FIELDS = ("status", "comment", "evidence")
+BULK_BATCH = 1000  # rows per UPDATE statement (SQLite also splits at its 999-variable limit)
 RACE_ATTEMPTS = 3  # a lost first-time insert race is re-planned against the winner's row
 
 
@@ -129,38 +134,310 @@ def validate_status(item, fiscal_year, status, comment):
         )
 
 
-def _locked_status(item, fiscal_year):
-    """The item's status row for the year, locked until the transaction ends."""
-    return (
-        YearlyStatus.objects.select_for_update(of=("self",))
-        .select_related("updated_by")
-        .filter(item=item, fiscal_year=fiscal_year)
-        .first()
+# --- entries, results and the shared write core ------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    """One 達成状況 to record: ``expected_version`` as in record_status (None: unchecked)."""
+
+    item: ActionItem
+    fiscal_year: int
+    status: str = ""
+    comment: str = ""
+    evidence: str = ""
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class ActualEntry:
+    """One KPI actual to record; ``value`` None removes it."""
+
+    kpi: Kpi
+    fiscal_year: int
+    value: object = None
+    expected_value: object = UNCHECKED
+
+
+@dataclass(frozen=True)
+class Written:
+    """What became of one entry: ``outcome`` is CREATED, UPDATED, UNCHANGED or DELETED."""
+
+    entry: object
+    obj: object  # the YearlyStatus / KpiActual row (None for an absent, unchanged actual)
+    outcome: str
+
+    @property
+    def changed(self):
+        return self.outcome != UNCHANGED
+
+
+def _editor(user):
+    return user if user and user.is_authenticated else None
+
+
+def _attach_plans(items):
+    """Give every item its plan object, loading the missing ones in one query."""
+    missing = {item.plan_id for item in items if not ActionItem.plan.is_cached(item)}
+    if missing:
+        plans = Plan.objects.in_bulk(missing)
+        for item in items:
+            if not ActionItem.plan.is_cached(item):
+                item.plan = plans[item.plan_id]
+
+
+def _attach_items(kpis):
+    missing = {kpi.item_id for kpi in kpis if not Kpi.item.is_cached(kpi)}
+    if missing:
+        items = ActionItem.objects.select_related("plan").in_bulk(missing)
+        for kpi in kpis:
+            if not Kpi.item.is_cached(kpi):
+                kpi.item = items[kpi.item_id]
+    _attach_plans([kpi.item for kpi in kpis])
+
+
+def _locked_years_by_plan(plans, years, locked_years):
+    """{plan pk: set of locked years}; read in one query when ``locked_years`` is None.
+
+    ``locked_years`` may be a mapping {plan pk: years} or, for entries of one
+    plan, the set of that plan's locked years.
+    """
+    locked = defaultdict(set)
+    if locked_years is None:
+        for plan_id, year in EvaluationYear.objects.filter(
+            plan__in=plans, fiscal_year__in=years, is_locked=True
+        ).values_list("plan_id", "fiscal_year"):
+            locked[plan_id].add(year)
+    elif isinstance(locked_years, Mapping):
+        for plan_id, plan_years in locked_years.items():
+            locked[getattr(plan_id, "pk", plan_id)].update(plan_years)
+    else:
+        if len(plans) > 1:
+            raise ValueError(
+                "locked_years as a set needs entries of one plan; pass {plan pk: years}"
+            )
+        for plan in plans:
+            locked[plan.pk].update(locked_years)
+    return locked
+
+
+def _refuse_duplicates(entries, key):
+    seen = set()
+    for entry in entries:
+        if key(entry) in seen:
+            raise _for_entry(
+                ValidationError(
+                    "同じ取組・年度が2回指定されています。1回にしてください。", code="duplicate"
+                ),
+                entry,
+            )
+        seen.add(key(entry))
+
+
+def _for_entry(error, entry):
+    """Tag a refusal with the entry it is about, so a bulk caller can name the row."""
+    error.entry = entry
+    return error
+
+
+def _retag(error, normal, given):
+    """Point ``error.entry`` at the caller's own entry object and ``error.index`` at its place."""
+    entry = getattr(error, "entry", None)
+    if entry is not None:
+        error.index = next(i for i, e in enumerate(normal) if e is entry)
+        error.entry = given[error.index]
+
+
+def _with_race_retry(write):
+    """Run ``write()``; a unique-constraint race on a first-time insert re-plans it.
+
+    ``write`` inserts its new rows first, inside a savepoint, before any other
+    write. When another transaction inserted one of them meanwhile, the
+    savepoint is rolled back and ``write`` runs again: it now locks the
+    winner's row, so an edit that expected no row gets a stale-edit error and
+    an unchecked one updates the winner. Never an IntegrityError (a 500).
+    """
+    for attempt in range(RACE_ATTEMPTS):
+        try:
+            return write()
+        except IntegrityError:
+            if attempt == RACE_ATTEMPTS - 1:
+                raise ValidationError(
+                    "ほかの保存と同時になったため保存できませんでした。もう一度保存してください。",
+                    code="stale",
+                ) from None
+    raise AssertionError("unreachable")
+
+
+def _bulk_update(model, rows, fields, **common):
+    """Write ``fields`` of ``rows`` (and ``common``, the values all rows get) in few UPDATEs.
+
+    Only a field whose new value differs from row to row goes through
+    bulk_update's CASE WHEN expressions (costly to build in Python, and
+    quadratic in the batch on PostgreSQL); the values every row shares (the
+    editor, the time, version + 1, or one status for all) are set by one plain
+    UPDATE per BULK_BATCH rows. A single row is one UPDATE. bulk_update does
+    not apply auto_now: ``common`` carries updated_at.
+    """
+    if not rows:
+        return
+    common = dict(common)
+    varying = []
+    for name in fields:
+        values = {getattr(row, name) for row in rows}
+        if len(values) == 1:
+            common[name] = values.pop()
+        else:
+            varying.append(name)
+    if varying:
+        model.objects.bulk_update(rows, varying, batch_size=BULK_BATCH)
+    for start in range(0, len(rows), BULK_BATCH):
+        model.objects.filter(pk__in=[row.pk for row in rows[start : start + BULK_BATCH]]).update(
+            **common
+        )
+
+
+def _insert_first(model, objs):
+    if objs:
+        with transaction.atomic():
+            model.objects.bulk_create(objs)
+
+
+def _normal_status_entry(entry):
+    if not isinstance(entry, StatusEntry):
+        entry = StatusEntry(*entry)
+    return StatusEntry(
+        entry.item,
+        entry.fiscal_year,
+        entry.status or "",
+        (entry.comment or "").strip(),
+        (entry.evidence or "").strip(),
+        entry.expected_version,
     )
 
 
-def _create_status(item, fiscal_year, expected_version):
-    """Insert the first status row of an item and year, or lose the race cleanly.
+def record_statuses(entries, *, user=None, source=AuditEntry.Source.IMPORT, locked_years=None):
+    """Record many 達成状況 in one transaction; return a Written per entry, in order.
 
-    Two first-time saves both see no row; the unique constraint lets one in.
-    The other gets the winner's row: a stale edit when it expected none,
-    otherwise (imports, expected_version None) the row to update.
+    Every entry is checked with the rules of record_status (validate_status,
+    check_year_open, ``expected_version``); any refusal raises and writes
+    nothing, the error carrying ``.entry``. An entry equal to the stored row is
+    UNCHANGED, even in a locked year. A constant number of queries whatever the
+    number of entries: one for the locked years (unless ``locked_years`` is
+    given: {plan pk: years}), one to lock the existing rows, then one bulk
+    insert, update and audit insert each (SQLite splits long statements at
+    its 999-variable limit).
     """
-    status = YearlyStatus(item=item, fiscal_year=fiscal_year, version=0)
-    try:
-        with transaction.atomic():
-            status.save()
-    except IntegrityError:
-        winner = _locked_status(item, fiscal_year)
-        if winner is None:
-            raise
-        if expected_version is not None:
-            raise StaleEditError(winner) from None
-        return winner
-    return status
+    return _record_statuses(
+        entries, user=user, source=source, locked_years=locked_years, refuse_locked=False
+    )
 
 
 @transaction.atomic
+def _record_statuses(entries, *, user, source, locked_years, refuse_locked):
+    given = list(entries)
+    normal = [_normal_status_entry(entry) for entry in given]
+    try:
+        return _checked_statuses(normal, user, source, locked_years, refuse_locked)
+    except ValidationError as error:
+        _retag(error, normal, given)
+        raise
+
+
+def _checked_statuses(entries, user, source, locked_years, refuse_locked):
+    if not entries:
+        return []
+    _attach_plans([entry.item for entry in entries])
+    _refuse_duplicates(entries, lambda entry: (entry.item.pk, entry.fiscal_year))
+    for entry in entries:
+        try:
+            validate_status(entry.item, entry.fiscal_year, entry.status, entry.comment)
+        except ValidationError as error:
+            raise _for_entry(error, entry) from None
+    plans = {entry.item.plan for entry in entries}
+    locked = _locked_years_by_plan(plans, {e.fiscal_year for e in entries}, locked_years)
+    if refuse_locked:  # record_status: a locked year refuses even an unchanged save
+        for entry in entries:
+            _check_entry_open(entry, entry.item.plan, locked)
+    return _with_race_retry(lambda: _write_statuses(entries, _editor(user), source, locked))
+
+
+def _check_entry_open(entry, plan, locked):
+    try:
+        check_year_open(plan, entry.fiscal_year, locked[plan.pk])
+    except ValidationError as error:
+        raise _for_entry(error, entry) from None
+
+
+def _write_statuses(entries, editor, source, locked):
+    rows = {
+        (row.item_id, row.fiscal_year): row
+        for row in YearlyStatus.objects.select_for_update(of=("self",))
+        .filter(
+            item_id__in={entry.item.pk for entry in entries},
+            fiscal_year__in={entry.fiscal_year for entry in entries},
+        )
+        .order_by("pk")
+    }
+    now = timezone.now()
+    results, creates, updates, audits, varying = [], [], [], [], set()
+    for entry in entries:
+        item = entry.item
+        current = rows.get((item.pk, entry.fiscal_year))
+        version = current.version if current else 0
+        if entry.expected_version is not None and int(entry.expected_version) != version:
+            raise _for_entry(StaleEditError(current), entry)
+        new_values = (entry.status, entry.comment, entry.evidence)
+        if (
+            current is not None
+            and (current.status, current.comment, current.evidence) == new_values
+        ):
+            results.append(Written(entry, current, UNCHANGED))
+            continue
+        _check_entry_open(entry, item.plan, locked)
+        before = _status_snapshot(current) if current else None
+        if current is None:
+            current = YearlyStatus(item=item, fiscal_year=entry.fiscal_year)
+            creates.append(current)
+        else:
+            updates.append(current)
+            varying.update(
+                name
+                for name, value in zip(STATUS_FIELDS, new_values, strict=True)
+                if getattr(current, name) != value
+            )
+        current.status, current.comment, current.evidence = new_values
+        current.updated_by = editor
+        current.version = version + 1
+        current.updated_at = now  # bulk_update does not apply auto_now
+        audits.append(
+            AuditEntry(
+                user=editor,
+                action="達成状況の記録",
+                source=source,
+                plan=item.plan,
+                item=item,
+                section_id=item.section_id,
+                fiscal_year=entry.fiscal_year,
+                object_repr=str(item)[:300],
+                before=before,
+                after=_status_snapshot(current),
+            )
+        )
+        results.append(Written(entry, current, UPDATED if before else CREATED))
+    _insert_first(YearlyStatus, creates)
+    _bulk_update(
+        YearlyStatus,
+        updates,
+        [name for name in STATUS_FIELDS if name in varying],
+        updated_by=editor,
+        updated_at=now,
+        version=F("version") + 1,  # the rows are locked: the same as each row's version + 1
+    )
+    AuditEntry.objects.bulk_create(audits)
+    return results
+
+
 def record_status(
     item,
     fiscal_year,
@@ -177,54 +454,133 @@ def record_status(
 
     ``expected_version`` is the version the editor started from (0 for a
     status that did not exist yet); a different current version means
-    somebody else saved in between, and the save is refused.
+    somebody else saved in between, and the save is refused. A locked year
+    refuses even a save that changes nothing. The rules and the write are
+    record_statuses' with one entry.
     """
-    status = status or ""
-    comment = (comment or "").strip()
-    evidence = (evidence or "").strip()
-    validate_status(item, fiscal_year, status, comment)
-    check_year_open(item.plan, fiscal_year, locked_years)
-
-    current = _locked_status(item, fiscal_year)
-    current_version = current.version if current else 0
-    if expected_version is not None and int(expected_version) != current_version:
-        raise StaleEditError(current)
-
-    if current is None:
-        current = _create_status(item, fiscal_year, expected_version)
-        current_version = current.version
-    before = _status_snapshot(current) if current_version else None
-    if before and (current.status, current.comment, current.evidence) == (
-        status,
-        comment,
-        evidence,
-    ):
-        return current, False
-
-    current.status = status
-    current.comment = comment
-    current.evidence = evidence
-    current.updated_by = user if user and user.is_authenticated else None
-    current.version = current_version + 1
-    current.save(
-        update_fields=["status", "comment", "evidence", "updated_by", "version", "updated_at"]
-    )
-    AuditEntry.objects.create(
-        user=current.updated_by,
-        action="達成状況の記録",
+    (result,) = _record_statuses(
+        [StatusEntry(item, fiscal_year, status, comment, evidence, expected_version)],
+        user=user,
         source=source,
-        plan=item.plan,
-        item=item,
-        section_id=item.section_id,
-        fiscal_year=fiscal_year,
-        object_repr=str(item)[:300],
-        before=before,
-        after=_status_snapshot(current),
+        locked_years=locked_years,
+        refuse_locked=True,
     )
-    return current, True
+    return result.obj, result.changed
+
+
+def _normal_actual_entry(entry):
+    if not isinstance(entry, ActualEntry):
+        entry = ActualEntry(*entry)
+    value = None if entry.value is None else Decimal(entry.value)
+    return ActualEntry(entry.kpi, entry.fiscal_year, value, entry.expected_value)
+
+
+def record_kpi_actuals(entries, *, user=None, source=AuditEntry.Source.IMPORT, locked_years=None):
+    """Record (or, with value None, remove) many KPI actuals in one transaction.
+
+    The rules of record_kpi_actual for each entry, a Written per entry in
+    order (DELETED for a removed actual), nothing written on any refusal, and
+    a constant number of queries; an unchanged actual in a locked year is
+    UNCHANGED. ``locked_years`` as for record_statuses.
+    """
+    return _record_kpi_actuals(
+        entries, user=user, source=source, locked_years=locked_years, refuse_locked=False
+    )
 
 
 @transaction.atomic
+def _record_kpi_actuals(entries, *, user, source, locked_years, refuse_locked):
+    given = list(entries)
+    normal = [_normal_actual_entry(entry) for entry in given]
+    try:
+        return _checked_actuals(normal, user, source, locked_years, refuse_locked)
+    except ValidationError as error:
+        _retag(error, normal, given)
+        raise
+
+
+def _checked_actuals(entries, user, source, locked_years, refuse_locked):
+    if not entries:
+        return []
+    _attach_items([entry.kpi for entry in entries])
+    _refuse_duplicates(entries, lambda entry: (entry.kpi.pk, entry.fiscal_year))
+    for entry in entries:
+        try:
+            validate_status(entry.kpi.item, entry.fiscal_year, "", "")  # the plan period
+        except ValidationError as error:
+            raise _for_entry(error, entry) from None
+    plans = {entry.kpi.item.plan for entry in entries}
+    locked = _locked_years_by_plan(plans, {e.fiscal_year for e in entries}, locked_years)
+    if refuse_locked:
+        for entry in entries:
+            _check_entry_open(entry, entry.kpi.item.plan, locked)
+    return _with_race_retry(lambda: _write_actuals(entries, _editor(user), source, locked))
+
+
+def _write_actuals(entries, editor, source, locked):
+    rows = {
+        (row.kpi_id, row.fiscal_year): row
+        for row in KpiActual.objects.select_for_update(of=("self",))
+        .filter(
+            kpi_id__in={entry.kpi.pk for entry in entries},
+            fiscal_year__in={entry.fiscal_year for entry in entries},
+        )
+        .order_by("pk")
+    }
+    now = timezone.now()
+    results, creates, updates, deletes, audits = [], [], [], [], []
+    for entry in entries:
+        kpi, item = entry.kpi, entry.kpi.item
+        actual = rows.get((kpi.pk, entry.fiscal_year))
+        if entry.expected_value is not UNCHECKED and _as_decimal(entry.expected_value) != (
+            actual.value if actual else None
+        ):
+            raise _for_entry(StaleActualError(kpi, actual), entry)
+        if (actual.value if actual else None) == entry.value:
+            results.append(Written(entry, actual, UNCHANGED))
+            continue
+        _check_entry_open(entry, item.plan, locked)
+        before = {"value": str(actual.value)} if actual else None
+        if entry.value is None:
+            deletes.append(actual)
+            after, outcome = None, DELETED
+        else:
+            if actual is None:
+                actual = KpiActual(kpi=kpi, fiscal_year=entry.fiscal_year)
+                creates.append(actual)
+                outcome = CREATED
+            else:
+                updates.append(actual)
+                outcome = UPDATED
+            actual.value = entry.value
+            actual.updated_by = editor
+            actual.updated_at = now  # bulk_update does not apply auto_now
+            after = {"value": str(actual.value)}
+        audits.append(
+            AuditEntry(
+                user=editor,
+                action="指標実績の記録",
+                source=source,
+                plan=item.plan,
+                item=item,
+                section_id=item.section_id,
+                fiscal_year=entry.fiscal_year,
+                object_repr=f"{item} / {kpi.name}"[:300],
+                before=before,
+                after=after,
+            )
+        )
+        results.append(Written(entry, actual, outcome))
+    _insert_first(KpiActual, creates)
+    _bulk_update(KpiActual, updates, ["value"], updated_by=editor, updated_at=now)
+    if deletes:
+        KpiActual.objects.filter(pk__in=[actual.pk for actual in deletes]).delete()
+        for actual in deletes:
+            actual.pk = None
+    AuditEntry.objects.bulk_create(audits)
+    return results
+
+
 def record_kpi_actual(
     kpi,
     fiscal_year,
@@ -240,54 +596,19 @@ def record_kpi_actual(
     With ``expected_value`` (the value the editor started from, None for
     none), a different current value raises StaleActualError. The check reads
     the same locked row that is then written, so it holds under concurrency.
+    A locked year refuses even a save that changes nothing. The rules and the
+    write are record_kpi_actuals' with one entry.
     """
-    item = kpi.item
-    if not item.plan.covers_fiscal_year(fiscal_year):
-        validate_status(item, fiscal_year, "", "")
-    check_year_open(item.plan, fiscal_year, locked_years)
-    actual = (
-        KpiActual.objects.select_for_update(of=("self",))
-        .select_related("updated_by")
-        .filter(kpi=kpi, fiscal_year=fiscal_year)
-        .first()
-    )
-    if expected_value is not UNCHECKED and _as_decimal(expected_value) != (
-        actual.value if actual else None
-    ):
-        raise StaleActualError(kpi, actual)
-    before = {"value": str(actual.value)} if actual else None
-    if value is None:
-        if actual is None:
-            return None, False
-        actual.delete()
-        after = None
-    else:
-        value = Decimal(value)
-        if actual is not None and actual.value == value:
-            return actual, False
-        editor = user if user and user.is_authenticated else None
-        if actual is None:
-            actual = KpiActual.objects.create(
-                kpi=kpi, fiscal_year=fiscal_year, value=value, updated_by=editor
-            )
-        else:
-            actual.value = value
-            actual.updated_by = editor
-            actual.save(update_fields=["value", "updated_by", "updated_at"])
-        after = {"value": str(actual.value)}
-    AuditEntry.objects.create(
-        user=user if user and user.is_authenticated else None,
-        action="指標実績の記録",
+    (result,) = _record_kpi_actuals(
+        [ActualEntry(kpi, fiscal_year, value, expected_value)],
+        user=user,
         source=source,
-        plan=item.plan,
-        item=item,
-        section_id=item.section_id,
-        fiscal_year=fiscal_year,
-        object_repr=f"{item} / {kpi.name}"[:300],
-        before=before,
-        after=after,
+        locked_years=locked_years,
+        refuse_locked=True,
     )
-    return actual, True
+    if result.outcome == UNCHANGED and result.obj is None:
+        return None, False
+    return result.obj, result.changed
 
 
 @transaction.atomic

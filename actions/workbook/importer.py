@@ -4,7 +4,8 @@
 it is plus the file's own new rows, and plans the writes; it writes nothing
 (the dry run). ``apply_steps()`` performs the planned writes and yields
 progress; callers run it inside ``transaction.atomic`` (``run()`` does).
-Statuses and KPI actuals are written only through actions.services, so the
+Statuses and KPI actuals are written only through actions.services (its bulk
+record_statuses / record_kpi_actuals, WRITE_CHUNK rows a call), so the
 history records 「一括取込」 and a locked year stays locked; master rows
 (plans, areas, items, KPIs) are written in bulk with an AuditEntry each.
 """
@@ -35,7 +36,7 @@ from actions.workbook import values as V
 from plans import wareki
 from plans.models import Plan, PriorityArea, Section
 
-PROGRESS_EVERY = 250
+WRITE_CHUNK = 1000  # entries per bulk service call: progress steps, bounded statements
 
 
 @dataclass
@@ -939,7 +940,7 @@ class WorkbookImport:
                 row.sheet, row.number, "年度", row.values.get("年度"), " ".join(exc.messages)
             )
             raise RowInvalid from exc
-        self.actual_writes.append((row.number, kpi, year, value))
+        self.actual_writes.append((row.number, kpi, year, value, current))
         kind = "create" if current is None else "update"
         setattr(summary, kind + "d", getattr(summary, kind + "d") + 1)
         self.changes.append(
@@ -958,6 +959,8 @@ class WorkbookImport:
         """Write the planned changes, yielding (done, total, label) as it goes."""
         if not self.ok:
             raise ValueError("validate() first, and only a file without errors can be applied")
+        if transaction.get_autocommit():
+            raise RuntimeError("apply_steps() writes all or nothing: run it in transaction.atomic")
         total, done = max(self.total_writes, 1), 0
         audits = []
         for model, label in (
@@ -974,37 +977,56 @@ class WorkbookImport:
             done += len(writes)
             yield done, total, label
         AuditEntry.objects.bulk_create(audits, batch_size=500)
-        for index, (_row, item, year, status, comment, current) in enumerate(self.status_writes, 1):
-            services.record_status(
+        status_entries = [
+            services.StatusEntry(
                 item,
                 year,
-                status=status,
-                comment=comment,
-                evidence=current.evidence if current else "",
-                user=self.user,
-                source=self.source,
-                expected_version=current.version if current else 0,
-                locked_years=self.locked_years[item.plan.slug],
+                status,
+                comment,
+                current.evidence if current else "",
+                current.version if current else 0,
             )
-            if index % PROGRESS_EVERY == 0:
-                yield done + index, total, "達成状況"
+            for _row, item, year, status, comment, current in self.status_writes
+        ]
+        yield from self._write_in_chunks(
+            services.record_statuses, status_entries, self.status_writes, S.STATUS, done, total
+        )
         done += len(self.status_writes)
-        if self.status_writes:
-            yield done, total, "達成状況"
-        for index, (_row, kpi, year, value) in enumerate(self.actual_writes, 1):
-            services.record_kpi_actual(
-                kpi,
-                year,
-                value,
-                user=self.user,
-                source=self.source,
-                locked_years=self.locked_years[kpi.item.plan.slug],
-            )
-            if index % PROGRESS_EVERY == 0:
-                yield done + index, total, "指標実績"
+        actual_entries = [
+            services.ActualEntry(kpi, year, value, current.value if current else None)
+            for _row, kpi, year, value, current in self.actual_writes
+        ]
+        yield from self._write_in_chunks(
+            services.record_kpi_actuals,
+            actual_entries,
+            self.actual_writes,
+            S.KPI_ACTUAL,
+            done,
+            total,
+        )
         done += len(self.actual_writes)
         self.applied = True
         yield total, total, "完了"
+
+    def _write_in_chunks(self, record, entries, writes, sheet_def, done, total):
+        """Write through a bulk service, WRITE_CHUNK entries a call, yielding progress.
+
+        The locked years are read again by the service inside the transaction,
+        and each entry carries the version (value) the dry run saw, so a change
+        made since then stops the whole import. A refusal names the row.
+        """
+        for start in range(0, len(entries), WRITE_CHUNK):
+            chunk = entries[start : start + WRITE_CHUNK]
+            try:
+                record(chunk, user=self.user, source=self.source)
+            except ValidationError as exc:
+                if getattr(exc, "index", None) is None:
+                    raise
+                row = writes[start + exc.index][0]
+                raise ValidationError(
+                    f"{sheet_def.name} {row}行目: {' '.join(exc.messages)}", code=exc.code
+                ) from exc
+            yield done + start + len(chunk), total, sheet_def.name
 
     def _save_master(self, model, writes):
         creates = [w.obj for w in writes if w.kind == "create"]
