@@ -204,10 +204,15 @@ def _locked_years_by_plan(plans, years, locked_years):
     """
     locked = defaultdict(set)
     if locked_years is None:
-        for plan_id, year in EvaluationYear.objects.filter(
-            plan__in=plans, fiscal_year__in=years, is_locked=True
-        ).values_list("plan_id", "fiscal_year"):
-            locked[plan_id].add(year)
+        # FOR UPDATE: a manager's lock_year() waits until this save has committed,
+        # so no write lands in a year that was locked while it was being saved.
+        for plan_id, year, is_locked in (
+            EvaluationYear.objects.select_for_update()
+            .filter(plan__in=plans, fiscal_year__in=years)
+            .values_list("plan_id", "fiscal_year", "is_locked")
+        ):
+            if is_locked:
+                locked[plan_id].add(year)
     elif isinstance(locked_years, Mapping):
         for plan_id, plan_years in locked_years.items():
             locked[getattr(plan_id, "pk", plan_id)].update(plan_years)
@@ -634,7 +639,13 @@ def record_evaluation(
     """
     actuals = actuals or {}
     expected_actuals = expected_actuals or {}
-    locked_years = {fiscal_year} if is_year_locked(item.plan, fiscal_year) else set()
+    # Read the year's state FOR UPDATE so a lock cannot slip in while this saves.
+    locked = (
+        EvaluationYear.objects.select_for_update()
+        .filter(plan=item.plan, fiscal_year=fiscal_year, is_locked=True)
+        .exists()
+    )
+    locked_years = {fiscal_year} if locked else set()
     check_year_open(item.plan, fiscal_year, locked_years)
     changed = False
     if expected_version or status or (comment or "").strip() or (evidence or "").strip():
