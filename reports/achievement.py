@@ -252,7 +252,8 @@ def _status_counts(plan, fiscal_years):
     primary = {
         (year, area_id, status): n
         for year, area_id, status, n in YearlyStatus.objects.filter(
-            item__plan=plan, fiscal_year__in=fiscal_years, status__in=Status.values
+            # status > '' (not IN): one range probe of the covering index per item and year.
+            item__plan=plan, fiscal_year__in=fiscal_years, status__gt=""
         )
         .values_list("fiscal_year", "item__primary_area_id", "status")
         .annotate(n=Count("id"))
@@ -264,7 +265,7 @@ def _status_counts(plan, fiscal_years):
         for year, area_id, status, n in Listing.objects.filter(
             priorityarea__plan=plan,
             actionitem__statuses__fiscal_year__in=fiscal_years,
-            actionitem__statuses__status__in=Status.values,
+            actionitem__statuses__status__gt="",
         )
         .values_list("actionitem__statuses__fiscal_year", "priorityarea_id", "actionitem__statuses__status")
         .annotate(n=Count("id"))
