@@ -53,7 +53,9 @@ class YearlyStatusForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         item = cleaned.get("item") or getattr(self.instance, "item", None)
-        year = cleaned.get("fiscal_year") or self.instance.fiscal_year
+        year = cleaned.get("fiscal_year")
+        if year is None:
+            year = self.instance.fiscal_year
         if item is None or year is None:
             return cleaned
         try:
@@ -108,7 +110,9 @@ class KpiActualForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         kpi = cleaned.get("kpi") or getattr(self.instance, "kpi", None)
-        year = cleaned.get("fiscal_year") or self.instance.fiscal_year
+        year = cleaned.get("fiscal_year")
+        if year is None:
+            year = self.instance.fiscal_year
         if kpi is None or year is None:
             return cleaned
         try:

@@ -83,11 +83,14 @@ class StatusForm(forms.Form):
         for kpi in self.kpis:
             original = cleaned.get(self.kpi_original_field(kpi)) or ""
             try:
-                cleaned[self.kpi_original_field(kpi)] = Decimal(original) if original else None
+                value = Decimal(original) if original else None
             except InvalidOperation:
+                value = Decimal("NaN")
+            if value is not None and not value.is_finite():
                 raise forms.ValidationError(
                     "画面の情報が壊れています。ページを開き直してください。"
-                ) from None
+                )
+            cleaned[self.kpi_original_field(kpi)] = value
         return cleaned
 
     def actuals(self):
@@ -155,6 +158,11 @@ class AuditFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        for name, day in (("date_from", start), ("date_to", end)):
+            if day and not AUDIT_FIRST_DAY <= day <= AUDIT_LAST_DAY:
+                self.add_error(name, "2000年1月1日から2099年12月31日までの日付を入力してください。")
+                cleaned[name] = None
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "期間の終わりは始まり以降の日付にしてください。")
         return cleaned
@@ -175,6 +183,10 @@ class AuditFilterForm(forms.Form):
             next_day = data["date_to"] + datetime.timedelta(days=1)
             queryset = queryset.filter(at__lt=_start_of_day(next_day))
         return queryset
+
+
+AUDIT_FIRST_DAY = datetime.date(2000, 1, 1)
+AUDIT_LAST_DAY = datetime.date(2099, 12, 31)
 
 
 def _start_of_day(day):

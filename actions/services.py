@@ -687,7 +687,25 @@ def _as_decimal(value):
     return None if value is None or value == "" else Decimal(value)
 
 
-def _evaluation_year(plan, fiscal_year):
+def _evaluation_year(plan, fiscal_year, create=True):
+    """The year's evaluation row, locked FOR UPDATE.
+
+    Without ``create`` a missing row is returned unsaved (never locked, never
+    published), so an action that changes nothing writes nothing either.
+    """
+    evaluation = EvaluationYear.objects.select_for_update().filter(
+        plan=plan, fiscal_year=fiscal_year
+    ).first()
+    if evaluation is not None:
+        return evaluation
+    if not plan.covers_fiscal_year(fiscal_year):
+        from plans.wareki import fiscal_year_label
+
+        raise ValidationError(
+            f"{fiscal_year_label(fiscal_year)}は{plan}の計画期間の外です。", code="out_of_period"
+        )
+    if not create:
+        return EvaluationYear(plan=plan, fiscal_year=fiscal_year)
     evaluation, _ = EvaluationYear.objects.select_for_update().get_or_create(
         plan=plan, fiscal_year=fiscal_year
     )
@@ -737,7 +755,7 @@ def unlock_year(plan, fiscal_year, *, reason, user=None, source=None):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("確定を解除する理由を入力してください。", code="reason_required")
-    evaluation = _evaluation_year(plan, fiscal_year)
+    evaluation = _evaluation_year(plan, fiscal_year, create=False)
     if not evaluation.is_locked:
         return evaluation, False
     if evaluation.is_published:
@@ -764,7 +782,7 @@ def unlock_year(plan, fiscal_year, *, reason, user=None, source=None):
 @transaction.atomic
 def publish_year(plan, fiscal_year, *, user=None, publish=True, source=None):
     """公表 (or withdraw with ``publish=False``) a fiscal year's figures."""
-    evaluation = _evaluation_year(plan, fiscal_year)
+    evaluation = _evaluation_year(plan, fiscal_year, create=publish)
     if evaluation.is_published == publish:
         return evaluation, False
     if publish and not evaluation.is_locked:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -11,7 +12,20 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("actions.urls")),
     path("imports/", include("actions.import_urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Sign-in, sign-out and changing one's own password. No password-reset pages:
+    # the town office sends no mail from this system; an admin resets passwords.
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("admin/", admin.site.urls),
     path("home/", RedirectView.as_view(pattern_name="reports:dashboard"), name="home"),
 ]

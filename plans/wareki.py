@@ -50,8 +50,11 @@ def era_of_fiscal_year(fiscal_year):
 
 
 def fiscal_year_label(fiscal_year, with_western=True):
-    """2025 -> 「令和7年度（2025年度）」."""
-    name, year_in_era = era_of_fiscal_year(int(fiscal_year))
+    """2025 -> 「令和7年度（2025年度）」; a year no era covers stays 「1900年度」."""
+    try:
+        name, year_in_era = era_of_fiscal_year(int(fiscal_year))
+    except (WarekiError, ValueError, OverflowError):
+        return f"{int(fiscal_year)}年度"
     label = f"{name}{_era_year_text(year_in_era)}年度"
     if with_western:
         label += f"（{int(fiscal_year)}年度）"

@@ -1,5 +1,6 @@
 """Helpers every download uses: safe spreadsheet cells and Japanese file names."""
 
+import re
 from urllib.parse import quote
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -16,8 +17,15 @@ def safe_cell(value):
     return value
 
 
+UNSAFE_IN_FILENAMES = re.compile(r'[\x00-\x1f\x7f/\\<>:"*?|]+')
+
+
 def content_disposition(filename, disposition="attachment"):
-    """RFC 6266 / RFC 5987: an ASCII fallback plus the UTF-8 name."""
+    """RFC 6266 / RFC 5987: an ASCII fallback plus the UTF-8 name.
+
+    Characters that are not allowed in a Windows file name become 「_」.
+    """
+    filename = UNSAFE_IN_FILENAMES.sub("_", filename)
     ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or "download"
     if ascii_name.startswith(".") or ascii_name.split(".")[0] == "":
         ascii_name = "download" + ascii_name

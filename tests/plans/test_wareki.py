@@ -103,3 +103,8 @@ def test_it_rejects_impossible_dates():
 def test_the_fiscal_year_of_a_date_starts_in_april():
     assert wareki.fiscal_year_of_date(datetime.date(2026, 3, 31)) == 2025
     assert wareki.fiscal_year_of_date(datetime.date(2026, 4, 1)) == 2026
+
+
+@pytest.mark.parametrize("year", [0, 1900, 32767, 40000])
+def test_a_year_no_era_covers_is_labelled_in_western_form_only(year):
+    assert wareki.fiscal_year_label(year) == f"{year}年度"
