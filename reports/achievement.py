@@ -369,3 +369,57 @@ def _compare_with_published(achievement, figures):
             f"各区分の達成度の平均 {format_rate(achievement.mean_of_area_rates)} とも一致しません。"
         )
     return comparison
+
+
+@dataclass
+class SectionAchievement:
+    section: object  # a Section, or None for items without one
+    counts: Counts
+    rate: Fraction | None
+
+    @property
+    def name(self):
+        return str(self.section) if self.section else "担当課未設定"
+
+    @property
+    def rate_percent(self):
+        return round_rate(self.rate)
+
+    @property
+    def rate_display(self):
+        return format_rate(self.rate)
+
+
+def compute_by_section(plan, fiscal_year, rule=None):
+    """Counts and rate per 担当課 for one plan and year, by the same rule as the areas.
+
+    Each item counts once, under the section that owns it (再掲 listings are an
+    area matter); items without a section come last as 「担当課未設定」.
+    """
+    from plans.models import Section
+
+    rule = rule or Rule.from_settings()
+    totals = dict(
+        ActionItem.objects.filter(plan=plan)
+        .values_list("section_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    statuses = {
+        (fiscal_year, section_id, status): n
+        for section_id, status, n in YearlyStatus.objects.filter(
+            item__plan=plan, fiscal_year=fiscal_year, status__gt=""
+        )
+        .values_list("item__section_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    sections = Section.objects.filter(pk__in=[pk for pk in totals if pk is not None])
+    results = []
+    for section in [*sections, None]:
+        key = section.pk if section else None
+        if key not in totals:
+            continue
+        counts = _counts(totals[key], statuses, fiscal_year, key)
+        results.append(SectionAchievement(section=section, counts=counts, rate=counts.rate(rule)))
+    return results

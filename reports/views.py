@@ -14,7 +14,12 @@ from actions.models import ActionItem, KpiActual, YearlyStatus, visible_fiscal_y
 from actions.permissions import can_view_internal
 from plans.models import Plan, PriorityArea
 from reports import charts, opendata
-from reports.achievement import Rule, compute_achievement, compute_achievements
+from reports.achievement import (
+    Rule,
+    compute_achievement,
+    compute_achievements,
+    compute_by_section,
+)
 from reports.queries import area_items, get_plan, select_dashboard, select_year
 from reports.tables import EXPORT_FORMATS, AreaItemsTable, export_response, with_status_rank
 
@@ -31,7 +36,9 @@ def dashboard(request):
         )
         achievement = by_year[selection.fiscal_year]
         trend = [by_year[year] for year in selection.evaluated_years]
+        sections = compute_by_section(selection.plan, selection.fiscal_year)
         context.update(
+            section_results=sections if any(r.section for r in sections) else [],
             achievement=achievement,
             area_rows=_area_rows(achievement),
             trend=trend if len(trend) > 1 else [],

@@ -1,7 +1,7 @@
 """Builders shared by the page tests of reports (not a test module)."""
 
 from actions.models import EvaluationYear, Status
-from tests.factories import make_items, make_plan, set_statuses
+from tests.factories import make_items, make_plan, make_section, set_statuses
 
 STATUS_CYCLE = [
     Status.ACHIEVED,
@@ -16,7 +16,8 @@ def build_plan(item_count, years=(2024, 2025), slug="big-plan"):
     plan = make_plan(slug=slug)
     areas = list(plan.areas.all())
     half = item_count // 2
-    first = make_items(plan, areas[0], half, start_number=1)
+    # Half the items belong to a section, so the by-section table is drawn too.
+    first = make_items(plan, areas[0], half, start_number=1, section=make_section())
     second = make_items(plan, areas[1], item_count - half, start_number=half + 1)
     items = first + second
     areas[1].relisted_items.add(*first[:2])

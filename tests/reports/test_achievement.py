@@ -266,3 +266,36 @@ def test_a_year_inside_the_period_without_statuses_is_all_unevaluated(town_data,
     assert document["overall"]["not_evaluated"] == document["overall"]["total"] == 11
     assert document["overall"]["pooled_rate"] is None
     assert document["published"] is None
+
+
+@pytest.mark.django_db
+def test_figures_by_section_use_the_same_rule_and_count_each_item_once():
+    from reports.achievement import compute_by_section
+    from tests.factories import make_section
+
+    plan = make_plan(areas=("区分A", "区分B"))
+    a, b = plan.areas.all()
+    kikaku, somu = make_section("企画課"), make_section("総務課")
+    own = make_items(plan, a, 3, section=kikaku)
+    set_statuses(own[:2], 2025, Status.ACHIEVED)
+    set_statuses(own[2:], 2025, Status.UNDETERMINABLE)
+    own[0].relisted_areas.add(b)
+    set_statuses(make_items(plan, b, 2, section=somu), 2025, Status.NOT_ACHIEVED)
+    make_items(plan, b, 1)
+    with CaptureQueriesContext(connection) as queries:
+        results = compute_by_section(plan, 2025)
+    assert len(queries) == 3
+    assert [(r.name, r.counts.total, r.rate_display) for r in results] == [
+        ("企画課", 3, "66.7%"),
+        ("総務課", 2, "0.0%"),
+        ("担当課未設定", 1, "—"),
+    ]
+    strict = compute_by_section(plan, 2025, rule=Rule(undeterminable_in_denominator=False))
+    assert strict[0].rate == 1
+
+
+def test_the_town_data_has_all_items_without_a_section(plan_one):
+    from reports.achievement import compute_by_section
+
+    (only,) = compute_by_section(plan_one, 2025)
+    assert (only.section, only.counts.total, only.rate_percent) == (None, 30, Decimal("60.0"))

@@ -131,7 +131,7 @@ def test_the_dashboard_query_count_does_not_grow_with_the_items(
     client, item_count, django_assert_num_queries
 ):
     build_plan(item_count)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(12):
         response = client.get("/?plan=big-plan")
     assert response.status_code == 200
 
@@ -141,6 +141,22 @@ def test_the_default_dashboard_query_count_does_not_grow_with_the_items(
     client, item_count, django_assert_num_queries
 ):
     build_plan(item_count)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(12):
         response = client.get("/")
     assert response.status_code == 200
+
+
+def test_it_shows_figures_by_section_once_items_have_sections(client, town_data):
+    from actions.models import ActionItem
+    from plans.models import Section
+
+    html = client.get("/").content.decode()
+    assert "担当課ごとの達成状況" not in html  # the town's items have no section yet
+    kikaku = Section.objects.get(name="企画課")
+    ActionItem.objects.filter(plan__slug="nakai-dx-1.0", primary_area__number=1).update(
+        section=kikaku
+    )
+    html = client.get("/").content.decode()
+    assert "担当課ごとの達成状況" in html
+    assert "企画課 デジタル推進班" in html and "87.5%" in html
+    assert "担当課未設定" in html
