@@ -46,9 +46,16 @@ class ActionItemAdmin(ExportMixin, admin.ModelAdmin):
 
 
 class YearlyStatusForm(forms.ModelForm):
+    # The version this edit started from: a save by somebody else meanwhile is refused.
+    started_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     class Meta:
         model = YearlyStatus
         fields = ("item", "fiscal_year", "status", "comment", "evidence")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["started_version"].initial = self.instance.version if self.instance.pk else 0
 
     def clean(self):
         cleaned = super().clean()
@@ -65,6 +72,12 @@ class YearlyStatusForm(forms.ModelForm):
             services.check_year_open(item.plan, year)
         except ValidationError as exc:
             raise forms.ValidationError(exc.messages) from exc
+        started = cleaned.get("started_version")
+        current = (
+            YearlyStatus.objects.filter(item=item, fiscal_year=year).select_related("updated_by").first()
+        )
+        if started is not None and (current.version if current else 0) != started:
+            raise forms.ValidationError(services.StaleEditError(current).messages)
         return cleaned
 
 
@@ -97,6 +110,7 @@ class YearlyStatusAdmin(ExportMixin, admin.ModelAdmin):
             evidence=obj.evidence,
             user=request.user,
             source=AuditEntry.Source.ADMIN,
+            expected_version=form.cleaned_data.get("started_version"),
         )
         obj.pk = saved.pk
         obj.version = saved.version
