@@ -1,0 +1,173 @@
+"""Apply a validated WorkbookImport: the writes its dry run planned, with progress.
+
+Master rows (plans, areas, items, KPIs) are written in bulk with an
+AuditEntry each; statuses and KPI actuals only through actions.services (its
+bulk record_statuses / record_kpi_actuals, ``chunk_size`` rows a call), so
+the history records 「一括取込」 and a locked year stays locked.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model
+
+from actions import services
+from actions.models import ActionItem, AuditEntry, Kpi
+from actions.workbook import sheets as S
+from plans.models import Plan, PriorityArea
+
+
+def apply_steps(job, *, chunk_size):
+    """Write the planned changes, yielding (done, total, label) as it goes."""
+    if not job.ok:
+        raise ValueError("validate() first, and only a file without errors can be applied")
+    if transaction.get_autocommit():
+        raise RuntimeError("apply_steps() writes all or nothing: run it in transaction.atomic")
+    total, done = max(job.total_writes, 1), 0
+    audits = []
+    for model, label in (
+        (Plan, "計画"),
+        (PriorityArea, "重点施策区分"),
+        (ActionItem, "取組"),
+        (Kpi, "指標"),
+    ):
+        writes = [w for w in job.master_writes if isinstance(w.obj, model)]
+        if not writes:
+            continue
+        _save_master(model, writes)
+        audits.extend(_master_audit(w, job.user, job.source) for w in writes)
+        done += len(writes)
+        yield done, total, label
+    AuditEntry.objects.bulk_create(audits, batch_size=500)
+    status_entries = [
+        services.StatusEntry(
+            item,
+            year,
+            status,
+            comment,
+            current.evidence if current else "",
+            current.version if current else 0,
+        )
+        for _row, item, year, status, comment, current in job.status_writes
+    ]
+    yield from _write_in_chunks(
+        job,
+        services.record_statuses,
+        status_entries,
+        job.status_writes,
+        S.STATUS,
+        done,
+        total,
+        chunk_size,
+    )
+    done += len(job.status_writes)
+    actual_entries = [
+        services.ActualEntry(kpi, year, value, current.value if current else None)
+        for _row, kpi, year, value, current in job.actual_writes
+    ]
+    yield from _write_in_chunks(
+        job,
+        services.record_kpi_actuals,
+        actual_entries,
+        job.actual_writes,
+        S.KPI_ACTUAL,
+        done,
+        total,
+        chunk_size,
+    )
+    done += len(job.actual_writes)
+    job.applied = True
+    yield total, total, "完了"
+
+
+def _write_in_chunks(job, record, entries, writes, sheet_def, done, total, chunk_size):
+    """Write through a bulk service, chunk_size entries a call, yielding progress.
+
+    The locked years are read again by the service inside the transaction,
+    and each entry carries the version (value) the dry run saw, so a change
+    made since then stops the whole import. A refusal names the row.
+    """
+    for start in range(0, len(entries), chunk_size):
+        chunk = entries[start : start + chunk_size]
+        try:
+            record(chunk, user=job.user, source=job.source)
+        except ValidationError as exc:
+            if getattr(exc, "index", None) is None:
+                raise
+            row = writes[start + exc.index][0]
+            raise ValidationError(
+                f"{sheet_def.name} {row}行目: {' '.join(exc.messages)}", code=exc.code
+            ) from exc
+        yield done + start + len(chunk), total, sheet_def.name
+
+
+def _save_master(model, writes):
+    creates = [w.obj for w in writes if w.kind == "create"]
+    updates = [w for w in writes if w.kind == "update" and w.fields]
+    if model is Plan:
+        # A revised plan must exist before the plan that names it.
+        pending = list(creates)
+        while pending:
+            ready = [p for p in pending if p.revises is None or p.revises.pk]
+            for plan in ready:
+                plan.save()
+            pending = [p for p in pending if p.pk is None]
+            if not ready:
+                raise ValueError("circular 改定元計画ID")
+    else:
+        # bulk_create re-reads the pks of parents saved earlier in this import.
+        model.objects.bulk_create(creates, batch_size=500)
+    if updates:
+        fields = sorted({name for w in updates for name in w.fields})
+        model.objects.bulk_update([w.obj for w in updates], fields, batch_size=500)
+    if model is ActionItem:
+        relisted = [w for w in writes if w.relisted is not None]
+        through = ActionItem.relisted_areas.through
+        through.objects.filter(actionitem_id__in=[w.obj.pk for w in relisted]).delete()
+        through.objects.bulk_create(
+            [
+                through(actionitem_id=w.obj.pk, priorityarea_id=a.pk)
+                for w in relisted
+                for a in w.relisted
+            ]
+        )
+
+
+def _master_audit(write, user, source):
+    obj = write.obj
+    model = type(obj)
+    names = write.fields if write.kind == "update" else list(write.fields)
+    after = {name: _jsonable(getattr(obj, name)) for name in names}
+    before = (
+        {name: _jsonable(value) for name, value in write.before.items()} if write.before else None
+    )
+    if write.relisted is not None:
+        after["relisted_areas"] = [a.name for a in write.relisted]
+    plan = obj if model is Plan else getattr(obj, "plan", None) or obj.item.plan
+    item = obj if model is ActionItem else getattr(obj, "item", None)
+    verb = "追加" if write.kind == "create" else "更新"
+    return AuditEntry(
+        user=user,
+        action=f"{model._meta.verbose_name}の{verb}",
+        source=source,
+        plan=plan,
+        item=item,
+        section_id=getattr(item, "section_id", None),
+        object_repr=str(obj)[:300],
+        before=before,
+        after=after,
+    )
+
+
+def _jsonable(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value.normalize()) if value == value.to_integral() else str(value)
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
