@@ -15,7 +15,29 @@
       "zoomIn2d", "zoomOut2d", "autoScale2d", "resetScale2d", "toggleSpikelines",
       "hoverClosestCartesian", "hoverCompareCartesian"
     ],
-    toImageButtonOptions: { format: "png", filename: "chart" }
+    toImageButtonOptions: { format: "png", filename: "chart" },
+    locale: "ja",
+    locales: {
+      ja: {
+        dictionary: {
+          "Download plot as a png": "グラフを画像（PNG）で保存",
+          "Download plot as a PNG": "グラフを画像（PNG）で保存",
+          "Download plot": "グラフを画像で保存",
+          "Double-click to zoom back out": "ダブルクリックで元の表示に戻ります",
+          "Click to enter Colorscale title": "",
+          "Click to enter Plot title": ""
+        },
+        format: {
+          days: ["日曜日", "月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日"],
+          shortDays: ["日", "月", "火", "水", "木", "金", "土"],
+          months: ["1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"],
+          shortMonths: ["1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"],
+          date: "%Y/%m/%d",
+          decimal: ".",
+          thousands: ","
+        }
+      }
+    }
   };
   var PRINT_WIDTH = 680; /* A4 portrait inside 15 mm margins at 96 dpi */
   var charts = [];
