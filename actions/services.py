@@ -333,38 +333,55 @@ def record_statuses(entries, *, user=None, source=AuditEntry.Source.IMPORT, lock
     insert, update and audit insert each (SQLite splits long statements at
     its 999-variable limit).
     """
-    return _record_statuses(
-        entries, user=user, source=source, locked_years=locked_years, refuse_locked=False
+    return _record(
+        STATUS_ROWS,
+        entries,
+        user=user,
+        source=source,
+        locked_years=locked_years,
+        refuse_locked=False,
     )
 
 
+@dataclass(frozen=True)
+class _YearlyRows:
+    """How one kind of yearly row (a status, a KPI actual) is checked and written."""
+
+    normalise: object  # the caller's entry -> the kind's entry dataclass
+    attach: object  # loads, in one query, what each entry's plan is reached through
+    key: object  # an entry's row identity (object, fiscal year)
+    item: object  # the action item an entry belongs to
+    validate: object  # the rules for one entry; raises ValidationError
+    write: object  # (entries, editor, source, locked) -> [Written]
+
+
 @transaction.atomic
-def _record_statuses(entries, *, user, source, locked_years, refuse_locked):
+def _record(kind, entries, *, user, source, locked_years, refuse_locked):
     given = list(entries)
-    normal = [_normal_status_entry(entry) for entry in given]
+    normal = [kind.normalise(entry) for entry in given]
     try:
-        return _checked_statuses(normal, user, source, locked_years, refuse_locked)
+        return _checked(kind, normal, user, source, locked_years, refuse_locked)
     except ValidationError as error:
         _retag(error, normal, given)
         raise
 
 
-def _checked_statuses(entries, user, source, locked_years, refuse_locked):
+def _checked(kind, entries, user, source, locked_years, refuse_locked):
     if not entries:
         return []
-    _attach_plans([entry.item for entry in entries])
-    _refuse_duplicates(entries, lambda entry: (entry.item.pk, entry.fiscal_year))
+    kind.attach(entries)
+    _refuse_duplicates(entries, kind.key)
     for entry in entries:
         try:
-            validate_status(entry.item, entry.fiscal_year, entry.status, entry.comment)
+            kind.validate(entry)
         except ValidationError as error:
             raise _for_entry(error, entry) from None
-    plans = {entry.item.plan for entry in entries}
+    plans = {kind.item(entry).plan for entry in entries}
     locked = _locked_years_by_plan(plans, {e.fiscal_year for e in entries}, locked_years)
-    if refuse_locked:  # record_status: a locked year refuses even an unchanged save
+    if refuse_locked:  # a single save: a locked year refuses even an unchanged one
         for entry in entries:
-            _check_entry_open(entry, entry.item.plan, locked)
-    return _with_race_retry(lambda: _write_statuses(entries, _editor(user), source, locked))
+            _check_entry_open(entry, kind.item(entry).plan, locked)
+    return _with_race_retry(lambda: kind.write(entries, _editor(user), source, locked))
 
 
 def _check_entry_open(entry, plan, locked):
@@ -443,6 +460,18 @@ def _write_statuses(entries, editor, source, locked):
     return results
 
 
+STATUS_ROWS = _YearlyRows(
+    normalise=_normal_status_entry,
+    attach=lambda entries: _attach_plans([entry.item for entry in entries]),
+    key=lambda entry: (entry.item.pk, entry.fiscal_year),
+    item=lambda entry: entry.item,
+    validate=lambda entry: validate_status(
+        entry.item, entry.fiscal_year, entry.status, entry.comment
+    ),
+    write=_write_statuses,
+)
+
+
 def record_status(
     item,
     fiscal_year,
@@ -463,7 +492,8 @@ def record_status(
     refuses even a save that changes nothing. The rules and the write are
     record_statuses' with one entry.
     """
-    (result,) = _record_statuses(
+    (result,) = _record(
+        STATUS_ROWS,
         [StatusEntry(item, fiscal_year, status, comment, evidence, expected_version)],
         user=user,
         source=source,
@@ -488,38 +518,14 @@ def record_kpi_actuals(entries, *, user=None, source=AuditEntry.Source.IMPORT, l
     a constant number of queries; an unchanged actual in a locked year is
     UNCHANGED. ``locked_years`` as for record_statuses.
     """
-    return _record_kpi_actuals(
-        entries, user=user, source=source, locked_years=locked_years, refuse_locked=False
+    return _record(
+        ACTUAL_ROWS,
+        entries,
+        user=user,
+        source=source,
+        locked_years=locked_years,
+        refuse_locked=False,
     )
-
-
-@transaction.atomic
-def _record_kpi_actuals(entries, *, user, source, locked_years, refuse_locked):
-    given = list(entries)
-    normal = [_normal_actual_entry(entry) for entry in given]
-    try:
-        return _checked_actuals(normal, user, source, locked_years, refuse_locked)
-    except ValidationError as error:
-        _retag(error, normal, given)
-        raise
-
-
-def _checked_actuals(entries, user, source, locked_years, refuse_locked):
-    if not entries:
-        return []
-    _attach_items([entry.kpi for entry in entries])
-    _refuse_duplicates(entries, lambda entry: (entry.kpi.pk, entry.fiscal_year))
-    for entry in entries:
-        try:
-            validate_status(entry.kpi.item, entry.fiscal_year, "", "")  # the plan period
-        except ValidationError as error:
-            raise _for_entry(error, entry) from None
-    plans = {entry.kpi.item.plan for entry in entries}
-    locked = _locked_years_by_plan(plans, {e.fiscal_year for e in entries}, locked_years)
-    if refuse_locked:
-        for entry in entries:
-            _check_entry_open(entry, entry.kpi.item.plan, locked)
-    return _with_race_retry(lambda: _write_actuals(entries, _editor(user), source, locked))
 
 
 def _write_actuals(entries, editor, source, locked):
@@ -586,6 +592,17 @@ def _write_actuals(entries, editor, source, locked):
     return results
 
 
+ACTUAL_ROWS = _YearlyRows(
+    normalise=_normal_actual_entry,
+    attach=lambda entries: _attach_items([entry.kpi for entry in entries]),
+    key=lambda entry: (entry.kpi.pk, entry.fiscal_year),
+    item=lambda entry: entry.kpi.item,
+    # A KPI actual has no status: only the plan period applies.
+    validate=lambda entry: validate_status(entry.kpi.item, entry.fiscal_year, "", ""),
+    write=_write_actuals,
+)
+
+
 def record_kpi_actual(
     kpi,
     fiscal_year,
@@ -604,7 +621,8 @@ def record_kpi_actual(
     A locked year refuses even a save that changes nothing. The rules and the
     write are record_kpi_actuals' with one entry.
     """
-    (result,) = _record_kpi_actuals(
+    (result,) = _record(
+        ACTUAL_ROWS,
         [ActualEntry(kpi, fiscal_year, value, expected_value)],
         user=user,
         source=source,
@@ -693,9 +711,11 @@ def _evaluation_year(plan, fiscal_year, create=True):
     Without ``create`` a missing row is returned unsaved (never locked, never
     published), so an action that changes nothing writes nothing either.
     """
-    evaluation = EvaluationYear.objects.select_for_update().filter(
-        plan=plan, fiscal_year=fiscal_year
-    ).first()
+    evaluation = (
+        EvaluationYear.objects.select_for_update()
+        .filter(plan=plan, fiscal_year=fiscal_year)
+        .first()
+    )
     if evaluation is not None:
         return evaluation
     if not plan.covers_fiscal_year(fiscal_year):
