@@ -331,11 +331,23 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
 
 
-def visible_fiscal_years(plan, user):
+def evaluated_fiscal_years(plan):
+    """Fiscal years in which at least one item of the plan has a status."""
+    return set(
+        YearlyStatus.objects.filter(item__plan=plan)
+        .exclude(status="")
+        .values_list("fiscal_year", flat=True)
+        .distinct()
+        .order_by()
+    )
+
+
+def visible_fiscal_years(plan, user, evaluated=None):
     """The fiscal years of a plan whose figures this user may see, newest first.
 
     The public sees published years only; signed-in members of the office also
     see years that have statuses but are not published yet (shown as 「未公表（下書き）」).
+    ``evaluated`` is evaluated_fiscal_years(plan), for a caller that has it already.
     """
     from actions.permissions import can_view_internal
 
@@ -344,10 +356,5 @@ def visible_fiscal_years(plan, user):
     )
     years = set(published)
     if can_view_internal(user):
-        years |= set(
-            YearlyStatus.objects.filter(item__plan=plan)
-            .exclude(status="")
-            .values_list("fiscal_year", flat=True)
-            .distinct()
-        )
+        years |= evaluated_fiscal_years(plan) if evaluated is None else evaluated
     return [(year, year in published) for year in sorted(years, reverse=True)]

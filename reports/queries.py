@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Case, OuterRef, Q, Subquery, Value, When
 from django.http import Http404
 
-from actions.models import ActionItem, YearlyStatus, visible_fiscal_years
+from actions.models import (
+    ActionItem,
+    YearlyStatus,
+    evaluated_fiscal_years,
+    visible_fiscal_years,
+)
 from plans import wareki
 from plans.models import Plan
 
@@ -48,22 +53,11 @@ class Selection:
         return sorted(y.fiscal_year for y in self.years if y.has_statuses)
 
 
-def evaluated_fiscal_years(plan):
-    """Fiscal years in which at least one item of the plan has a status."""
-    return set(
-        YearlyStatus.objects.filter(item__plan=plan)
-        .exclude(status="")
-        .values_list("fiscal_year", flat=True)
-        .distinct()
-        .order_by()
-    )
-
-
 def year_options(plan, user):
     evaluated = evaluated_fiscal_years(plan)
     return [
         YearOption(year, is_published, year in evaluated)
-        for year, is_published in visible_fiscal_years(plan, user)
+        for year, is_published in visible_fiscal_years(plan, user, evaluated)
     ]
 
 
