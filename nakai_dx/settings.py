@@ -55,10 +55,13 @@ def database_from_url(url):
 
 DEBUG = env_bool("DEBUG")
 
+# With DEBUG off the key must come from the environment. Commands that only
+# touch the schema or the data (migrate, makemigrations --check, loaddata)
+# run without one; serving refuses to start (nakai_dx/wsgi.py), and Django
+# refuses anything that signs (sessions, CSRF) while the key is empty.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DEBUG が無効のときは環境変数 SECRET_KEY が必要です。")
+MISSING_SECRET_KEY_MESSAGE = "DEBUG が無効のときは環境変数 SECRET_KEY が必要です。"
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "development-only-not-secret"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
