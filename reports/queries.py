@@ -7,7 +7,7 @@ counts statuses or computes a rate.
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, OuterRef, Subquery, Value, When
 from django.http import Http404
 
 from actions.models import (
@@ -87,8 +87,12 @@ def select_year(plan, user, year_text=None):
 def get_plan(slug):
     plan = Plan.objects.filter(slug=slug).first()
     if plan is None:
-        raise Http404(f"計画ID「{slug}」の計画は登録されていません。")
+        raise unknown_plan(slug)
     return plan
+
+
+def unknown_plan(slug):
+    return Http404(f"計画ID「{slug}」の計画は登録されていません。")
 
 
 def select_dashboard(plans, user, slug=None, year_text=None):
@@ -101,7 +105,7 @@ def select_dashboard(plans, user, slug=None, year_text=None):
     if slug:
         plan = next((p for p in plans if p.slug == slug), None)
         if plan is None:
-            raise Http404(f"計画ID「{slug}」の計画は登録されていません。")
+            raise unknown_plan(slug)
         return select_year(plan, user, year_text)
     if year_text:
         raise Http404("年度を指定するときは計画（plan）も指定してください。")
@@ -116,8 +120,7 @@ def area_items(area, fiscal_year):
     """Items listed under an area (first or 再掲), with the year's status and public comment."""
     year_status = YearlyStatus.objects.filter(item=OuterRef("pk"), fiscal_year=fiscal_year)
     return (
-        ActionItem.objects.filter(Q(primary_area=area) | Q(relisted_areas=area))
-        .distinct()
+        ActionItem.objects.in_area(area)
         .annotate(
             status=Subquery(year_status.values("status")[:1]),
             comment=Subquery(year_status.values("comment")[:1]),
