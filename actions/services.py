@@ -81,10 +81,16 @@ class StaleActualError(StaleEditError):
         )
 
 
-def is_year_locked(plan, fiscal_year):
-    return EvaluationYear.objects.filter(
-        plan=plan, fiscal_year=fiscal_year, is_locked=True
-    ).exists()
+def is_year_locked(plan, fiscal_year, for_update=False):
+    """Whether the year's evaluation is locked (確定).
+
+    ``for_update`` (inside a transaction that saves) holds the year's row, so a
+    lock cannot slip in while the save runs.
+    """
+    years = EvaluationYear.objects.filter(plan=plan, fiscal_year=fiscal_year)
+    if for_update:  # lock the row whatever its state, then read the state
+        return bool(years.select_for_update().values_list("is_locked", flat=True).first())
+    return years.filter(is_locked=True).exists()
 
 
 def check_year_open(plan, fiscal_year, locked_years=None):
@@ -657,12 +663,7 @@ def record_evaluation(
     """
     actuals = actuals or {}
     expected_actuals = expected_actuals or {}
-    # Read the year's state FOR UPDATE so a lock cannot slip in while this saves.
-    locked = (
-        EvaluationYear.objects.select_for_update()
-        .filter(plan=item.plan, fiscal_year=fiscal_year, is_locked=True)
-        .exists()
-    )
+    locked = is_year_locked(item.plan, fiscal_year, for_update=True)
     locked_years = {fiscal_year} if locked else set()
     check_year_open(item.plan, fiscal_year, locked_years)
     changed = False

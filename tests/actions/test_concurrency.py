@@ -208,3 +208,44 @@ def test_the_service_refuses_a_concurrent_stale_version(world):
     kinds = sorted(type(result).__name__ for result in results)
     assert kinds == ["StaleEditError", "tuple"]
     assert YearlyStatus.objects.get(item=item, fiscal_year=YEAR).version == 2
+
+
+def test_a_managers_lock_waits_for_a_save_already_under_way(world):
+    """The save holds the year's row from its lock check to its commit: no status lands in a locked year."""
+    import time
+
+    from django.db import transaction
+
+    from actions.models import EvaluationYear
+
+    item = world["item"]
+    EvaluationYear.objects.create(plan=item.plan, fiscal_year=YEAR)  # open, not locked
+    checked, events = threading.Event(), []
+
+    def save():
+        try:
+            with transaction.atomic():
+                assert services.is_year_locked(item.plan, YEAR, for_update=True) is False
+                checked.set()
+                time.sleep(0.5)  # the rest of the save, while a manager presses 確定
+                services.record_status(item, YEAR, status="achieved", locked_years=set())
+            events.append("saved")
+        finally:
+            connections.close_all()
+
+    def lock():
+        try:
+            checked.wait(5)
+            services.lock_year(item.plan, YEAR)
+            events.append("locked")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save), threading.Thread(target=lock)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert events == ["saved", "locked"]
+    assert YearlyStatus.objects.get(item=item, fiscal_year=YEAR).status == "achieved"
+    assert EvaluationYear.objects.get(plan=item.plan, fiscal_year=YEAR).is_locked
