@@ -64,11 +64,14 @@ def index_context():
     }
 
 
+def _not_published(plan, fiscal_year):
+    subject = f"{plan}の" if plan else ""
+    return Http404(f"{subject}{wareki.fiscal_year_label(fiscal_year)}の達成状況は公表されていません。")
+
+
 def _published_year(plan, fiscal_year):
     if not EvaluationYear.objects.published().filter(plan=plan, fiscal_year=fiscal_year).exists():
-        raise Http404(
-            f"{plan}の{wareki.fiscal_year_label(fiscal_year)}の達成状況は公表されていません。"
-        )
+        raise _not_published(plan, fiscal_year)
 
 
 def achievement_json(request):
@@ -91,17 +94,16 @@ def achievement_json(request):
 
 def _csv_years(slug, year_text):
     years = published_years()
+    plan = None
     if slug:
         plan = get_plan(slug)
         years = years.filter(plan=plan)
     if year_text:
         fiscal_year = parse_year_param(year_text)
         years = years.filter(fiscal_year=fiscal_year)
-        if slug:
-            _published_year(plan, fiscal_year)
     years = list(years)
     if year_text and not years:
-        raise Http404(f"{wareki.fiscal_year_label(fiscal_year)}の達成状況は公表されていません。")
+        raise _not_published(plan, fiscal_year)
     return years
 
 
