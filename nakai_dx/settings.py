@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "import_export",
     "axes",
+    "health_check",
     "plans",
     "actions",
     "reports",
@@ -183,6 +184,16 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# /health/ for the reverse proxy and monitoring (django-health-check): 200 when
+# every check passes, 500 naming the failed check otherwise. More checks (a task
+# worker, say) are added to this list.
+HEALTH_CHECKS = [
+    "health_check.checks.Database",
+    "nakai_dx.health.MigrationsApplied",
+]
+# Monitoring may ask gunicorn directly over plain HTTP on the loopback address.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "data-table"}

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
+from health_check.views import HealthCheckView
 
 admin.site.site_header = "中井町DX推進計画 管理"
 admin.site.site_title = "中井町DX推進計画 管理"
@@ -27,5 +29,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("health/", HealthCheckView.as_view(checks=settings.HEALTH_CHECKS), name="health"),
     path("home/", RedirectView.as_view(pattern_name="reports:dashboard"), name="home"),
 ]
