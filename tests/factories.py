@@ -3,7 +3,7 @@
 import datetime
 import itertools
 
-from actions.models import ActionItem, YearlyStatus
+from actions.models import ActionItem, EvaluationYear, YearlyStatus
 from plans.models import Plan, PriorityArea, Section
 
 _sequence = itertools.count(1)
@@ -43,3 +43,19 @@ def set_statuses(items, fiscal_year, status):
     YearlyStatus.objects.bulk_create(
         [YearlyStatus(item=item, fiscal_year=fiscal_year, status=status) for item in items]
     )
+
+
+YEAR_STATES = {
+    "open": {"is_locked": False, "is_published": False},
+    "locked": {"is_locked": True, "is_published": False},
+    "published": {"is_locked": True, "is_published": True},
+}
+
+
+def make_year(plan, fiscal_year, state):
+    """An EvaluationYear in one of the states the workflow can reach: open, locked, published.
+
+    A year is published only after it is locked (actions.services), so there is no way
+    to ask for a published year that is not locked.
+    """
+    return EvaluationYear.objects.create(plan=plan, fiscal_year=fiscal_year, **YEAR_STATES[state])

@@ -1,7 +1,7 @@
 """Builders shared by the page tests of reports (not a test module)."""
 
-from actions.models import EvaluationYear, Status
-from tests.factories import make_items, make_plan, make_section, set_statuses
+from actions.models import Status
+from tests.factories import make_items, make_plan, make_section, make_year, set_statuses
 
 STATUS_CYCLE = [
     Status.ACHIEVED,
@@ -24,5 +24,5 @@ def build_plan(item_count, years=(2024, 2025), slug="big-plan"):
     for year in years:
         for index, status in enumerate(STATUS_CYCLE):
             set_statuses(items[index::4], year, status)
-        EvaluationYear.objects.create(plan=plan, fiscal_year=year, is_published=True)
+        make_year(plan, year, "published")
     return plan

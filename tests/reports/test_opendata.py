@@ -5,6 +5,9 @@ import json
 import pytest
 from django.core.management import call_command
 
+from actions.models import Status, YearlyStatus
+from plans.models import Plan
+from tests.factories import make_year
 from tests.reports.helpers import build_plan
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +97,54 @@ def test_the_csv_serves_published_years_only(client, db):
     )
     assert {row[2] for row in rows[1:]} == {"2025"}
     assert client.get("/opendata/achievement.csv?plan=big-plan&year=2024").status_code == 404
+
+
+@pytest.fixture
+def locked_2024(town_data):
+    """Plan 1.0's 令和6年度 evaluated and locked (確定) by the 本部, but not published."""
+    plan = Plan.objects.get(slug="nakai-dx-1.0")
+    YearlyStatus.objects.bulk_create(
+        [
+            YearlyStatus(item=item, fiscal_year=2024, status=Status.NOT_ACHIEVED, comment="下書き")
+            for item in plan.items.all()
+        ]
+    )
+    make_year(plan, 2024, "locked")
+    return plan
+
+
+def test_the_json_refuses_a_locked_year_that_is_not_published(client, locked_2024):
+    response = client.get("/opendata/achievement.json?plan=nakai-dx-1.0&year=2024")
+    assert response.status_code == 404
+    assert "令和6年度（2024年度）の達成状況は公表されていません。" in response.content.decode()
+    assert client.get(JSON_URL).status_code == 200
+
+
+def test_the_csv_leaves_out_a_locked_year_that_is_not_published(client, locked_2024):
+    rows = list(
+        csv.reader(io.StringIO(client.get("/opendata/achievement.csv").content.decode("utf-8-sig")))
+    )
+    assert [(row[0], row[2]) for row in rows[1:]] == [("nakai-dx-1.0", "2025")] * 5
+    for url in (
+        "/opendata/achievement.csv?plan=nakai-dx-1.0&year=2024",
+        "/opendata/achievement.csv?year=2024",
+        "/opendata/achievement.csv?year=2024&encoding=sjis",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "令和6年度（2024年度）の達成状況は公表されていません。" in response.content.decode()
+    only_plan = client.get("/opendata/achievement.csv?plan=nakai-dx-1.0").content.decode(
+        "utf-8-sig"
+    )
+    assert {row[2] for row in list(csv.reader(io.StringIO(only_plan)))[1:]} == {"2025"}
+
+
+def test_the_open_data_page_lists_a_locked_year_only_once_it_is_published(client, locked_2024):
+    html = client.get("/opendata/").content.decode()
+    assert "year=2024" not in html
+    locked_2024.evaluation_years.filter(fiscal_year=2024).update(is_published=True)
+    html = client.get("/opendata/").content.decode()
+    assert 'href="/opendata/achievement.json?plan=nakai-dx-1.0&amp;year=2024"' in html
 
 
 @pytest.mark.parametrize(
