@@ -33,7 +33,7 @@ def _locked(plan, fiscal_year):
 @admin.register(ActionItem)
 class ActionItemAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [ActionItemResource]
-    list_display = ("plan", "number", "title", "primary_area", "section", "name_published")
+    list_display = ("plan", "code", "title", "primary_area", "section", "name_published")
     list_filter = ("plan", "primary_area", "section", "name_published")
     search_fields = ("title", "description")
     list_select_related = ("plan", "primary_area", "section")
@@ -74,7 +74,9 @@ class YearlyStatusForm(forms.ModelForm):
             raise forms.ValidationError(exc.messages) from exc
         started = cleaned.get("started_version")
         current = (
-            YearlyStatus.objects.filter(item=item, fiscal_year=year).select_related("updated_by").first()
+            YearlyStatus.objects.filter(item=item, fiscal_year=year)
+            .select_related("updated_by")
+            .first()
         )
         if started is not None and (current.version if current else 0) != started:
             raise forms.ValidationError(services.StaleEditError(current).messages)

@@ -133,7 +133,7 @@ class UnlockForm(forms.Form):
 
 class ItemChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.plan.version}版 {obj.number}. {obj.title}"
+        return f"{obj.plan.version}版 {obj.code}. {obj.title}"
 
 
 class AuditFilterForm(forms.Form):
@@ -144,7 +144,9 @@ class AuditFilterForm(forms.Form):
     )
     item = ItemChoiceField(
         label="取組",
-        queryset=ActionItem.objects.select_related("plan").order_by("plan__published_on", "number"),
+        queryset=ActionItem.objects.select_related("plan").order_by(
+            "plan__published_on", "sort_key"
+        ),
         required=False,
     )
     section = forms.ModelChoiceField(label="担当課", queryset=Section.objects.all(), required=False)

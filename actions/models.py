@@ -1,10 +1,12 @@
 """Action items (取組), their yearly status, KPIs, and the evaluation workflow."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from actions import codes
 from plans import wareki
 from plans.models import (
     NationalPlanItem,
@@ -36,6 +38,19 @@ class Status(models.TextChoices):
 NOT_EVALUATED_LABEL = "未評価"
 
 
+class EvaluationState(models.TextChoices):
+    """Where an item's evaluation for a year stands in the yearly round (評価作業).
+
+    The allowed moves between these states are the table in actions.workflow.
+    """
+
+    NOT_ENTERED = "not_entered", "未入力"
+    ENTERED = "entered", "入力済み"
+    SUBMITTED = "submitted", "提出"
+    APPROVED = "approved", "承認"
+    RETURNED = "returned", "差戻し"
+
+
 class ActionItemQuerySet(models.QuerySet):
     def for_plan(self, plan):
         return self.filter(plan=plan)
@@ -44,6 +59,14 @@ class ActionItemQuerySet(models.QuerySet):
         """Items listed under an area, first or again (再掲)."""
         return self.filter(models.Q(primary_area=area) | models.Q(relisted_areas=area)).distinct()
 
+    def with_code(self, plan, code):
+        """The item of ``plan`` that a typed or URL code means (none for an unreadable code)."""
+        try:
+            key = codes.normalise(code)
+        except codes.InvalidCode:
+            return self.none()
+        return self.filter(plan=plan, code_key=key)
+
     def in_sections(self, section_ids):
         """Items owned by these sections; ``None`` means no restriction."""
         if section_ids is None:
@@ -51,12 +74,12 @@ class ActionItemQuerySet(models.QuerySet):
         return self.filter(section_id__in=section_ids)
 
     def missing_status_first(self, fiscal_year):
-        """Items without a recorded status for the year first, then by number."""
+        """Items without a recorded status for the year first, then by code."""
         recorded = YearlyStatus.objects.filter(
             item=models.OuterRef("pk"), fiscal_year=fiscal_year
         ).exclude(status="")
         return self.annotate(has_status=models.Exists(recorded)).order_by(
-            "has_status", "plan", "number"
+            "has_status", "plan", "sort_key", "code_key"
         )
 
     def with_status_for(self, fiscal_year):
@@ -74,7 +97,13 @@ class ActionItem(models.Model):
     """取組: one entry of the アクションプラン."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
-    number = models.PositiveIntegerField("取組番号")
+    code = models.CharField(
+        "取組番号",
+        max_length=codes.MAX_LENGTH,
+        help_text="計画書のとおりの番号（例: 12、A-01、1-(2)-③）。",
+    )
+    code_key = models.CharField("取組番号（照合用）", max_length=codes.MAX_LENGTH, editable=False)
+    sort_key = models.CharField("並び順", max_length=codes.SORT_KEY_LENGTH, editable=False)
     title = models.CharField("取組名", max_length=200)
     description = models.TextField("概要", blank=True)
     primary_area = models.ForeignKey(
@@ -119,16 +148,36 @@ class ActionItem(models.Model):
     class Meta:
         verbose_name = "取組"
         verbose_name_plural = "取組"
-        ordering = ["plan", "number"]
+        ordering = ["plan", "sort_key", "code_key"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "number"], name="unique_item_number")
+            models.UniqueConstraint(fields=["plan", "code_key"], name="unique_item_code")
         ]
 
     def __str__(self):
-        return f"{self.number}. {self.title}"
+        return f"{self.code}. {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.fill_code_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "code" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "code_key", "sort_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("reports:item", args=[self.plan.slug, self.number])
+        return reverse("reports:item", args=[self.plan.slug, self.code_key])
+
+    def fill_code_keys(self):
+        """Derive code_key and sort_key from code; bulk_create callers call it themselves."""
+        self.code = codes.as_text(self.code)
+        self.code_key = codes.normalise(self.code)
+        self.sort_key = codes.sort_key(self.code_key)
+
+    def clean_fields(self, exclude=None):
+        try:
+            self.fill_code_keys()
+        except codes.InvalidCode as error:
+            raise ValidationError({"code": str(error)}) from None
+        super().clean_fields(exclude=exclude)
 
 
 class YearlyStatus(models.Model):
@@ -149,6 +198,22 @@ class YearlyStatus(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    state = models.CharField(
+        "評価作業の状態",
+        max_length=20,
+        choices=EvaluationState.choices,
+        default=EvaluationState.NOT_ENTERED,
+    )
+    state_changed_at = models.DateTimeField("状態の変更日時", null=True, blank=True)
+    state_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="状態の変更者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    return_reason = models.TextField("差戻しの理由", blank=True)
 
     class Meta:
         verbose_name = "年度別達成状況"
@@ -158,7 +223,9 @@ class YearlyStatus(models.Model):
             models.UniqueConstraint(fields=["item", "fiscal_year"], name="unique_item_year")
         ]
         # Covers the achievement engine's grouped count, which needs only these columns.
-        indexes = [models.Index(fields=["item", "fiscal_year", "status"], name="status_by_item_year")]
+        indexes = [
+            models.Index(fields=["item", "fiscal_year", "status"], name="status_by_item_year")
+        ]
 
     def __str__(self):
         return f"{self.item} {self.fiscal_year_label}: {self.status_label}"
@@ -246,6 +313,16 @@ class EvaluationYear(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The yearly round (評価作業): opened by the secretariat with a deadline, closed when done.
+    deadline = models.DateField("締切日", null=True, blank=True)
+    round_opened_at = models.DateTimeField("評価作業の開始日時", null=True, blank=True)
+    round_opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    round_closed_at = models.DateTimeField("評価作業の終了日時", null=True, blank=True)
+    round_closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = EvaluationYearQuerySet.as_manager()
 
@@ -259,6 +336,10 @@ class EvaluationYear(models.Model):
 
     def __str__(self):
         return f"{self.plan} {wareki.fiscal_year_label(self.fiscal_year)}"
+
+    @property
+    def round_is_open(self):
+        return self.round_opened_at is not None and self.round_closed_at is None
 
 
 class StaffProfile(models.Model):
@@ -302,7 +383,9 @@ class AuditEntry(models.Model):
     )
     action = models.CharField("操作", max_length=50)
     source = models.CharField("経路", max_length=20, choices=Source.choices, default=Source.WEB)
-    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     item = models.ForeignKey(
         ActionItem,
         verbose_name="取組",

@@ -1,10 +1,12 @@
 """Who may do what: every permission question is answered here.
 
-Roles are Django groups: 職員 (staff, who belong to sections), 管理職
-(managers, DX推進本部) and 管理者 (admins). Superusers count as admins.
+Roles are Django groups: 職員 (staff, who belong to sections), 課長 (section
+heads, who approve or send back their sections' items and may also record),
+管理職 (managers, DX推進本部) and 管理者 (admins). Superusers count as admins.
 """
 
 STAFF_GROUP = "職員"
+SECTION_HEAD_GROUP = "課長"
 MANAGER_GROUP = "管理職"
 ADMIN_GROUP = "管理者"
 
@@ -27,8 +29,12 @@ def is_manager(user):
     return is_admin(user) or MANAGER_GROUP in _groups(user)
 
 
+def is_section_head(user):
+    return SECTION_HEAD_GROUP in _groups(user)
+
+
 def is_staff_member(user):
-    return is_manager(user) or STAFF_GROUP in _groups(user)
+    return is_manager(user) or bool(_groups(user) & {STAFF_GROUP, SECTION_HEAD_GROUP})
 
 
 def can_view_internal(user):
@@ -49,15 +55,25 @@ def section_ids(user):
     return cached
 
 
+def _owns_section_of(user, item):
+    return item.section_id is not None and item.section_id in section_ids(user)
+
+
 def can_edit_item(user, item):
-    """Record the status and KPI actuals of an item: its section's staff, or an admin."""
+    """Record the status and KPI actuals of an item: its section's staff or 課長, or an admin."""
     if is_admin(user):
         return True
-    return (
-        STAFF_GROUP in _groups(user)
-        and item.section_id is not None
-        and item.section_id in section_ids(user)
-    )
+    return bool(_groups(user) & {STAFF_GROUP, SECTION_HEAD_GROUP}) and _owns_section_of(user, item)
+
+
+def can_approve_item(user, item):
+    """承認: the 課長 of the item's section, or an admin."""
+    return is_admin(user) or (is_section_head(user) and _owns_section_of(user, item))
+
+
+def can_send_back_item(user, item):
+    """差戻し: the 課長 of the item's section, the DX推進本部 (managers), or an admin."""
+    return is_manager(user) or can_approve_item(user, item)
 
 
 def can_lock_year(user):
@@ -98,6 +114,6 @@ def editable_section_ids(user):
     """Sections whose items this user records; None means every section (admins)."""
     if is_admin(user):
         return None
-    if STAFF_GROUP not in _groups(user):
+    if not _groups(user) & {STAFF_GROUP, SECTION_HEAD_GROUP}:
         return set()
     return section_ids(user)

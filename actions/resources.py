@@ -88,7 +88,7 @@ class PriorityAreaResource(SheetResource):
 class ActionItemResource(SheetResource):
     sheet = S.ITEM
     plan_id = _column("計画ID", "plan__slug")
-    item_number = _column("取組番号", "number")
+    item_number = _column("取組番号", "code")
     item_title = _column("取組名", "title")
     area = _column("重点施策区分", "primary_area__name")
     relisted = _column("再掲区分")
@@ -124,7 +124,7 @@ class ActionItemResource(SheetResource):
 class YearlyStatusResource(SheetResource):
     sheet = S.STATUS
     plan_id = _column("計画ID", "item__plan__slug")
-    item_number = _column("取組番号", "item__number")
+    item_number = _column("取組番号", "item__code")
     year = _column("年度", "fiscal_year")
     status_label = _column("達成状況")
     note = _column("備考", "comment")
@@ -136,7 +136,7 @@ class YearlyStatusResource(SheetResource):
 
     def get_queryset(self):
         return YearlyStatus.objects.select_related("item__plan").order_by(
-            "item__plan__published_on", "item__number", "fiscal_year"
+            "item__plan__published_on", "item__sort_key", "fiscal_year"
         )
 
     def dehydrate_status_label(self, status):
@@ -146,7 +146,7 @@ class YearlyStatusResource(SheetResource):
 class KpiResource(SheetResource):
     sheet = S.KPI
     plan_id = _column("計画ID", "item__plan__slug")
-    item_number = _column("取組番号", "item__number")
+    item_number = _column("取組番号", "item__code")
     kpi_name = _column("指標名", "name")
     kpi_unit = _column("単位", "unit")
     baseline = _column("基準値")
@@ -170,7 +170,7 @@ class KpiResource(SheetResource):
 
     def get_queryset(self):
         return Kpi.objects.select_related("item__plan").order_by(
-            "item__plan__published_on", "item__number", "id"
+            "item__plan__published_on", "item__sort_key", "id"
         )
 
     def dehydrate_baseline(self, kpi):
@@ -183,7 +183,7 @@ class KpiResource(SheetResource):
 class KpiActualResource(SheetResource):
     sheet = S.KPI_ACTUAL
     plan_id = _column("計画ID", "kpi__item__plan__slug")
-    item_number = _column("取組番号", "kpi__item__number")
+    item_number = _column("取組番号", "kpi__item__code")
     kpi_name = _column("指標名", "kpi__name")
     year = _column("年度", "fiscal_year")
     actual = _column("実績値")
@@ -195,7 +195,7 @@ class KpiActualResource(SheetResource):
 
     def get_queryset(self):
         return KpiActual.objects.select_related("kpi__item__plan").order_by(
-            "kpi__item__plan__published_on", "kpi__item__number", "kpi_id", "fiscal_year"
+            "kpi__item__plan__published_on", "kpi__item__sort_key", "kpi_id", "fiscal_year"
         )
 
     def dehydrate_actual(self, actual):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from actions.models import (
     ActionItem,
     AuditEntry,
+    EvaluationState,
     EvaluationYear,
     Kpi,
     KpiActual,
@@ -32,6 +33,7 @@ COMMENT_REQUIRED = {Status.NOT_ACHIEVED, Status.UNDETERMINABLE}
 UNCHECKED = object()  # no expected value given: the write is not checked for staleness
 CREATED, UPDATED, UNCHANGED, DELETED = "created", "updated", "unchanged", "deleted"
 STATUS_FIELDS = ("status", "comment", "evidence")
+STATE_FIELDS = ("state", "state_changed_at", "state_changed_by")
 BULK_BATCH = 1000  # rows per UPDATE statement (SQLite also splits at its 999-variable limit)
 RACE_ATTEMPTS = 3  # a lost first-time insert race is re-planned against the winner's row
 
@@ -115,7 +117,18 @@ def _status_snapshot(status):
         "status_label": status.status_label,
         "comment": status.comment,
         "evidence": status.evidence,
+        "state": status.state,
+        "state_label": status.get_state_display(),
     }
+
+
+def out_of_period_message(plan, fiscal_year):
+    from plans.wareki import fiscal_year_label
+
+    return (
+        f"{fiscal_year_label(fiscal_year)}は{plan}の評価の対象年度"
+        f"（{plan.fiscal_years_label}）ではありません。"
+    )
 
 
 def validate_status(item, fiscal_year, status, comment):
@@ -125,14 +138,7 @@ def validate_status(item, fiscal_year, status, comment):
             f"達成状況は {allowed} のいずれか（空欄は未評価）です。", code="invalid_status"
         )
     if not item.plan.covers_fiscal_year(fiscal_year):
-        from plans.wareki import fiscal_year_label
-
-        raise ValidationError(
-            f"{fiscal_year_label(fiscal_year)}は計画期間"
-            f"（{fiscal_year_label(item.plan.first_fiscal_year)}～"
-            f"{fiscal_year_label(item.plan.last_fiscal_year)}）の外です。",
-            code="out_of_period",
-        )
+        raise ValidationError(out_of_period_message(item.plan, fiscal_year), code="out_of_period")
     if status in COMMENT_REQUIRED and not comment.strip():
         raise ValidationError(
             f"達成状況が「{Status(status).label}」のときは備考（理由）を入力してください。",
@@ -435,6 +441,12 @@ def _write_statuses(entries, editor, source, locked):
                 if getattr(current, name) != value
             )
         current.status, current.comment, current.evidence = new_values
+        # A saved change (after submission or approval too) is 入力済み again: see workflow.RECORD.
+        state = EvaluationState.ENTERED if entry.status else EvaluationState.NOT_ENTERED
+        if current.state != state:
+            current.state = state
+            current.state_changed_at, current.state_changed_by = now, editor
+            varying.update({"state", "state_changed_at", "state_changed_by"})
         current.updated_by = editor
         current.version = version + 1
         current.updated_at = now  # bulk_update does not apply auto_now
@@ -457,7 +469,7 @@ def _write_statuses(entries, editor, source, locked):
     _bulk_update(
         YearlyStatus,
         updates,
-        [name for name in STATUS_FIELDS if name in varying],
+        [name for name in (*STATUS_FIELDS, *STATE_FIELDS) if name in varying],
         updated_by=editor,
         updated_at=now,
         version=F("version") + 1,  # the rows are locked: the same as each row's version + 1
@@ -720,11 +732,7 @@ def _evaluation_year(plan, fiscal_year, create=True):
     if evaluation is not None:
         return evaluation
     if not plan.covers_fiscal_year(fiscal_year):
-        from plans.wareki import fiscal_year_label
-
-        raise ValidationError(
-            f"{fiscal_year_label(fiscal_year)}は{plan}の計画期間の外です。", code="out_of_period"
-        )
+        raise ValidationError(out_of_period_message(plan, fiscal_year), code="out_of_period")
     if not create:
         return EvaluationYear(plan=plan, fiscal_year=fiscal_year)
     evaluation, _ = EvaluationYear.objects.select_for_update().get_or_create(

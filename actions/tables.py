@@ -10,6 +10,7 @@ FIELD_LABELS = {
     "status_label": "達成状況",
     "comment": "備考",
     "evidence": "根拠・内部メモ",
+    "state_label": "評価作業の状態",
     "value": "実績値",
     "is_locked": "確定",
     "is_published": "公表",

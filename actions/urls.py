@@ -9,7 +9,7 @@ urlpatterns = [
     path("staff/", views.landing, name="landing"),
     path("staff/items/", views.my_items, name="my_items"),
     path(
-        "staff/items/<str:slug>/<int:number>/<int:year>/",
+        "staff/items/<str:slug>/<int:year>/<path:code>/",
         views.edit_status,
         name="edit_status",
     ),

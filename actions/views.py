@@ -32,12 +32,11 @@ AUDIT_PAGE_SIZE = 50
 # Access helpers: whether a request may act on an object is decided here only.
 
 
-def _get_item_for_edit(request, slug, number, fiscal_year):
+def _get_item_for_edit(request, slug, code, fiscal_year):
     """The item whose evaluation for ``fiscal_year`` the user may record, or 404/403."""
+    plan = get_object_or_404(Plan, slug=slug)
     item = get_object_or_404(
-        ActionItem.objects.select_related("plan", "section", "primary_area"),
-        plan__slug=slug,
-        number=number,
+        ActionItem.objects.with_code(plan, code).select_related("plan", "section", "primary_area")
     )
     if not item.plan.covers_fiscal_year(fiscal_year):
         raise Http404("計画期間外の年度です。")
@@ -155,9 +154,9 @@ def my_items(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_status(request, slug, number, year):
+def edit_status(request, slug, year, code):
     """The status form of one item and fiscal year."""
-    item = _get_item_for_edit(request, slug, number, year)
+    item = _get_item_for_edit(request, slug, code, year)
     kpis = list(item.kpis.all())
     current = (
         YearlyStatus.objects.select_related("updated_by")

@@ -50,18 +50,18 @@ def build(item_count, year_count):
     areas = PriorityArea.objects.bulk_create(
         [PriorityArea(plan=plan, number=n, name=f"区分{n}") for n in range(1, 7)]
     )
-    items = ActionItem.objects.bulk_create(
-        [
-            ActionItem(plan=plan, number=n, title=f"取組{n}", primary_area=areas[n % len(areas)])
-            for n in range(1, item_count + 1)
-        ],
-        batch_size=2000,
-    )
+    items = [
+        ActionItem(plan=plan, code=str(n), title=f"取組{n}", primary_area=areas[n % len(areas)])
+        for n in range(1, item_count + 1)
+    ]
+    for item in items:
+        item.fill_code_keys()
+    items = ActionItem.objects.bulk_create(items, batch_size=2000)
     # Every 20th item is listed again (再掲) under the next area.
     Listing = ActionItem.relisted_areas.through
     Listing.objects.bulk_create(
         [
-            Listing(actionitem_id=item.pk, priorityarea_id=areas[(item.number + 1) % len(areas)].pk)
+            Listing(actionitem_id=item.pk, priorityarea_id=areas[(int(item.code) + 1) % len(areas)].pk)
             for item in items[::20]
         ],
         batch_size=2000,

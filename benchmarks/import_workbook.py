@@ -57,10 +57,13 @@ def main():
         period_end=datetime.date(2024 + args.years, 3, 31),
     )
     areas = [PriorityArea.objects.create(plan=plan, number=n, name=f"区分{n}") for n in range(1, 7)]
-    ActionItem.objects.bulk_create(
-        ActionItem(plan=plan, number=n, title=f"取組{n}", primary_area=areas[n % 6])
+    items = [
+        ActionItem(plan=plan, code=str(n), title=f"取組{n}", primary_area=areas[n % 6])
         for n in range(1, args.items + 1)
-    )
+    ]
+    for item in items:
+        item.fill_code_keys()
+    ActionItem.objects.bulk_create(items)
 
     labels = ["達成", "一部達成", "未達成", "判定不可", ""]
 

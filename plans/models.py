@@ -33,6 +33,13 @@ class Plan(models.Model):
         on_delete=models.PROTECT,
         related_name="revisions",
     )
+    in_force_from = models.PositiveSmallIntegerField(
+        "適用開始年度",
+        null=True,
+        blank=True,
+        help_text="この版で評価を始める年度（西暦の開始年）。空欄は計画期間の初年度。"
+        "改定版は、改定元の版の最後の評価年度の翌年度から引き継ぎます。",
+    )
     philosophy = models.CharField("基本理念", max_length=200, blank=True)
     theme = models.CharField("テーマ", max_length=200, blank=True)
     vision = models.CharField("目指す姿", max_length=200, blank=True)
@@ -59,7 +66,8 @@ class Plan(models.Model):
 
     @property
     def first_fiscal_year(self):
-        return wareki.fiscal_year_of_date(self.period_start)
+        """The first fiscal year evaluated under this version: when it takes effect."""
+        return self.in_force_from or wareki.fiscal_year_of_date(self.period_start)
 
     @property
     def last_fiscal_year(self):
@@ -67,10 +75,18 @@ class Plan(models.Model):
 
     @property
     def fiscal_years(self):
+        """The fiscal years this version is in force for: its input, rounds and dashboards."""
         return range(self.first_fiscal_year, self.last_fiscal_year + 1)
 
     def covers_fiscal_year(self, fiscal_year):
         return self.first_fiscal_year <= fiscal_year <= self.last_fiscal_year
+
+    @property
+    def fiscal_years_label(self):
+        """「令和8年度～令和10年度」"""
+        first = wareki.fiscal_year_label(self.first_fiscal_year, with_western=False)
+        last = wareki.fiscal_year_label(self.last_fiscal_year, with_western=False)
+        return first if first == last else f"{first}～{last}"
 
     @property
     def period_label(self):

@@ -31,7 +31,7 @@ def plan_detail(request, slug):
                 queryset=PriorityArea.objects.prefetch_related(
                     Prefetch(
                         "items",
-                        queryset=ActionItem.objects.select_related("plan").order_by("number"),
+                        queryset=ActionItem.objects.select_related("plan"),
                     )
                 ),
             ),
@@ -45,9 +45,7 @@ def plan_detail(request, slug):
         WellBeingDirection.objects.prefetch_related(
             Prefetch(
                 "items",
-                queryset=ActionItem.objects.filter(plan=plan)
-                .select_related("plan")
-                .order_by("number"),
+                queryset=ActionItem.objects.filter(plan=plan).select_related("plan"),
                 to_attr="plan_items",
             )
         )

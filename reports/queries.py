@@ -131,5 +131,5 @@ def area_items(area, fiscal_year):
             ),
         )
         .select_related("plan", "primary_area")
-        .order_by("number")
+        .order_by("sort_key", "code_key")
     )

@@ -53,10 +53,14 @@ class AccessibleTable(tables.Table):
 
 
 class AreaItemsTable(AccessibleTable):
-    number = tables.Column("番号", attrs={"td": {"class": "num"}, "th": {"class": "num"}})
+    code = tables.Column(
+        "番号",
+        attrs={"td": {"class": "num"}, "th": {"class": "num"}},
+        order_by=("sort_key", "code_key"),
+    )
     title = tables.Column("取組名", linkify=False)
-    is_relisted = tables.Column("掲載", orderable=True, order_by=("is_relisted", "number"))
-    status = tables.Column("達成状況", empty_values=(), order_by=("status_rank", "number"))
+    is_relisted = tables.Column("掲載", orderable=True, order_by=("is_relisted", "sort_key"))
+    status = tables.Column("達成状況", empty_values=(), order_by=("status_rank", "sort_key"))
     comment = tables.Column("備考", empty_values=(), orderable=False)
     primary_area = tables.Column("主な区分", accessor="primary_area__name", visible=False)
     name_published = tables.Column("名称の公表", visible=False)
@@ -65,7 +69,7 @@ class AreaItemsTable(AccessibleTable):
         attrs = {"class": "data-table data-table--items"}
         empty_text = "この区分に取組はありません。"
         per_page = 25
-        order_by = ("number",)
+        order_by = ("code",)
 
     def render_title(self, record):
         link = format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.title)
@@ -87,8 +91,8 @@ class AreaItemsTable(AccessibleTable):
     def render_comment(self, value):
         return value or ""
 
-    def value_number(self, value):
-        return value
+    def value_code(self, value):
+        return safe_cell(value)
 
     def value_title(self, value):
         return safe_cell(value)

@@ -102,10 +102,10 @@ def area_detail(request, slug, number):
     )
 
 
-def item_detail(request, slug, number):
+def item_detail(request, slug, code):
     plan = get_plan(slug)
     item = (
-        ActionItem.objects.filter(plan=plan, number=number)
+        ActionItem.objects.with_code(plan, code)
         .select_related("primary_area", "section", "working_group")
         .prefetch_related(
             "relisted_areas",
@@ -116,7 +116,7 @@ def item_detail(request, slug, number):
         .first()
     )
     if item is None:
-        raise Http404(f"{plan}に取組番号 {number} の取組はありません。")
+        raise Http404(f"{plan}に取組番号「{code}」の取組はありません。")
     years = visible_fiscal_years(plan, request.user)
     visible = [year for year, _ in years]
     statuses = {

@@ -3,14 +3,19 @@
 import datetime
 import itertools
 
-from actions.models import ActionItem, EvaluationYear, YearlyStatus
+from actions.models import ActionItem, EvaluationState, EvaluationYear, YearlyStatus
 from plans.models import Plan, PriorityArea, Section
 
 _sequence = itertools.count(1)
 
 
-def make_plan(slug=None, areas=("区分A", "区分B"), start=datetime.date(2023, 8, 1),
-              end=datetime.date(2029, 3, 31), **fields):
+def make_plan(
+    slug=None,
+    areas=("区分A", "区分B"),
+    start=datetime.date(2023, 8, 1),
+    end=datetime.date(2029, 3, 31),
+    **fields,
+):
     n = next(_sequence)
     plan = Plan.objects.create(
         slug=slug or f"test-plan-{n}",
@@ -31,17 +36,30 @@ def make_section(name=None):
 
 
 def make_items(plan, area, count, start_number=None, **fields):
+    """``count`` items numbered on from the plan's last (codes 「1」「2」…) under ``area``."""
     first = start_number or (ActionItem.objects.filter(plan=plan).count() + 1)
     items = [
-        ActionItem(plan=plan, number=first + i, title=f"取組{first + i}", primary_area=area, **fields)
+        ActionItem(
+            plan=plan, code=str(first + i), title=f"取組{first + i}", primary_area=area, **fields
+        )
         for i in range(count)
     ]
+    for item in items:
+        item.fill_code_keys()
     return ActionItem.objects.bulk_create(items)
 
 
 def set_statuses(items, fiscal_year, status):
     YearlyStatus.objects.bulk_create(
-        [YearlyStatus(item=item, fiscal_year=fiscal_year, status=status) for item in items]
+        [
+            YearlyStatus(
+                item=item,
+                fiscal_year=fiscal_year,
+                status=status,
+                state=EvaluationState.ENTERED if status else EvaluationState.NOT_ENTERED,
+            )
+            for item in items
+        ]
     )
 
 

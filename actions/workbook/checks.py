@@ -58,7 +58,7 @@ COLUMNS_BY_FIELD = {
 class RowChecks:
     @staticmethod
     def _kpi_key(item, name):
-        return (item.plan.slug, item.number, V.match_key(name))
+        return (item.plan.slug, item.code_key, V.match_key(name))
 
     def _cell(self, row, column, parser, *args, required=False, **kwargs):
         value = row.values.get(column)
@@ -113,15 +113,15 @@ class RowChecks:
             raise RowInvalid
         return plan
 
-    def _item(self, row, plan, number):
-        item = self.items.get((plan.slug, number))
+    def _item(self, row, plan, code):
+        item = self.items.get((plan.slug, code.key))
         if item is None:
             self.error(
                 row.sheet,
                 row.number,
                 "取組番号",
-                number,
-                f"計画「{plan.slug}」に取組番号 {number} の取組はありません。"
+                code.text,
+                f"計画「{plan.slug}」に取組番号「{code.text}」の取組はありません。"
                 "取組シートで追加するか、登録済みの取組番号を使ってください。",
             )
             raise RowInvalid
@@ -147,9 +147,8 @@ class RowChecks:
                 row.number,
                 column,
                 row.values.get(column),
-                f"{wareki.fiscal_year_label(year)}は計画「{plan.slug}」の計画期間"
-                f"（{wareki.fiscal_year_label(plan.first_fiscal_year)}～"
-                f"{wareki.fiscal_year_label(plan.last_fiscal_year)}）の外です。",
+                f"{wareki.fiscal_year_label(year)}は計画「{plan.slug}」の評価の対象年度"
+                f"（{plan.fiscal_years_label}）の外です。",
             )
             raise RowInvalid
 

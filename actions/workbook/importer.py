@@ -89,20 +89,20 @@ class WorkbookImport(MasterRows, YearlyRows):
         self.area_by_id = area_by_id = {
             a.pk: a for areas in self.areas.values() for a in areas.values()
         }
-        self.items = {}  # (slug, number) -> item
+        self.items = {}  # (slug, code_key) -> item
         self.relisted = defaultdict(list)  # item pk -> [area]
         if self.rows.keys() - {S.PLAN.name, S.AREA.name}:
             items = ActionItem.objects.filter(plan_id__in=plan_ids)
             for item in items:
                 item.plan = by_id[item.plan_id]
-                self.items[(item.plan.slug, item.number)] = item
+                self.items[(item.plan.slug, item.code_key)] = item
             through = ActionItem.relisted_areas.through.objects.filter(
                 actionitem__plan_id__in=plan_ids
             ).values_list("actionitem_id", "priorityarea_id")
             for item_id, area_id in through:
                 self.relisted[item_id].append(area_by_id[area_id])
         item_by_id = {item.pk: item for item in self.items.values()}
-        self.kpis = {}  # (slug, number, match_key(name)) -> kpi
+        self.kpis = {}  # (slug, code_key, match_key(name)) -> kpi
         if self.rows.keys() & {S.KPI.name, S.KPI_ACTUAL.name}:
             for kpi in Kpi.objects.filter(item__plan_id__in=plan_ids):
                 kpi.item = item_by_id[kpi.item_id]

@@ -156,8 +156,8 @@ class MasterRows(RowChecks):
 
     def _item_row(self, row, seen):
         plan = self._plan(row)
-        number = self._cell(row, "取組番号", V.parse_int, required=True)
-        self._check_unique(row, seen, (plan.slug, number), ["計画ID", "取組番号"])
+        code = self._cell(row, "取組番号", V.parse_item_code, required=True)
+        self._check_unique(row, seen, (plan.slug, code.key), ["計画ID", "取組番号"])
         parsed = self._cells(
             row,
             [
@@ -209,18 +209,21 @@ class MasterRows(RowChecks):
                 failed = True
         if failed:
             raise RowInvalid
-        item = self.items.get((plan.slug, number)) or ActionItem(plan=plan, number=number)
+        item = self.items.get((plan.slug, code.key))
+        if item is None:
+            item = ActionItem(plan=plan, code=code.text)
+            item.fill_code_keys()
         new_values = {"title": parsed["取組名"], "primary_area": primary}
         if "担当課" in parsed:
             new_values["section"] = section
         if "概要" in parsed:
             new_values["description"] = parsed["概要"]
-        probe = ActionItem(plan=plan, number=number, title=parsed["取組名"])
+        probe = ActionItem(plan=plan, code=code.text, title=parsed["取組名"])
         self._model_errors(row, probe, {"title": "取組名"})
         self._record_master(
-            S.ITEM.name, row, item, new_values, f"{plan.slug} 取組{number}", relisted
+            S.ITEM.name, row, item, new_values, f"{plan.slug} 取組{item.code}", relisted
         )
-        self.items[(plan.slug, number)] = item
+        self.items[(plan.slug, code.key)] = item
 
     def _section(self, text):
         key = V.match_key(text)
@@ -237,12 +240,12 @@ class MasterRows(RowChecks):
 
     def _kpi_row(self, row, seen):
         plan = self._plan(row)
-        number = self._cell(row, "取組番号", V.parse_int, required=True)
+        code = self._cell(row, "取組番号", V.parse_item_code, required=True)
         name = self._cell(row, "指標名", V.clean_text, required=True)
         self._check_unique(
-            row, seen, (plan.slug, number, V.match_key(name)), ["計画ID", "取組番号", "指標名"]
+            row, seen, (plan.slug, code.key, V.match_key(name)), ["計画ID", "取組番号", "指標名"]
         )
-        item = self._item(row, plan, number)
+        item = self._item(row, plan, code)
         parsed = self._cells(
             row,
             [
@@ -267,7 +270,7 @@ class MasterRows(RowChecks):
                 new_values[field_name] = parsed[column]
         probe = Kpi(item=item, **new_values)
         self._model_errors(row, probe, COLUMNS_BY_FIELD[Kpi])
-        self._record_master(S.KPI.name, row, kpi, new_values, f"{plan.slug} 取組{number} {name}")
+        self._record_master(S.KPI.name, row, kpi, new_values, f"{plan.slug} 取組{item.code} {name}")
         self.kpis[key] = kpi
 
 

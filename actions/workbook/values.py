@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from actions import codes
 from actions.models import Status
 from plans import wareki
 from reports.exporting import FORMULA_PREFIXES
@@ -118,6 +119,33 @@ def parse_int(value, *, minimum=1):
     if number < minimum:
         raise CellError(f"{minimum} 以上の整数で入力してください。")
     return number
+
+
+@dataclass(frozen=True)
+class ItemCode:
+    """A 取組番号 as typed (``text``, kept for display) and its matching key."""
+
+    text: str
+    key: str
+
+    def __str__(self):
+        return self.text
+
+
+def parse_item_code(value):
+    """「12」, 12, 「１２」, 「No.12」, 「第12」, 「12番」, 「A-01」, 「1-(2)-③」, 「①」, 「Ⅱ-3」, 「防1」."""
+    if isinstance(value, bool):
+        raise CellError("取組番号は 12、A-01、1-(2)-③ のように入力してください。")
+    text = codes.as_text(value) if isinstance(value, int | float) else clean_text(value)
+    plain = re.sub(
+        r"^(?:No\.?|NO\.?|no\.?|第)\s*(\d+)\s*番?$|^(\d+)\s*番$", r"\1\2", normalize(text)
+    )
+    if plain.isdigit() and plain != normalize(text):
+        text = plain  # 「第12」「No.12」「12番」 name item 12
+    try:
+        return ItemCode(text, codes.normalise(text))
+    except codes.InvalidCode as exc:
+        raise CellError(str(exc)) from exc
 
 
 def parse_decimal(value):

@@ -25,15 +25,15 @@ class YearlyRows(RowChecks):
         parsed = self._cells(
             row,
             [
-                ("取組番号", V.parse_int, {"required": True}),
+                ("取組番号", V.parse_item_code, {"required": True}),
                 ("年度", V.parse_fiscal_year, {"required": True}),
                 ("達成状況", V.parse_status, {}),
                 ("備考", V.clean_text, {}),
             ],
         )
-        number, year, status = parsed["取組番号"], parsed["年度"], parsed.get("達成状況", "")
-        self._check_unique(row, seen, (plan.slug, number, year), ["計画ID", "取組番号", "年度"])
-        item = self._item(row, plan, number)
+        code, year, status = parsed["取組番号"], parsed["年度"], parsed.get("達成状況", "")
+        self._check_unique(row, seen, (plan.slug, code.key, year), ["計画ID", "取組番号", "年度"])
+        item = self._item(row, plan, code)
         self._in_period(row, plan, year)
         current = self.statuses.get((item.pk, year)) if item.pk else None
         comment = parsed["備考"] if "備考" in parsed else (current.comment if current else "")
@@ -70,7 +70,7 @@ class YearlyRows(RowChecks):
                 row.sheet,
                 row.number,
                 kind,
-                f"{plan.slug} 取組{number} {wareki.fiscal_year_label(year)}",
+                f"{plan.slug} 取組{item.code} {wareki.fiscal_year_label(year)}",
                 fields_shown,
             )
         )
@@ -82,13 +82,13 @@ class YearlyRows(RowChecks):
         parsed = self._cells(
             row,
             [
-                ("取組番号", V.parse_int, {"required": True}),
+                ("取組番号", V.parse_item_code, {"required": True}),
                 ("指標名", V.clean_text, {"required": True}),
                 ("年度", V.parse_fiscal_year, {"required": True}),
                 ("実績値", V.parse_decimal, {}),
             ],
         )
-        number, name, year, value = (
+        code, name, year, value = (
             parsed["取組番号"],
             parsed["指標名"],
             parsed["年度"],
@@ -97,10 +97,10 @@ class YearlyRows(RowChecks):
         self._check_unique(
             row,
             seen,
-            (plan.slug, number, V.match_key(name), year),
+            (plan.slug, code.key, V.match_key(name), year),
             ["計画ID", "取組番号", "指標名", "年度"],
         )
-        item = self._item(row, plan, number)
+        item = self._item(row, plan, code)
         kpi = self.kpis.get(self._kpi_key(item, name))
         if kpi is None:
             self.error(
@@ -108,7 +108,7 @@ class YearlyRows(RowChecks):
                 row.number,
                 "指標名",
                 name,
-                f"取組 {number} に指標「{name}」は登録されていません。指標シートで追加してください。",
+                f"取組 {item.code} に指標「{name}」は登録されていません。指標シートで追加してください。",
             )
             raise RowInvalid
         self._in_period(row, plan, year)
@@ -132,7 +132,7 @@ class YearlyRows(RowChecks):
                 row.sheet,
                 row.number,
                 kind,
-                f"{plan.slug} 取組{number} {name} {wareki.fiscal_year_label(year)}",
+                f"{plan.slug} 取組{item.code} {name} {wareki.fiscal_year_label(year)}",
                 [("実績値", current.value if current else None, value)],
             )
         )

@@ -102,12 +102,16 @@ def test_each_change_is_audited_exactly_as_record_status_audits_it(world):
         "status_label": "達成",
         "comment": "",
         "evidence": "根拠",
+        "state": "entered",
+        "state_label": "入力済み",
     }
     assert second.after == {
         "status": "not_achieved",
         "status_label": "未達成",
         "comment": "予算不足",
         "evidence": "根拠",
+        "state": "entered",
+        "state_label": "入力済み",
     }
     assert (second.object_repr, second.section_id) == (str(bulk), bulk.section_id)
 
@@ -356,8 +360,8 @@ def test_an_import_that_became_stale_since_its_dry_run_names_the_row_and_writes_
         {
             "達成状況": [
                 STATUS_HEADER,
-                [slug, a.number, "R8", "達成", ""],
-                [slug, b.number, "R8", "一部達成", ""],
+                [slug, a.code, "R8", "達成", ""],
+                [slug, b.code, "R8", "一部達成", ""],
             ]
         }
     )
@@ -376,7 +380,7 @@ def test_an_import_that_became_stale_since_its_dry_run_names_the_row_and_writes_
 def test_the_import_reports_progress_per_chunk(world, monkeypatch):
     monkeypatch.setattr("actions.workbook.importer.WRITE_CHUNK", 2)
     slug = world["plan"].slug
-    rows = [[slug, item.number, "R8", "達成", ""] for item in world["items"]]
+    rows = [[slug, item.code, "R8", "達成", ""] for item in world["items"]]
     job = WorkbookImport(
         read_upload(xlsx_bytes({"達成状況": [STATUS_HEADER, *rows]}), "t.xlsx")
     ).validate()

@@ -89,7 +89,7 @@ def _signed_in_client(user):
 
 
 def _edit_url(item):
-    return reverse("actions:edit_status", args=[item.plan.slug, item.number, YEAR])
+    return reverse("actions:edit_status", args=[item.plan.slug, YEAR, item.code_key])
 
 
 def _post(client, item, data):

@@ -41,7 +41,7 @@ def _pages(world):
     plan = world["plan"]
     return [
         reverse("actions:my_items") + f"?plan={plan.slug}&year={YEAR}",
-        reverse("actions:edit_status", args=[plan.slug, script_item.number, YEAR]),
+        reverse("actions:edit_status", args=[plan.slug, YEAR, script_item.code_key]),
         reverse("actions:audit_log"),
         script_item.get_absolute_url(),
     ]

@@ -50,7 +50,7 @@ def test_a_tampered_kpi_original_value_is_refused(client, world, original):
     kpi = world["kpi"]
     before = _counts()
     response = client.post(
-        reverse("actions:edit_status", args=[world["plan"].slug, world["item"].number, YEAR]),
+        reverse("actions:edit_status", args=[world["plan"].slug, YEAR, world["item"].code_key]),
         {
             "status": "achieved",
             "comment": "",
@@ -88,7 +88,7 @@ def test_unlocking_a_year_that_was_never_locked_writes_nothing(world):
 
 
 def test_a_year_outside_the_plan_cannot_be_locked(world):
-    with pytest.raises(services.ValidationError, match="計画期間の外"):
+    with pytest.raises(services.ValidationError, match="評価の対象年度"):
         services.lock_year(world["plan"], 1999, user=world["manager"])
     assert not EvaluationYear.objects.exists()
 
@@ -102,7 +102,7 @@ def test_the_admin_refuses_a_status_for_a_year_no_plan_covers(client, world, yea
         {"item": world["item"].pk, "fiscal_year": year, "status": "achieved", "comment": ""},
     )
     assert response.status_code == 200
-    assert "計画期間" in response.text
+    assert "評価の対象年度" in response.text
     assert _counts() == before
 
 
@@ -142,5 +142,5 @@ def test_the_admin_refuses_a_kpi_actual_for_a_year_no_plan_covers(client, world)
         {"kpi": world["kpi"].pk, "fiscal_year": "0", "value": "3"},
     )
     assert response.status_code == 200
-    assert "計画期間" in response.text
+    assert "評価の対象年度" in response.text
     assert _counts() == before

@@ -43,8 +43,8 @@ def test_the_public_sees_nothing_and_costs_no_query(world, django_assert_num_que
 def test_staff_see_each_year_with_edit_links_for_open_years_only(world):
     html = _render(world["item"], world["staff"])
     item = world["item"]
-    assert reverse("actions:edit_status", args=[item.plan.slug, item.number, 2026]) in html
-    assert reverse("actions:edit_status", args=[item.plan.slug, item.number, 2025]) not in html
+    assert reverse("actions:edit_status", args=[item.plan.slug, 2026, item.code_key]) in html
+    assert reverse("actions:edit_status", args=[item.plan.slug, 2025, item.code_key]) not in html
     assert "確定済みのため変更不可" in html
 
 

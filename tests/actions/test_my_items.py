@@ -38,8 +38,8 @@ def test_staff_see_only_their_sections_items_missing_ones_first(client, world):
     services.record_status(first, 2026, status="achieved")
     client.force_login(world["staff"])
     response = _get(client, plan=world["plan"].slug, year=2026)
-    numbers = [row["item"].number for row in response.context["rows"]]
-    assert numbers == [second.number, third.number, first.number]
+    codes = [row["item"].code for row in response.context["rows"]]
+    assert codes == [second.code, third.code, first.code]
     assert response.context["missing_count"] == 2
     assert world["other_items"][0].title not in response.text
     assert "未評価 2件" in response.text

@@ -53,7 +53,7 @@ def _state():
 
 def _edit_url(world, year=YEAR):
     item = world["item"]
-    return reverse("actions:edit_status", args=[item.plan.slug, item.number, year])
+    return reverse("actions:edit_status", args=[item.plan.slug, year, item.code_key])
 
 
 def _year_url(world, name, year):

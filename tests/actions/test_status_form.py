@@ -29,7 +29,7 @@ def staff_client(client, world):
 
 
 def _url(item, year=YEAR):
-    return reverse("actions:edit_status", args=[item.plan.slug, item.number, year])
+    return reverse("actions:edit_status", args=[item.plan.slug, year, item.code_key])
 
 
 def _data(**fields):

@@ -48,7 +48,7 @@ def test_a_manager_locks_a_year_and_staff_can_no_longer_change_it(client, world)
     )
 
     client.force_login(world["staff"])
-    edit = reverse("actions:edit_status", args=[plan.slug, item.number, YEAR])
+    edit = reverse("actions:edit_status", args=[plan.slug, YEAR, item.code_key])
     response = client.post(edit, {"status": "achieved", "version": "0"})
     assert "確定済みのため変更できません" in response.text
     assert not YearlyStatus.objects.exists()

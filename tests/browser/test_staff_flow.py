@@ -18,7 +18,7 @@ PASSWORD = "yamada-browser-test-2026"
 @pytest.fixture
 def staff_world(live_town_data):
     section = make_section("ブラウザテスト課")
-    first, second = ActionItem.objects.filter(plan__slug=PLAN).order_by("number")[:2]
+    first, second = ActionItem.objects.filter(plan__slug=PLAN)[:2]
     ActionItem.objects.filter(pk__in=[first.pk, second.pk]).update(section=section)
     first.refresh_from_db()
     second.refresh_from_db()
@@ -54,7 +54,7 @@ def test_staff_record_a_status_and_the_dashboard_changes(page, live_server, staf
     page.goto(live_server.url + "/staff/items/")
     # The hidden part of the link text tells screen-reader users which item it is.
     page.get_by_role("link", name=re.compile(rf"記録する\s*（{re.escape(item.title)}）")).click()
-    page.wait_for_url(f"**/staff/items/{PLAN}/{item.number}/{YEAR}/")
+    page.wait_for_url(f"**/staff/items/{PLAN}/{YEAR}/{item.code_key}/")
     assert run_axe(page) == []
     page.get_by_label("達成", exact=True).check()
     page.get_by_label("備考（公開）").fill("窓口での運用を開始しました。")

@@ -175,7 +175,7 @@ def test_it_refuses_an_unknown_plan(plan):
 
 def test_it_refuses_an_unknown_item(plan):
     [error] = run_import(status_book(["p1", 99, 2025, "達成", ""])).errors
-    assert error.column == "取組番号" and "取組番号 99 の取組はありません" in error.message
+    assert error.column == "取組番号" and "取組番号「99」の取組はありません" in error.message
 
 
 def test_it_refuses_an_unknown_area_and_lists_the_areas(plan):
@@ -196,7 +196,7 @@ def test_it_refuses_an_unknown_area_and_lists_the_areas(plan):
 def test_it_refuses_a_year_outside_the_plan_period(plan):
     [error] = run_import(status_book(["p1", 1, "令和10年度", "達成", ""])).errors
     assert (error.column, error.value) == ("年度", "令和10年度")
-    assert "計画期間" in error.message and "外です" in error.message
+    assert "評価の対象年度" in error.message and "外です" in error.message
 
 
 def test_it_refuses_an_invalid_status_and_lists_the_allowed_values(plan):

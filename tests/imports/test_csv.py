@@ -25,7 +25,7 @@ def plan(db):
 
 def statuses(plan):
     return {
-        s.item.number: s
+        int(s.item.code): s
         for s in YearlyStatus.objects.filter(item__plan=plan).select_related("item")
     }
 

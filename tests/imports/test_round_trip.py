@@ -68,7 +68,7 @@ def test_an_unedited_export_imports_as_unchanged_everywhere(town_data, admin_use
 def test_editing_one_status_cell_changes_exactly_that_row(town_data, admin_user):
     plan = Plan.objects.get(slug="nakai-dx-1.0")
     reopen_2025(plan, admin_user)
-    data = edit_cell(town_export(), "達成状況", ("nakai-dx-1.0", 4), "達成状況", "達成")
+    data = edit_cell(town_export(), "達成状況", ("nakai-dx-1.0", "4"), "達成状況", "達成")
     audit_before = AuditEntry.objects.count()
 
     job = run_import(data, user=admin_user)
@@ -77,7 +77,7 @@ def test_editing_one_status_cell_changes_exactly_that_row(town_data, admin_user)
     status_summary = job.summaries["達成状況"]
     assert (status_summary.created, status_summary.updated, status_summary.unchanged) == (0, 1, 29)
     assert all(s.updated == s.created == 0 for s in job.present_summaries if s.name != "達成状況")
-    status = YearlyStatus.objects.get(item__plan=plan, item__number=4, fiscal_year=2025)
+    status = YearlyStatus.objects.get(item__plan=plan, item__code="4", fiscal_year=2025)
     assert status.status == Status.ACHIEVED
     assert status.version == 2
     assert status.updated_by == admin_user
@@ -92,7 +92,7 @@ def test_editing_one_status_cell_changes_exactly_that_row(town_data, admin_user)
 def test_reimporting_the_same_edit_never_duplicates(town_data, admin_user):
     plan = Plan.objects.get(slug="nakai-dx-1.0")
     reopen_2025(plan, admin_user)
-    data = edit_cell(town_export(), "達成状況", ("nakai-dx-1.0", 4), "達成状況", "達成")
+    data = edit_cell(town_export(), "達成状況", ("nakai-dx-1.0", "4"), "達成状況", "達成")
     run_import(data, user=admin_user)
     before = counts()
 
@@ -103,8 +103,8 @@ def test_reimporting_the_same_edit_never_duplicates(town_data, admin_user):
 
 
 def test_a_changed_value_in_a_locked_year_is_an_error_and_nothing_is_written(town_data, admin_user):
-    data = edit_cell(town_export(), "達成状況", ("nakai-dx-1.0", 4), "達成状況", "達成")
-    data = edit_cell(data, "取組", ("nakai-dx-2.0", 1), "取組名", "フロントヤード改革の推進")
+    data = edit_cell(town_export(), "達成状況", ("nakai-dx-1.0", "4"), "達成状況", "達成")
+    data = edit_cell(data, "取組", ("nakai-dx-2.0", "1"), "取組名", "フロントヤード改革の推進")
     before = counts()
 
     job = run_import(data, user=admin_user)
@@ -114,12 +114,12 @@ def test_a_changed_value_in_a_locked_year_is_an_error_and_nothing_is_written(tow
     assert (error.sheet, error.row, error.column) == ("達成状況", 5, "年度")
     assert "確定済み" in error.message
     assert counts() == before
-    assert ActionItem.objects.get(plan__slug="nakai-dx-2.0", number=1).title == "フロントヤード改革"
+    assert ActionItem.objects.get(plan__slug="nakai-dx-2.0", code="1").title == "フロントヤード改革"
 
 
 def test_a_locked_year_with_unchanged_values_imports_fine(town_data, admin_user):
     data = edit_cell(
-        town_export(), "取組", ("nakai-dx-2.0", 1), "取組名", "フロントヤード改革の推進"
+        town_export(), "取組", ("nakai-dx-2.0", "1"), "取組名", "フロントヤード改革の推進"
     )
 
     job = run_import(data, user=admin_user)
@@ -127,7 +127,7 @@ def test_a_locked_year_with_unchanged_values_imports_fine(town_data, admin_user)
     assert job.errors == []
     assert job.summaries["取組"].updated == 1
     assert job.summaries["達成状況"].unchanged == 30
-    item = ActionItem.objects.get(plan__slug="nakai-dx-2.0", number=1)
+    item = ActionItem.objects.get(plan__slug="nakai-dx-2.0", code="1")
     assert item.title == "フロントヤード改革の推進"
     audit = AuditEntry.objects.get(item=item)
     assert (audit.source, audit.user, audit.before, audit.after) == (
@@ -139,7 +139,7 @@ def test_a_locked_year_with_unchanged_values_imports_fine(town_data, admin_user)
 
 
 def test_the_dry_run_writes_nothing(town_data, admin_user):
-    data = edit_cell(town_export(), "取組", ("nakai-dx-2.0", 1), "取組名", "新しい名前")
+    data = edit_cell(town_export(), "取組", ("nakai-dx-2.0", "1"), "取組名", "新しい名前")
     before = counts()
 
     job = run_import(data, user=admin_user, dry_run=True)

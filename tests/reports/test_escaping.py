@@ -24,9 +24,9 @@ def hostile(db):
     area = PriorityArea.objects.get(plan=plan, number=1)
     area.name = SCRIPT
     area.save(update_fields=["name"])
-    items = ActionItem.objects.filter(plan=plan, primary_area=area).order_by("number")
-    items.filter(number=1).update(title=FORMULA)
-    items.filter(number=2).update(title=SCRIPT)
+    items = ActionItem.objects.filter(plan=plan, primary_area=area)
+    items.filter(code="1").update(title=FORMULA)
+    items.filter(code="2").update(title=SCRIPT)
     YearlyStatus.objects.filter(item__in=items, fiscal_year=2025).update(comment="@SUM(1+1)")
     return plan
 

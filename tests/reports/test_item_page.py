@@ -12,7 +12,7 @@ ITEM = "/plans/nakai-dx-1.0/items/1/"
 
 @pytest.fixture
 def with_evidence(town_data):
-    YearlyStatus.objects.filter(item__plan__slug="nakai-dx-1.0", item__number=1).update(
+    YearlyStatus.objects.filter(item__plan__slug="nakai-dx-1.0", item__code="1").update(
         evidence="内部メモ：交付窓口の集計表より"
     )
 
@@ -51,7 +51,7 @@ def test_it_charts_the_kpi_with_its_baseline_and_actuals(client, town_data):
 
 
 def test_it_hides_statuses_and_actuals_of_unpublished_years(client, town_data):
-    item = ActionItem.objects.get(plan__slug="nakai-dx-1.0", number=1)
+    item = ActionItem.objects.get(plan__slug="nakai-dx-1.0", code="1")
     YearlyStatus.objects.create(
         item=item, fiscal_year=2024, status="not_achieved", comment="下書きの備考"
     )
@@ -80,7 +80,7 @@ def test_it_links_the_wellbeing_directions_national_items_and_timeline(client, t
 def test_an_unknown_item_is_a_japanese_404(client, town_data):
     response = client.get("/plans/nakai-dx-1.0/items/999/")
     assert response.status_code == 404
-    assert "取組番号 999 の取組はありません" in response.content.decode()
+    assert "取組番号「999」の取組はありません" in response.content.decode()
 
 
 @pytest.mark.parametrize("item_count", [10, 1000])

@@ -85,7 +85,7 @@ class Command(BaseCommand):
                 )
             )
             return 0
-        items = list(ActionItem.objects.filter(plan=plan, section__isnull=True).order_by("number"))
+        items = list(ActionItem.objects.filter(plan=plan, section__isnull=True))
         half = (len(items) + 1) // 2
         ActionItem.objects.filter(pk__in=[i.pk for i in items[:half]]).update(section=first)
         ActionItem.objects.filter(pk__in=[i.pk for i in items[half:]]).update(section=second)
