@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 from health_check.views import HealthCheckView
@@ -30,5 +32,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("health/", HealthCheckView.as_view(checks=settings.HEALTH_CHECKS), name="health"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
+    path("favicon.ico", lambda request: redirect(static("favicon.svg")), name="favicon"),
     path("home/", RedirectView.as_view(pattern_name="reports:dashboard"), name="home"),
 ]
