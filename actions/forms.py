@@ -1,4 +1,4 @@
-"""Forms of the staff workflow. They parse input; the writes are in actions/services.py."""
+"""Forms of the staff workflow. They parse input; the writes are in actions/services/."""
 
 import datetime
 from decimal import Decimal, InvalidOperation

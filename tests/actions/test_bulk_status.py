@@ -201,7 +201,9 @@ def test_the_same_item_and_year_twice_is_refused(world):
 
 def _lose_the_insert_race(monkeypatch, item, user):
     """Another transaction inserts the row between our lock query and our insert."""
-    insert_first = services._insert_first
+    from actions.services import status as status_service
+
+    insert_first = status_service._insert_first
     calls = []
 
     def racing(model, objs):
@@ -212,7 +214,7 @@ def _lose_the_insert_race(monkeypatch, item, user):
         calls.append(len(objs))
         return insert_first(model, objs)
 
-    monkeypatch.setattr(services, "_insert_first", racing)
+    monkeypatch.setattr(status_service, "_insert_first", racing)
     return calls
 
 

@@ -1,0 +1,70 @@
+"""Every write to the yearly evaluation goes through these functions.
+
+Each one checks the rules (locked years, required comments, stale edits,
+the round's allowed moves), writes inside one transaction, and records its
+own ``AuditEntry``. Views, the admin, imports and commands all call them.
+record_statuses and record_kpi_actuals write many rows in a constant number
+of queries; record_status and record_kpi_actual are the same code with one
+entry.
+
+The modules, by concern: status (達成状況), kpi (指標実績), evaluation (the
+status form's save of both), years (確定・公表), rows (the shared bulk write
+core), errors (the refusals).
+"""
+
+from django.core.exceptions import ValidationError
+
+from actions.services.errors import (
+    StaleActualError,
+    StaleEditError,
+    YearLockedError,
+    out_of_period_message,
+)
+from actions.services.evaluation import record_evaluation
+from actions.services.kpi import ActualEntry, record_kpi_actual, record_kpi_actuals
+from actions.services.rows import (
+    CREATED,
+    DELETED,
+    UNCHANGED,
+    UNCHECKED,
+    UPDATED,
+    Written,
+    check_year_open,
+    is_year_locked,
+)
+from actions.services.status import (
+    COMMENT_REQUIRED,
+    StatusEntry,
+    record_status,
+    record_statuses,
+    validate_status,
+)
+from actions.services.years import lock_year, publish_year, unlock_year
+
+__all__ = [
+    "COMMENT_REQUIRED",
+    "CREATED",
+    "DELETED",
+    "UNCHANGED",
+    "UNCHECKED",
+    "UPDATED",
+    "ActualEntry",
+    "StaleActualError",
+    "StaleEditError",
+    "StatusEntry",
+    "ValidationError",
+    "Written",
+    "YearLockedError",
+    "check_year_open",
+    "is_year_locked",
+    "lock_year",
+    "out_of_period_message",
+    "publish_year",
+    "record_evaluation",
+    "record_kpi_actual",
+    "record_kpi_actuals",
+    "record_status",
+    "record_statuses",
+    "unlock_year",
+    "validate_status",
+]

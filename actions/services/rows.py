@@ -1,0 +1,248 @@
+"""The shared core of the yearly writes (statuses, KPI actuals).
+
+A kind of yearly row (_YearlyRows) says how its entries are normalised,
+checked and written; ``record_rows`` runs any kind the same way: normalise,
+check every entry, read the locked years once, then write in bulk, retrying
+a lost first-insert race. Whatever the number of entries, the number of
+queries is constant.
+"""
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from actions.models import ActionItem, EvaluationYear, Kpi
+from actions.services.errors import YearLockedError
+from plans.models import Plan
+from plans.wareki import fiscal_year_label
+
+UNCHECKED = object()  # no expected value given: the write is not checked for staleness
+CREATED, UPDATED, UNCHANGED, DELETED = "created", "updated", "unchanged", "deleted"
+BULK_BATCH = 1000  # rows per UPDATE statement (SQLite also splits at its 999-variable limit)
+RACE_ATTEMPTS = 3  # a lost first-time insert race is re-planned against the winner's row
+
+
+def is_year_locked(plan, fiscal_year, for_update=False):
+    """Whether the year's evaluation is locked (確定).
+
+    ``for_update`` (inside a transaction that saves) holds the year's row, so a
+    lock cannot slip in while the save runs.
+    """
+    years = EvaluationYear.objects.filter(plan=plan, fiscal_year=fiscal_year)
+    if for_update:  # lock the row whatever its state, then read the state
+        return bool(years.select_for_update().values_list("is_locked", flat=True).first())
+    return years.filter(is_locked=True).exists()
+
+
+def check_year_open(plan, fiscal_year, locked_years=None):
+    locked = (
+        fiscal_year in locked_years
+        if locked_years is not None
+        else is_year_locked(plan, fiscal_year)
+    )
+    if locked:
+        raise YearLockedError(
+            f"{fiscal_year_label(fiscal_year)}の評価は確定済みのため変更できません。"
+            "変更が必要な場合は管理者に確定の解除を依頼してください。",
+            code="locked",
+        )
+
+
+@dataclass(frozen=True)
+class Written:
+    """What became of one entry: ``outcome`` is CREATED, UPDATED, UNCHANGED or DELETED."""
+
+    entry: object
+    obj: object  # the YearlyStatus / KpiActual row (None for an absent, unchanged actual)
+    outcome: str
+
+    @property
+    def changed(self):
+        return self.outcome != UNCHANGED
+
+
+def _editor(user):
+    return user if user and user.is_authenticated else None
+
+
+def _attach_plans(items):
+    """Give every item its plan object, loading the missing ones in one query."""
+    missing = {item.plan_id for item in items if not ActionItem.plan.is_cached(item)}
+    if missing:
+        plans = Plan.objects.in_bulk(missing)
+        for item in items:
+            if not ActionItem.plan.is_cached(item):
+                item.plan = plans[item.plan_id]
+
+
+def _attach_items(kpis):
+    missing = {kpi.item_id for kpi in kpis if not Kpi.item.is_cached(kpi)}
+    if missing:
+        items = ActionItem.objects.select_related("plan").in_bulk(missing)
+        for kpi in kpis:
+            if not Kpi.item.is_cached(kpi):
+                kpi.item = items[kpi.item_id]
+    _attach_plans([kpi.item for kpi in kpis])
+
+
+def _locked_years_by_plan(plans, years, locked_years):
+    """{plan pk: set of locked years}; read in one query when ``locked_years`` is None.
+
+    ``locked_years`` may be a mapping {plan pk: years} or, for entries of one
+    plan, the set of that plan's locked years.
+    """
+    locked = defaultdict(set)
+    if locked_years is None:
+        # FOR UPDATE: a manager's lock_year() waits until this save has committed,
+        # so no write lands in a year that was locked while it was being saved.
+        for plan_id, year, is_locked in (
+            EvaluationYear.objects.select_for_update()
+            .filter(plan__in=plans, fiscal_year__in=years)
+            .values_list("plan_id", "fiscal_year", "is_locked")
+        ):
+            if is_locked:
+                locked[plan_id].add(year)
+    elif isinstance(locked_years, Mapping):
+        for plan_id, plan_years in locked_years.items():
+            locked[getattr(plan_id, "pk", plan_id)].update(plan_years)
+    else:
+        if len(plans) > 1:
+            raise ValueError(
+                "locked_years as a set needs entries of one plan; pass {plan pk: years}"
+            )
+        for plan in plans:
+            locked[plan.pk].update(locked_years)
+    return locked
+
+
+def _refuse_duplicates(entries, key):
+    seen = set()
+    for entry in entries:
+        if key(entry) in seen:
+            raise _for_entry(
+                ValidationError(
+                    "同じ取組・年度が2回指定されています。1回にしてください。", code="duplicate"
+                ),
+                entry,
+            )
+        seen.add(key(entry))
+
+
+def _for_entry(error, entry):
+    """Tag a refusal with the entry it is about, so a bulk caller can name the row."""
+    error.entry = entry
+    return error
+
+
+def _retag(error, normal, given):
+    """Point ``error.entry`` at the caller's own entry object and ``error.index`` at its place."""
+    entry = getattr(error, "entry", None)
+    if entry is not None:
+        error.index = next(i for i, e in enumerate(normal) if e is entry)
+        error.entry = given[error.index]
+
+
+def _with_race_retry(write):
+    """Run ``write()``; a unique-constraint race on a first-time insert re-plans it.
+
+    ``write`` inserts its new rows first, inside a savepoint, before any other
+    write. When another transaction inserted one of them meanwhile, the
+    savepoint is rolled back and ``write`` runs again: it now locks the
+    winner's row, so an edit that expected no row gets a stale-edit error and
+    an unchecked one updates the winner. Never an IntegrityError (a 500).
+    """
+    for attempt in range(RACE_ATTEMPTS):
+        try:
+            return write()
+        except IntegrityError:
+            if attempt == RACE_ATTEMPTS - 1:
+                raise ValidationError(
+                    "ほかの保存と同時になったため保存できませんでした。もう一度保存してください。",
+                    code="stale",
+                ) from None
+    raise AssertionError("unreachable")
+
+
+def _bulk_update(model, rows, fields, **common):
+    """Write ``fields`` of ``rows`` (and ``common``, the values all rows get) in few UPDATEs.
+
+    Only a field whose new value differs from row to row goes through
+    bulk_update's CASE WHEN expressions (costly to build in Python, and
+    quadratic in the batch on PostgreSQL); the values every row shares (the
+    editor, the time, version + 1, or one status for all) are set by one plain
+    UPDATE per BULK_BATCH rows. A single row is one UPDATE. bulk_update does
+    not apply auto_now: ``common`` carries updated_at.
+    """
+    if not rows:
+        return
+    common = dict(common)
+    varying = []
+    for name in fields:
+        values = {getattr(row, name) for row in rows}
+        if len(values) == 1:
+            common[name] = values.pop()
+        else:
+            varying.append(name)
+    if varying:
+        model.objects.bulk_update(rows, varying, batch_size=BULK_BATCH)
+    for start in range(0, len(rows), BULK_BATCH):
+        model.objects.filter(pk__in=[row.pk for row in rows[start : start + BULK_BATCH]]).update(
+            **common
+        )
+
+
+def _insert_first(model, objs):
+    if objs:
+        with transaction.atomic():
+            model.objects.bulk_create(objs)
+
+
+@dataclass(frozen=True)
+class _YearlyRows:
+    """How one kind of yearly row (a status, a KPI actual) is checked and written."""
+
+    normalise: object  # the caller's entry -> the kind's entry dataclass
+    attach: object  # loads, in one query, what each entry's plan is reached through
+    key: object  # an entry's row identity (object, fiscal year)
+    item: object  # the action item an entry belongs to
+    validate: object  # the rules for one entry; raises ValidationError
+    write: object  # (entries, editor, source, locked) -> [Written]
+
+
+@transaction.atomic
+def _record(kind, entries, *, user, source, locked_years, refuse_locked):
+    given = list(entries)
+    normal = [kind.normalise(entry) for entry in given]
+    try:
+        return _checked(kind, normal, user, source, locked_years, refuse_locked)
+    except ValidationError as error:
+        _retag(error, normal, given)
+        raise
+
+
+def _checked(kind, entries, user, source, locked_years, refuse_locked):
+    if not entries:
+        return []
+    kind.attach(entries)
+    _refuse_duplicates(entries, kind.key)
+    for entry in entries:
+        try:
+            kind.validate(entry)
+        except ValidationError as error:
+            raise _for_entry(error, entry) from None
+    plans = {kind.item(entry).plan for entry in entries}
+    locked = _locked_years_by_plan(plans, {e.fiscal_year for e in entries}, locked_years)
+    if refuse_locked:  # a single save: a locked year refuses even an unchanged one
+        for entry in entries:
+            _check_entry_open(entry, kind.item(entry).plan, locked)
+    return _with_race_retry(lambda: kind.write(entries, _editor(user), source, locked))
+
+
+def _check_entry_open(entry, plan, locked):
+    try:
+        check_year_open(plan, entry.fiscal_year, locked[plan.pk])
+    except ValidationError as error:
+        raise _for_entry(error, entry) from None

@@ -1,0 +1,115 @@
+"""確定 and 公表 of a fiscal year's evaluation (and undoing them), each audited."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from actions.models import AuditEntry, EvaluationYear
+from actions.services.errors import out_of_period_message
+from plans.wareki import fiscal_year_label
+
+
+def _evaluation_year(plan, fiscal_year, create=True):
+    """The year's evaluation row, locked FOR UPDATE.
+
+    Without ``create`` a missing row is returned unsaved (never locked, never
+    published), so an action that changes nothing writes nothing either.
+    """
+    evaluation = (
+        EvaluationYear.objects.select_for_update()
+        .filter(plan=plan, fiscal_year=fiscal_year)
+        .first()
+    )
+    if evaluation is not None:
+        return evaluation
+    if not plan.covers_fiscal_year(fiscal_year):
+        raise ValidationError(out_of_period_message(plan, fiscal_year), code="out_of_period")
+    if not create:
+        return EvaluationYear(plan=plan, fiscal_year=fiscal_year)
+    evaluation, _ = EvaluationYear.objects.select_for_update().get_or_create(
+        plan=plan, fiscal_year=fiscal_year
+    )
+    return evaluation
+
+
+def _year_audit(plan, fiscal_year, action, user, before, after, reason="", source=None):
+    AuditEntry.objects.create(
+        user=user if user and user.is_authenticated else None,
+        action=action,
+        source=source or AuditEntry.Source.WEB,
+        plan=plan,
+        fiscal_year=fiscal_year,
+        object_repr=f"{plan} {fiscal_year_label(fiscal_year)}",
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+def _year_state(evaluation):
+    return {"is_locked": evaluation.is_locked, "is_published": evaluation.is_published}
+
+
+@transaction.atomic
+def lock_year(plan, fiscal_year, *, user=None, source=None):
+    """確定: freeze the evaluation of a fiscal year so staff can no longer change it."""
+    evaluation = _evaluation_year(plan, fiscal_year)
+    if evaluation.is_locked:
+        return evaluation, False
+    before = _year_state(evaluation)
+    evaluation.is_locked = True
+    evaluation.locked_at = timezone.now()
+    evaluation.locked_by = user if user and user.is_authenticated else None
+    evaluation.save(update_fields=["is_locked", "locked_at", "locked_by"])
+    _year_audit(
+        plan, fiscal_year, "年度評価の確定", user, before, _year_state(evaluation), source=source
+    )
+    return evaluation, True
+
+
+@transaction.atomic
+def unlock_year(plan, fiscal_year, *, reason, user=None, source=None):
+    """確定解除: only with a recorded reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("確定を解除する理由を入力してください。", code="reason_required")
+    evaluation = _evaluation_year(plan, fiscal_year, create=False)
+    if not evaluation.is_locked:
+        return evaluation, False
+    if evaluation.is_published:
+        raise ValidationError(
+            "公表中の年度は確定を解除できません。先に公表を取り消してください。",
+            code="published",
+        )
+    before = _year_state(evaluation)
+    evaluation.is_locked = False
+    evaluation.save(update_fields=["is_locked"])
+    _year_audit(
+        plan,
+        fiscal_year,
+        "年度評価の確定解除",
+        user,
+        before,
+        _year_state(evaluation),
+        reason,
+        source,
+    )
+    return evaluation, True
+
+
+@transaction.atomic
+def publish_year(plan, fiscal_year, *, user=None, publish=True, source=None):
+    """公表 (or withdraw with ``publish=False``) a fiscal year's figures."""
+    evaluation = _evaluation_year(plan, fiscal_year, create=publish)
+    if evaluation.is_published == publish:
+        return evaluation, False
+    if publish and not evaluation.is_locked:
+        raise ValidationError("公表する前に、その年度の評価を確定してください。", code="not_locked")
+    before = _year_state(evaluation)
+    evaluation.is_published = publish
+    evaluation.published_at = timezone.now() if publish else None
+    evaluation.published_by = user if publish and user and user.is_authenticated else None
+    evaluation.save(update_fields=["is_published", "published_at", "published_by"])
+    action = "年度評価の公表" if publish else "年度評価の公表取消"
+    _year_audit(plan, fiscal_year, action, user, before, _year_state(evaluation), source=source)
+    return evaluation, True
