@@ -21,10 +21,13 @@ from plans.models import (
     Plan,
     PriorityArea,
     PublishedFigure,
+    RelatedPlan,
     ReviewPillar,
     Section,
+    ThemeDirection,
     TimelineEvent,
     WellBeingDirection,
+    WellBeingMeasure,
     WorkingGroup,
 )
 
@@ -36,6 +39,16 @@ class BasicPolicyInline(admin.TabularInline):
 
 class ReviewPillarInline(admin.TabularInline):
     model = ReviewPillar
+    extra = 0
+
+
+class ThemeDirectionInline(admin.StackedInline):
+    model = ThemeDirection
+    extra = 0
+
+
+class RelatedPlanInline(admin.StackedInline):
+    model = RelatedPlan
     extra = 0
 
 
@@ -52,7 +65,13 @@ class PlanAdmin(ExportMixin, admin.ModelAdmin):
     list_display = ("slug", "name", "version", "period_start", "period_end", "revises")
     search_fields = ("slug", "name")
     prepopulated_fields = {}
-    inlines = [BasicPolicyInline, ReviewPillarInline, PriorityAreaInline]
+    inlines = [
+        BasicPolicyInline,
+        ReviewPillarInline,
+        ThemeDirectionInline,
+        RelatedPlanInline,
+        PriorityAreaInline,
+    ]
 
 
 @admin.register(PriorityArea)
@@ -77,9 +96,16 @@ class WorkingGroupAdmin(ImportExportModelAdmin):
     list_display = ("number", "name", "name_published")
 
 
+class WellBeingMeasureInline(admin.TabularInline):
+    model = WellBeingMeasure
+    extra = 0
+    fields = ("plan", "number", "name", "area")
+
+
 @admin.register(WellBeingDirection)
 class WellBeingDirectionAdmin(admin.ModelAdmin):
     list_display = ("number", "name", "dx_effects")
+    inlines = [WellBeingMeasureInline]
 
 
 @admin.register(NationalPlanItem)
@@ -90,7 +116,7 @@ class NationalPlanItemAdmin(admin.ModelAdmin):
 
 @admin.register(GoverningBody)
 class GoverningBodyAdmin(admin.ModelAdmin):
-    list_display = ("name", "established_on")
+    list_display = ("name", "aliases", "established_on")
 
 
 @admin.register(TimelineEvent)

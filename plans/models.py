@@ -50,6 +50,11 @@ class Plan(models.Model):
         help_text="計画書に記載された取組数（再掲分を含む）。登録済みの取組数と異なる場合に表示します。",
     )
     item_count_note = models.CharField("取組数の注記", max_length=200, blank=True)
+    registered_items_note = models.TextField(
+        "登録している取組の説明",
+        blank=True,
+        help_text="計画書の取組数と登録している取組の数が違う場合に、その理由を示します。",
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -80,6 +85,10 @@ class Plan(models.Model):
 
     def covers_fiscal_year(self, fiscal_year):
         return self.first_fiscal_year <= fiscal_year <= self.last_fiscal_year
+
+    def item_counts_differ(self, registered):
+        """Whether the plan's printed item count is not the number of items registered."""
+        return self.published_item_count is not None and self.published_item_count != registered
 
     @property
     def fiscal_years_label(self):
@@ -134,6 +143,73 @@ class ReviewPillar(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ThemeDirection(models.Model):
+    """One of the directions of a revision's theme (2.0: 継続性, 深化, 深化, 進化)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="theme_directions")
+    number = models.PositiveSmallIntegerField("番号")
+    keyword = models.CharField("キーワード", max_length=50, help_text="例: 継続性、深化、進化")
+    heading = models.CharField("見出し", max_length=200)
+    description = models.TextField("内容", blank=True)
+
+    class Meta:
+        verbose_name = "テーマの方向性"
+        verbose_name_plural = "テーマの方向性"
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="unique_theme_direction")
+        ]
+
+    def __str__(self):
+        return self.heading
+
+
+class RelatedPlan(models.Model):
+    """A plan a version of the town's DX plan aligns with (国の自治体DX推進計画, 総合計画).
+
+    ``printed_as`` keeps each way the plan document writes about it, one per line
+    with where it is written: where the document contradicts itself (the national
+    plan's revision is dated R7.1.2 in one place and R7.12 in another), both stay,
+    with ``note``, and neither is picked.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="related_plans")
+    number = models.PositiveSmallIntegerField("番号")
+    name = models.CharField("計画名", max_length=200)
+    issuer = models.CharField("策定主体", max_length=50, help_text="例: 国、中井町")
+    edition = models.CharField("版", max_length=50, blank=True)
+    printed_as = models.TextField(
+        "計画書の記載",
+        blank=True,
+        help_text="計画書に書かれたとおりの記載。1行に1つ、どこに書かれているかを添えます。",
+    )
+    starts_fiscal_year = models.PositiveSmallIntegerField(
+        "計画期間の開始年度", null=True, blank=True, help_text="西暦の開始年（令和8年度なら 2026）"
+    )
+    note = models.TextField("注記", blank=True)
+
+    class Meta:
+        verbose_name = "関連計画"
+        verbose_name_plural = "関連計画"
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="unique_related_plan")
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.edition}）" if self.edition else self.name
+
+    @property
+    def printed_list(self):
+        return [line.strip() for line in self.printed_as.splitlines() if line.strip()]
+
+    @property
+    def starts_label(self):
+        if self.starts_fiscal_year is None:
+            return ""
+        return f"{wareki.fiscal_year_label(self.starts_fiscal_year)}～"
 
 
 class PriorityArea(models.Model):
@@ -191,6 +267,46 @@ class WellBeingDirection(models.Model):
         return self.name
 
 
+class WellBeingMeasure(models.Model):
+    """A DX measure a plan's Well-Being table names under a direction (「DX施策で目指す効果」).
+
+    Kept as the review places it, whether or not it is one of the registered items;
+    ``area`` is set when the measure is a priority area of the plan.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="wellbeing_measures")
+    direction = models.ForeignKey(
+        WellBeingDirection,
+        verbose_name="総合計画の方向性",
+        on_delete=models.CASCADE,
+        related_name="measures",
+    )
+    number = models.PositiveSmallIntegerField("順番")
+    name = models.CharField("DX施策", max_length=200)
+    area = models.ForeignKey(
+        "PriorityArea",
+        verbose_name="重点施策区分",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="wellbeing_measures",
+        help_text="DX施策が重点施策区分そのものである場合に設定します。",
+    )
+
+    class Meta:
+        verbose_name = "総合計画と連動するDX施策"
+        verbose_name_plural = "総合計画と連動するDX施策"
+        ordering = ["plan", "direction__number", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "direction", "number"], name="unique_wellbeing_measure"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.direction}: {self.name}"
+
+
 class NationalPlanItem(models.Model):
     """An item of the national 自治体DX推進計画 that the town's plan aligns with."""
 
@@ -241,9 +357,12 @@ class WorkingGroup(models.Model):
 
 
 class GoverningBody(models.Model):
-    """DX推進本部, DX推進連絡会: the bodies that steer the plan."""
+    """DX推進本部, DX推進連絡会, 業務ワーキンググループ: the bodies that carry the plan."""
 
     name = models.CharField("名称", max_length=100, unique=True)
+    aliases = models.TextField(
+        "別表記", blank=True, help_text="計画書のほかの箇所での呼び方。1行に1つ。"
+    )
     role = models.TextField("役割", blank=True)
     established_on = models.DateField("設置年月", null=True, blank=True)
 
@@ -254,6 +373,14 @@ class GoverningBody(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    @property
+    def month_label(self):
+        return wareki.month_label(self.established_on, with_western=True) if self.established_on else ""
 
 
 class TimelineEventQuerySet(models.QuerySet):

@@ -8,7 +8,14 @@ from django.shortcuts import render
 
 from actions.models import ActionItem
 from plans import wareki
-from plans.models import Plan, PriorityArea, TimelineEvent, WellBeingDirection
+from plans.models import (
+    GoverningBody,
+    Plan,
+    PriorityArea,
+    TimelineEvent,
+    WellBeingDirection,
+    WellBeingMeasure,
+)
 
 OTHER = "その他"
 
@@ -26,6 +33,8 @@ def plan_detail(request, slug):
             "policies",
             "pillars",
             "revisions",
+            "theme_directions",
+            "related_plans",
             Prefetch(
                 "areas",
                 queryset=PriorityArea.objects.prefetch_related(
@@ -41,26 +50,58 @@ def plan_detail(request, slug):
     )
     if plan is None:
         raise Http404(f"計画ID「{slug}」の計画は登録されていません。")
-    directions = list(
-        WellBeingDirection.objects.prefetch_related(
-            Prefetch(
-                "items",
-                queryset=ActionItem.objects.filter(plan=plan).select_related("plan"),
-                to_attr="plan_items",
-            )
-        )
-    )
-    show_wellbeing = any(direction.plan_items for direction in directions)
+    areas = list(plan.areas.all())
+    directions = wellbeing_rows(plan, areas)
     return render(
         request,
         "plans/plan_detail.html",
         {
             "plan": plan,
             "previous": plan.revises,
-            "added_areas": [area for area in plan.areas.all() if area.added_in_revision],
-            "directions": directions if show_wellbeing else [],
+            "areas": areas,
+            "added_areas": [area for area in areas if area.added_in_revision],
+            "areas_have_review_columns": any(
+                area.main_initiatives or area.national_alignment for area in areas
+            ),
+            "national_plan": next(
+                (related for related in plan.related_plans.all() if related.issuer == "国"), None
+            ),
+            "directions": directions,
+            "bodies": GoverningBody.objects.all(),
         },
     )
+
+
+def wellbeing_rows(plan, areas):
+    """The Well-Being table of a plan: each direction with the measures the plan names
+    under it and the items the town assigned to it; empty when the plan has neither.
+
+    A measure is linked to the item or area of the plan that bears its name: the
+    review names them itself. Items assigned by the town are listed apart.
+    """
+    directions = list(
+        WellBeingDirection.objects.prefetch_related(
+            Prefetch(
+                "measures",
+                queryset=WellBeingMeasure.objects.filter(plan=plan).select_related(
+                    "area", "area__plan"
+                ),
+                to_attr="plan_measures",
+            ),
+            Prefetch(
+                "items",
+                queryset=ActionItem.objects.filter(plan=plan).select_related("plan"),
+                to_attr="plan_items",
+            ),
+        )
+    )
+    if not any(d.plan_measures or d.plan_items for d in directions):
+        return []
+    items_by_title = {item.title: item for area in areas for item in area.items.all()}
+    for direction in directions:
+        for measure in direction.plan_measures:
+            measure.named_item = items_by_title.get(measure.name)
+    return directions
 
 
 def timeline(request):

@@ -190,6 +190,16 @@ class Achievement:
     pooled_rate: Fraction | None
     mean_of_area_rates: Fraction | None
     published: PublishedComparison | None
+    registered_items: int = 0  # distinct items of the plan, each counted once
+
+    @property
+    def plan_item_counts(self):
+        """The plan's printed item count beside the number of items registered."""
+        return {
+            "registered": self.registered_items,
+            "in_plan_document": self.plan.published_item_count,
+            "in_plan_document_note": self.plan.item_count_note,
+        }
 
     @property
     def fiscal_year_label(self):
@@ -221,6 +231,7 @@ class Achievement:
             },
             "rule": self.rule.as_dict(),
             "published": self.published.as_dict() if self.published else None,
+            "plan_item_counts": self.plan_item_counts,
         }
 
 
@@ -330,6 +341,7 @@ def compute_achievements(plan, fiscal_years, rule=None):
                 sum(area_rates, Fraction(0)) / len(area_rates) if area_rates else None
             ),
             published=None,
+            registered_items=sum(primary_totals.values()),
         )
         achievement.published = _compare_with_published(
             achievement, [figure for figure in figures if figure.fiscal_year == year]

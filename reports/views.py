@@ -5,14 +5,14 @@ public, drafts too for signed-in staff); every figure comes from
 compute_achievement.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
 from actions.models import ActionItem, KpiActual, YearlyStatus, visible_fiscal_years
 from actions.permissions import can_view_internal
-from plans.models import Plan, PriorityArea
+from plans.models import Plan, PriorityArea, WellBeingMeasure
 from reports import charts, opendata
 from reports.achievement import (
     Rule,
@@ -30,6 +30,8 @@ def dashboard(request):
         plans, request.user, request.GET.get("plan"), request.GET.get("year")
     )
     context = {"plans": plans, "selection": selection}
+    if selection and selection.fiscal_year is None:
+        context["registered_items"] = selection.plan.items.count()
     if selection and selection.fiscal_year is not None:
         by_year = compute_achievements(
             selection.plan, [selection.fiscal_year, *selection.evaluated_years]
@@ -40,6 +42,7 @@ def dashboard(request):
         context.update(
             section_results=sections if any(r.section for r in sections) else [],
             achievement=achievement,
+            registered_items=achievement.registered_items,
             area_rows=_area_rows(achievement),
             trend=trend if len(trend) > 1 else [],
             area_rates_chart=charts.area_rates(achievement),
@@ -93,6 +96,8 @@ def area_detail(request, slug, number):
         {
             "plan": plan,
             "area": area,
+            "registered_items": plan.items.count(),
+            "wellbeing_measures": area.wellbeing_measures.select_related("direction"),
             "selection": selection,
             "result": result,
             "rule": rule,
@@ -150,11 +155,37 @@ def item_detail(request, slug, code):
         {
             "plan": plan,
             "item": item,
+            "wellbeing_links": _wellbeing_links(item),
             "status_rows": status_rows,
             "kpi_rows": kpi_rows,
             "show_internal": can_view_internal(request.user),
         },
     )
+
+
+def _wellbeing_links(item):
+    """An item's Well-Being directions, each with what it rests on.
+
+    The review's table names some items themselves, and some areas; any other link
+    is the town's assignment.
+    """
+    areas = [item.primary_area, *item.relisted_areas.all()]
+    measures = (
+        WellBeingMeasure.objects.filter(plan=item.plan_id)
+        .filter(Q(name=item.title) | Q(area__in=areas))
+        .select_related("direction", "area")
+        .order_by("direction__number", "number")
+    )
+    links = []
+    for measure in measures:
+        if measure.area_id:
+            basis = f"計画書の連動表に区分「{measure.area.name}」として記載"
+        else:
+            basis = f"計画書の連動表に「{measure.name}」と記載"
+        links.append({"direction": measure.direction, "basis": basis, "by_town": False})
+    for direction in item.wellbeing_directions.all():
+        links.append({"direction": direction, "basis": "", "by_town": True})
+    return links
 
 
 def opendata_index(request):

@@ -44,3 +44,9 @@ def test_the_timeline_query_count_does_not_grow_with_the_items(
     with django_assert_num_queries(4):
         response = client.get("/timeline/")
     assert response.content.decode().count("（1.0版）</a>") >= item_count
+
+
+def test_items_linked_to_an_event_are_marked_as_the_towns_assignment(client, town_data):
+    html = client.get("/timeline/").content.decode()
+    assert "関連する取組（町による対応付け）：" in html
+    assert "関連する取組：" not in html

@@ -99,6 +99,27 @@ def test_the_area_page_query_count_does_not_grow_with_the_items(
     client, item_count, django_assert_num_queries
 ):
     build_plan(item_count)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         response = client.get("/plans/big-plan/areas/1/?year=2025")
     assert response.status_code == 200
+
+
+def test_a_plan_2_0_area_says_the_plan_counts_27_items_and_lists_what_the_review_states(
+    client, town_data
+):
+    html = client.get("/plans/nakai-dx-2.0/areas/6/").content.decode()
+    assert (
+        "計画書の取組数は計画全体で27個（再掲分含む）で、重点施策区分ごとの数は公表されていません。"
+        in html
+    )
+    assert "登録されている取組（計画全体で11件）" in html
+    assert (
+        "<dt>国計画との整合（計画書）</dt><dd>オープンデータ・官民データ活用の推進 等</dd>" in html
+    )
+    assert '<a href="/plans/nakai-dx-2.0/#wellbeing-1">よく暮らす</a>' in html
+
+
+def test_a_plan_1_0_area_whose_counts_match_the_review_adds_no_note(client, town_data):
+    html = client.get(AREA).content.decode()
+    assert "item-count-note" not in html
+    assert "国計画" not in html

@@ -119,6 +119,26 @@ def test_a_plan_without_an_evaluated_year_says_so_rather_than_showing_zero(clien
     assert "評価の公表前です" in html
     assert "0.0%" not in html
     assert "防災DXの推進（追加）" in html
+    assert "計画書の取組数は27個（再掲分含む）です。" in html
+
+
+def test_plan_2_0_figures_say_the_plan_counts_27_items_beside_the_11_registered(
+    staff_client, town_data
+):
+    item = ActionItem.objects.filter(plan__slug="nakai-dx-2.0").first()
+    YearlyStatus.objects.create(item=item, fiscal_year=2026, status=Status.ACHIEVED)
+    html = staff_client.get("/?plan=nakai-dx-2.0&year=2026").content.decode()
+    totals = area_table(html).row("合計（全取組を合算した達成度）", "foot")
+    assert totals["取組数"] == "11"
+    note = html[html.index('class="note item-count-note"') :]
+    assert note.startswith(
+        'class="note item-count-note">計画書の取組数は27個（再掲分含む）です。'
+        "このページの取組数は、登録されている11件の取組で数えています。"
+    )
+
+
+def test_plan_1_0_whose_count_matches_the_review_adds_no_note(client, town_data):
+    assert "item-count-note" not in client.get("/").content.decode()
 
 
 def test_the_public_does_not_see_an_unpublished_year(client, town_data):

@@ -67,14 +67,36 @@ def test_a_placeholder_item_is_labelled_with_its_description(client, town_data):
     assert "件数のみが公表され" in html
 
 
-def test_it_links_the_wellbeing_directions_national_items_and_timeline(client, town_data):
-    html = client.get("/plans/nakai-dx-2.0/items/1/").content.decode()
-    assert 'href="/plans/nakai-dx-2.0/#wellbeing-6"' in html
-    assert "よい行政" in html
-    assert "フロントヤード改革（自治体DX推進計画第5.0版）" in html
+def _links(html):
+    return html[html.index('id="links-heading"') : html.index("</main>")]
+
+
+def test_a_link_the_review_states_is_shown_with_where_it_says_so(client, town_data):
+    links = _links(client.get("/plans/nakai-dx-2.0/items/1/").content.decode())
+    assert (
+        '<a href="/plans/nakai-dx-2.0/#wellbeing-6">よい行政</a>'
+        "（計画書の連動表に「フロントヤード改革」と記載）" in links
+    )
+    assert "区分「町民サービスの向上」として：フロントヤード改革、eL-QR対応 等（計画書）" in links
+    assert "町による対応付け</span>" not in links
+    links = _links(client.get("/plans/nakai-dx-2.0/items/11/").content.decode())
+    assert "よく暮らす</a>（計画書の連動表に区分「防災DXの推進」として記載）" in links
+
+
+def test_a_link_the_review_does_not_state_is_marked_as_the_towns(client, town_data):
+    links = _links(client.get("/plans/nakai-dx-2.0/items/3/").content.decode())
+    assert (
+        '<a href="/plans/nakai-dx-2.0/#wellbeing-2">よく働く</a> <span class="tag">町による対応付け</span>'
+        in links
+    )
+    # Items are paired with the national plan by their area's printed row, never one by one.
+    assert "（自治体DX推進計画第5.0版）" not in links
     html = client.get("/plans/nakai-dx-1.0/items/2/").content.decode()
-    assert "令和6年10月（2024年10月）" in html
-    assert "/timeline/#event-" in html
+    events = html[html.index('id="events-heading"') :]
+    assert "令和6年10月（2024年10月）" in events
+    assert "/timeline/#event-" in events
+    assert 'コンビニ交付サービス拡充（税証明） <span class="tag">町による対応付け</span>' in events
+    assert "（計画書に記載はありません）" in _links(html)
 
 
 def test_an_unknown_item_is_a_japanese_404(client, town_data):
@@ -88,6 +110,6 @@ def test_the_item_page_query_count_does_not_grow_with_the_items(
     client, item_count, django_assert_num_queries
 ):
     build_plan(item_count)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get("/plans/big-plan/items/3/")
     assert response.status_code == 200

@@ -52,6 +52,27 @@ def test_the_json_carries_the_same_digits_as_the_pages(client, town_data):
     assert document["overall"]["mean_of_area_rates"] == 63.3
 
 
+def test_the_json_gives_the_plans_printed_item_count_beside_the_registered_one(client, town_data):
+    document = json.loads(client.get(JSON_URL).content)
+    assert document["plan_item_counts"] == {
+        "registered": 30,
+        "in_plan_document": 30,
+        "in_plan_document_note": "アクションプランに位置付けた取組数",
+    }
+    plan = Plan.objects.get(slug="nakai-dx-2.0")
+    YearlyStatus.objects.create(item=plan.items.first(), fiscal_year=2026, status=Status.ACHIEVED)
+    make_year(plan, 2026, "published")
+    document = json.loads(
+        client.get("/opendata/achievement.json?plan=nakai-dx-2.0&year=2026").content
+    )
+    assert document["plan_item_counts"] == {
+        "registered": 11,
+        "in_plan_document": 27,
+        "in_plan_document_note": "再掲分含む",
+    }
+    assert document["overall"]["total"] == 11
+
+
 def test_the_csv_is_long_format_utf8_with_a_bom(client, town_data):
     response = client.get("/opendata/achievement.csv")
     assert response.status_code == 200
