@@ -331,7 +331,13 @@ class EvaluationYear(models.Model):
         verbose_name_plural = "年度評価"
         ordering = ["plan", "fiscal_year"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "fiscal_year"], name="unique_evaluation_year")
+            models.UniqueConstraint(fields=["plan", "fiscal_year"], name="unique_evaluation_year"),
+            # A year is published only once locked (services.publish_year), whoever writes it.
+            models.CheckConstraint(
+                condition=models.Q(is_published=False) | models.Q(is_locked=True),
+                name="published_year_is_locked",
+                violation_error_message="公表する年度は先に確定してください。",
+            ),
         ]
 
     def __str__(self):

@@ -123,3 +123,25 @@ def test_the_years_page_query_count_is_pinned(client, town_data, django_assert_n
     # session, user, groups, plans, year states, recorded counts, item counts
     with django_assert_num_queries(7):
         client.get(reverse("actions:years"))
+
+
+def test_the_database_refuses_a_published_year_that_is_not_locked(world):
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import YEAR_STATES
+
+    evaluation = EvaluationYear(plan=world["plan"], fiscal_year=YEAR, is_published=True)
+    with pytest.raises(ValidationError, match="公表する年度は先に確定してください。"):
+        evaluation.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        evaluation.save()
+    locked = EvaluationYear.objects.create(plan=world["plan"], fiscal_year=YEAR, is_locked=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EvaluationYear.objects.filter(pk=locked.pk).update(is_locked=False, is_published=True)
+    # The test helpers offer only the states the workflow reaches.
+    assert {(s["is_locked"], s["is_published"]) for s in YEAR_STATES.values()} == {
+        (False, False),
+        (True, False),
+        (True, True),
+    }
