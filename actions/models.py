@@ -1,5 +1,7 @@
 """Action items (取組), their yearly status, KPIs, and the evaluation workflow."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -82,6 +84,27 @@ class ActionItemQuerySet(models.QuerySet):
             "has_status", "plan", "sort_key", "code_key"
         )
 
+    def with_year_state(self, fiscal_year):
+        """Annotate ``year_status`` and ``year_state`` (both None without a row) for the year."""
+        row = YearlyStatus.objects.filter(item=models.OuterRef("pk"), fiscal_year=fiscal_year)
+        return self.annotate(
+            year_status=models.Subquery(row.values("status")[:1]),
+            year_state=models.Subquery(row.values("state")[:1]),
+        )
+
+    def not_approved_for(self, fiscal_year):
+        """Items whose evaluation for the year is not 承認 yet: the unrated ones included."""
+        return self.exclude(models.Exists(_approved(fiscal_year)))
+
+    def year_gaps(self, fiscal_year):
+        """What a lock of the year would fix unfinished, in distinct items, in one query."""
+        counts = self.aggregate(
+            total=models.Count("pk"),
+            not_approved=models.Count("pk", filter=~models.Exists(_approved(fiscal_year))),
+            not_evaluated=models.Count("pk", filter=~models.Exists(_rated(fiscal_year))),
+        )
+        return YearGaps(**counts)
+
     def with_status_for(self, fiscal_year):
         """Attach ``status_for_year``: a list with the year's YearlyStatus, or empty."""
         return self.prefetch_related(
@@ -91,6 +114,36 @@ class ActionItemQuerySet(models.QuerySet):
                 to_attr="status_for_year",
             )
         )
+
+
+def _rated(fiscal_year):
+    return YearlyStatus.objects.filter(
+        item=models.OuterRef("pk"), fiscal_year=fiscal_year, status__gt=""
+    )
+
+
+def _approved(fiscal_year):
+    """An item-year counts as approved only with a status: 承認 of nothing is no rating."""
+    return _rated(fiscal_year).filter(state=EvaluationState.APPROVED)
+
+
+@dataclass(frozen=True)
+class YearGaps:
+    """Distinct items of a plan and year: all, not approved (unrated included), unrated."""
+
+    total: int
+    not_approved: int
+    not_evaluated: int
+
+    def __bool__(self):
+        return self.not_approved > 0
+
+    def as_dict(self):
+        return {
+            "items": self.total,
+            "not_approved": self.not_approved,
+            "not_evaluated": self.not_evaluated,
+        }
 
 
 class ActionItem(models.Model):

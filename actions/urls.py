@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from actions import views
+from actions import views, year_views
 
 app_name = "actions"
 urlpatterns = [
@@ -13,13 +13,17 @@ urlpatterns = [
         views.edit_status,
         name="edit_status",
     ),
-    path("staff/years/", views.years, name="years"),
-    path("staff/years/<str:slug>/<int:year>/lock/", views.lock_year, name="lock_year"),
-    path("staff/years/<str:slug>/<int:year>/unlock/", views.unlock_year, name="unlock_year"),
-    path("staff/years/<str:slug>/<int:year>/publish/", views.publish_year, name="publish_year"),
+    path("staff/years/", year_views.years, name="years"),
+    path("staff/years/<str:slug>/<int:year>/lock/", year_views.lock_year, name="lock_year"),
+    path("staff/years/<str:slug>/<int:year>/unlock/", year_views.unlock_year, name="unlock_year"),
+    path(
+        "staff/years/<str:slug>/<int:year>/publish/",
+        year_views.publish_year,
+        name="publish_year",
+    ),
     path(
         "staff/years/<str:slug>/<int:year>/unpublish/",
-        views.unpublish_year,
+        year_views.unpublish_year,
         name="unpublish_year",
     ),
     path("staff/history/", views.audit_log, name="audit_log"),

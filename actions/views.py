@@ -1,4 +1,4 @@
-"""The staff workflow: 担当の取組, the status form, year lock and publication, the audit log.
+"""The staff workflow: 担当の取組, the status form, the audit log (years: year_views).
 
 Views parse input, ask actions.permissions, and call actions.services; the
 item and year a request acts on are fetched through one helper each.
@@ -9,17 +9,16 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from actions import permissions, services
-from actions.forms import AuditFilterForm, StatusForm, UnlockForm, status_initial
+from actions.forms import AuditFilterForm, StatusForm, status_initial
 from actions.models import ActionItem, AuditEntry, EvaluationYear, KpiActual, YearlyStatus
 from actions.tables import AuditEntryTable
 from plans import wareki
@@ -43,16 +42,6 @@ def _get_item_for_edit(request, slug, code, fiscal_year):
     if not permissions.can_edit_item(request.user, item):
         raise PermissionDenied("この取組の達成状況を記録する権限がありません。")
     return item
-
-
-def _get_plan_for_year_action(request, slug, fiscal_year, allowed):
-    """The plan whose ``fiscal_year`` the user may lock, unlock or publish, or 404/403."""
-    if not allowed(request.user):
-        raise PermissionDenied("この操作を行う権限がありません。")
-    plan = get_object_or_404(Plan, slug=slug)
-    if not plan.covers_fiscal_year(fiscal_year):
-        raise Http404("計画期間外の年度です。")
-    return plan
 
 
 def _require(check, user):
@@ -258,109 +247,6 @@ def _rebased_form(data, kpis, conflict):
     form = StatusForm(data, kpis=kpis)
     form.is_valid()
     return form
-
-
-@login_required
-def years(request):
-    """「年度の確定・公表」: every plan's fiscal years with their state and actions."""
-    user = request.user
-    _require(permissions.can_lock_year, user)
-    plans = list(Plan.objects.all())
-    states = {
-        (ev.plan_id, ev.fiscal_year): ev
-        for ev in EvaluationYear.objects.select_related("locked_by", "published_by")
-    }
-    counts = {
-        (row["item__plan"], row["fiscal_year"]): row["recorded"]
-        for row in YearlyStatus.objects.exclude(status="")
-        .values("item__plan", "fiscal_year")
-        .annotate(recorded=Count("id"))
-    }
-    item_counts = dict(Plan.objects.annotate(n=Count("items")).values_list("pk", "n"))
-    sections = []
-    for plan in plans:
-        rows = [
-            {
-                "year": year,
-                "label": wareki.fiscal_year_label(year),
-                "evaluation": states.get((plan.pk, year)),
-                "recorded": counts.get((plan.pk, year), 0),
-            }
-            for year in plan.fiscal_years
-        ]
-        sections.append({"plan": plan, "rows": rows, "item_count": item_counts.get(plan.pk, 0)})
-    context = {
-        "sections": sections,
-        "can_lock": permissions.can_lock_year(user),
-        "can_unlock": permissions.can_unlock_year(user),
-        "can_publish": permissions.can_publish_year(user),
-    }
-    return render(request, "actions/years.html", context)
-
-
-def _year_action(request, action, done_message):
-    try:
-        _, changed = action()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        if changed:
-            messages.success(request, done_message)
-        else:
-            messages.info(request, "状態は変わっていません（すでにその状態です）。")
-    return redirect("actions:years")
-
-
-@login_required
-@require_POST
-def lock_year(request, slug, year):
-    plan = _get_plan_for_year_action(request, slug, year, permissions.can_lock_year)
-    return _year_action(
-        request,
-        lambda: services.lock_year(plan, year, user=request.user),
-        f"{plan}の{wareki.fiscal_year_label(year)}の評価を確定しました。",
-    )
-
-
-@login_required
-@require_POST
-def unlock_year(request, slug, year):
-    plan = _get_plan_for_year_action(request, slug, year, permissions.can_unlock_year)
-    form = UnlockForm(request.POST)
-    if not form.is_valid():
-        for message in form.errors.get("reason", []):
-            messages.error(request, message)
-        return redirect("actions:years")
-    return _year_action(
-        request,
-        lambda: services.unlock_year(
-            plan, year, reason=form.cleaned_data["reason"], user=request.user
-        ),
-        f"{plan}の{wareki.fiscal_year_label(year)}の確定を解除しました。",
-    )
-
-
-@login_required
-@require_POST
-def publish_year(request, slug, year):
-    plan = _get_plan_for_year_action(request, slug, year, permissions.can_publish_year)
-    return _year_action(
-        request,
-        lambda: services.publish_year(plan, year, user=request.user),
-        f"{plan}の{wareki.fiscal_year_label(year)}の評価を公表しました。",
-    )
-
-
-@login_required
-@require_POST
-def unpublish_year(request, slug, year):
-    plan = _get_plan_for_year_action(request, slug, year, permissions.can_publish_year)
-    return _year_action(
-        request,
-        lambda: services.publish_year(plan, year, user=request.user, publish=False),
-        f"{plan}の{wareki.fiscal_year_label(year)}の公表を取り消しました。",
-    )
 
 
 def _filtered_audit_entries(request):

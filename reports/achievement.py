@@ -112,6 +112,16 @@ class Counts:
     def evaluated(self):
         return self.total - self.not_evaluated
 
+    @property
+    def is_provisional(self):
+        """A rate resting on some of the items only: 暫定 until every item is rated."""
+        return self.evaluated > 0 and self.not_evaluated > 0
+
+    @property
+    def rests_on_few(self):
+        """Fewer than half of the items rated: the rate, if any, says little yet."""
+        return self.evaluated * 2 < self.total
+
     def rate(self, rule):
         denominator = self.evaluated
         if not rule.undeterminable_in_denominator:
@@ -146,8 +156,10 @@ class AreaAchievement:
             "number": self.area.number,
             "name": self.area.name,
             **self.counts.as_dict(),
+            "evaluated": self.counts.evaluated,
             "relisted": self.relisted,
             "rate": _json_rate(self.rate),
+            "provisional": self.counts.is_provisional,
         }
 
 
@@ -210,6 +222,11 @@ class Achievement:
         return self.overall.evaluated > 0
 
     @property
+    def is_provisional(self):
+        """Some items rated, not all: every rate of the year is 暫定."""
+        return self.overall.is_provisional
+
+    @property
     def pooled_rate_percent(self):
         return round_rate(self.pooled_rate)
 
@@ -226,8 +243,10 @@ class Achievement:
             "areas": [area.as_dict() for area in self.areas],
             "overall": {
                 **self.overall.as_dict(),
+                "evaluated": self.overall.evaluated,
                 "pooled_rate": _json_rate(self.pooled_rate),
                 "mean_of_area_rates": _json_rate(self.mean_of_area_rates),
+                "provisional": self.is_provisional,
             },
             "rule": self.rule.as_dict(),
             "published": self.published.as_dict() if self.published else None,

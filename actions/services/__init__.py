@@ -39,7 +39,13 @@ from actions.services.status import (
     record_statuses,
     validate_status,
 )
-from actions.services.years import lock_year, publish_year, unlock_year
+from actions.services.years import (
+    gaps_message,
+    lock_year,
+    publish_year,
+    unlock_year,
+    unpublish_year,
+)
 
 __all__ = [
     "COMMENT_REQUIRED",
@@ -56,6 +62,7 @@ __all__ = [
     "Written",
     "YearLockedError",
     "check_year_open",
+    "gaps_message",
     "is_year_locked",
     "lock_year",
     "out_of_period_message",
@@ -66,5 +73,6 @@ __all__ = [
     "record_status",
     "record_statuses",
     "unlock_year",
+    "unpublish_year",
     "validate_status",
 ]

@@ -156,7 +156,7 @@ def test_one_bad_entry_refuses_all_and_writes_nothing(world, bad, error_class, c
 def test_a_locked_year_refuses_a_change_and_writes_nothing(world):
     a, b = world["items"][:2]
     services.record_status(b, YEAR, status="achieved")
-    services.lock_year(world["plan"], YEAR)
+    services.lock_year(world["plan"], YEAR, reason="試験のため未承認のまま確定")
     before, audits = _rows(), AuditEntry.objects.count()
 
     with pytest.raises(services.YearLockedError, match="確定済み"):
@@ -170,7 +170,7 @@ def test_a_locked_year_refuses_a_change_and_writes_nothing(world):
 def test_an_unchanged_row_in_a_locked_year_is_unchanged_not_an_error(world):
     a, b = world["items"][:2]
     services.record_status(b, YEAR, status="not_achieved", comment="遅れ")
-    services.lock_year(world["plan"], YEAR)
+    services.lock_year(world["plan"], YEAR, reason="試験のため未承認のまま確定")
 
     results = services.record_statuses(
         [StatusEntry(b, YEAR, "not_achieved", "遅れ", "", 1), StatusEntry(a, YEAR + 1, "achieved")]
@@ -343,7 +343,7 @@ def test_a_stale_kpi_actual_refuses_all_and_writes_nothing(world, kpis):
 
 def test_an_unchanged_kpi_actual_in_a_locked_year_is_unchanged(world, kpis):
     services.record_kpi_actual(kpis[0], YEAR, "5")
-    services.lock_year(world["plan"], YEAR)
+    services.lock_year(world["plan"], YEAR, reason="試験のため未承認のまま確定")
 
     (result,) = services.record_kpi_actuals([ActualEntry(kpis[0], YEAR, "5")])
 

@@ -236,7 +236,7 @@ def test_a_managers_lock_waits_for_a_save_already_under_way(world):
     def lock():
         try:
             checked.wait(5)
-            services.lock_year(item.plan, YEAR)
+            services.lock_year(item.plan, YEAR, reason="試験のため未承認のまま確定")
             events.append("locked")
         finally:
             connections.close_all()

@@ -31,7 +31,7 @@ def world(db):
     services.record_status(
         formula_item, YEAR, status="undeterminable", comment=FORMULA, evidence=SCRIPT, user=admin
     )
-    services.lock_year(plan, 2024, user=admin)
+    services.lock_year(plan, 2024, reason=FORMULA, user=admin)
     services.unlock_year(plan, 2024, reason=FORMULA, user=admin)
     return {"plan": plan, "items": (script_item, formula_item), "admin": admin}
 

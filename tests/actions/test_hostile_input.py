@@ -82,7 +82,7 @@ def test_unlocking_a_year_that_was_never_locked_writes_nothing(world):
     before = _counts()
     evaluation, changed = services.unlock_year(world["plan"], 2024, reason="確認", user=world["admin"])
     assert changed is False and evaluation.pk is None
-    _, changed = services.publish_year(world["plan"], 2024, publish=False, user=world["manager"])
+    _, changed = services.unpublish_year(world["plan"], 2024, reason="確認", user=world["manager"])
     assert changed is False
     assert _counts() == before
 

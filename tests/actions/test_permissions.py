@@ -1,5 +1,7 @@
 """The permission matrix of every staff workflow page: who gets 200, 302, 403 or 405.
 
+(The year pages — 確定, 公表, 公表取消, 確定解除 — have theirs in test_year_permissions.)
+
 Rows: anonymous, staff of the owning section, staff of another section,
 manager, admin. A refused request must change nothing.
 """
@@ -105,41 +107,6 @@ MATRIX = [
         lambda w: reverse("actions:years"),
         None,
         {"anonymous": 302, "owner": 403, "other_staff": 403, "manager": 200, "admin": 200},
-    ),
-    (
-        "lock",
-        "post",
-        lambda w: _year_url(w, "lock_year", YEAR),
-        None,
-        {"anonymous": 302, "owner": 403, "other_staff": 403, "manager": 302, "admin": 302},
-    ),
-    (
-        "lock_get",
-        "get",
-        lambda w: _year_url(w, "lock_year", YEAR),
-        None,
-        {"anonymous": 302, "owner": 405, "other_staff": 405, "manager": 405, "admin": 405},
-    ),
-    (
-        "unlock",
-        "post",
-        lambda w: _year_url(w, "unlock_year", LOCKED_YEAR),
-        lambda w: {"reason": "誤りの訂正"},
-        {"anonymous": 302, "owner": 403, "other_staff": 403, "manager": 403, "admin": 302},
-    ),
-    (
-        "publish",
-        "post",
-        lambda w: _year_url(w, "publish_year", LOCKED_YEAR),
-        None,
-        {"anonymous": 302, "owner": 403, "other_staff": 403, "manager": 302, "admin": 302},
-    ),
-    (
-        "unpublish_get",
-        "get",
-        lambda w: _year_url(w, "unpublish_year", LOCKED_YEAR),
-        None,
-        {"anonymous": 302, "owner": 405, "other_staff": 405, "manager": 405, "admin": 405},
     ),
     (
         "audit_log",

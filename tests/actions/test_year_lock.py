@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from actions import services
-from actions.models import AuditEntry, EvaluationYear, YearlyStatus
+from actions.models import ActionItem, AuditEntry, EvaluationYear, YearlyStatus
 from tests.actions.staff_users import make_user
 from tests.factories import make_items, make_plan, make_section
 
@@ -34,17 +34,36 @@ def _state(plan, year=YEAR):
     return (evaluation.is_locked, evaluation.is_published) if evaluation else (False, False)
 
 
+def _lock_form(plan, year=YEAR, **extra):
+    gaps = ActionItem.objects.for_plan(plan).year_gaps(year)
+    return {
+        "confirm": "on",
+        "seen_items": gaps.total,
+        "seen_not_approved": gaps.not_approved,
+        "seen_not_evaluated": gaps.not_evaluated,
+        **extra,
+    }
+
+
 def test_a_manager_locks_a_year_and_staff_can_no_longer_change_it(client, world):
     plan, item = world["plan"], world["item"]
     client.force_login(world["manager"])
-    response = client.post(_url("lock_year", plan), follow=True)
+    form = _lock_form(plan, reason="未評価の1件は次年度に評価する")
+    response = client.post(_url("lock_year", plan), form, follow=True)
     assert "評価を確定しました" in response.text
     assert _state(plan) == (True, False)
     entry = AuditEntry.objects.get(action="年度評価の確定")
-    assert (entry.user, entry.fiscal_year, entry.after) == (
+    assert (entry.user, entry.fiscal_year, entry.reason, entry.after) == (
         world["manager"],
         YEAR,
-        {"is_locked": True, "is_published": False},
+        "未評価の1件は次年度に評価する",
+        {
+            "is_locked": True,
+            "is_published": False,
+            "items": 1,
+            "not_approved": 1,
+            "not_evaluated": 1,
+        },
     )
 
     client.force_login(world["staff"])
@@ -55,14 +74,14 @@ def test_a_manager_locks_a_year_and_staff_can_no_longer_change_it(client, world)
 
 
 def test_the_service_refuses_a_locked_year_for_imports_too(world):
-    services.lock_year(world["plan"], YEAR, user=world["manager"])
+    services.lock_year(world["plan"], YEAR, reason="試験", user=world["manager"])
     with pytest.raises(services.YearLockedError):
         services.record_status(world["item"], YEAR, status="achieved", source="import")
 
 
 def test_an_admin_unlocks_with_a_recorded_reason(client, world):
     plan = world["plan"]
-    services.lock_year(plan, YEAR, user=world["manager"])
+    services.lock_year(plan, YEAR, reason="試験", user=world["manager"])
     client.force_login(world["admin"])
     response = client.post(_url("unlock_year", plan), {"reason": "  "}, follow=True)
     assert "確定を解除する理由を入力してください" in response.text
@@ -76,11 +95,13 @@ def test_an_admin_unlocks_with_a_recorded_reason(client, world):
 def test_publishing_needs_a_locked_year(client, world):
     plan = world["plan"]
     client.force_login(world["manager"])
-    response = client.post(_url("publish_year", plan), follow=True)
+    response = client.get(_url("publish_year", plan))
+    assert "まだ確定していません" in response.text
+    response = client.post(_url("publish_year", plan), {"confirm": "on"})
     assert "公表する前に、その年度の評価を確定してください" in response.text
     assert _state(plan) == (False, False)
-    client.post(_url("lock_year", plan))
-    client.post(_url("publish_year", plan))
+    client.post(_url("lock_year", plan), _lock_form(plan, reason="試験"))
+    client.post(_url("publish_year", plan), {"confirm": "on"})
     assert _state(plan) == (True, True)
     evaluation = EvaluationYear.objects.get(plan=plan, fiscal_year=YEAR)
     assert evaluation.published_by == world["manager"]
@@ -88,13 +109,13 @@ def test_publishing_needs_a_locked_year(client, world):
 
 def test_a_published_year_cannot_be_unlocked_before_withdrawing_it(client, world):
     plan = world["plan"]
-    services.lock_year(plan, YEAR)
+    services.lock_year(plan, YEAR, reason="試験")
     services.publish_year(plan, YEAR)
     client.force_login(world["admin"])
     response = client.post(_url("unlock_year", plan), {"reason": "訂正"}, follow=True)
     assert "公表中の年度は確定を解除できません" in response.text
     assert _state(plan) == (True, True)
-    client.post(_url("unpublish_year", plan))
+    client.post(_url("unpublish_year", plan), {"reason": "数値の訂正"})
     client.post(_url("unlock_year", plan), {"reason": "訂正"})
     assert _state(plan) == (False, False)
 

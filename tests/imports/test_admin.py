@@ -46,7 +46,7 @@ def test_saving_a_status_in_the_admin_is_audited_as_admin(client, superuser, ite
 
 
 def test_the_admin_refuses_a_status_in_a_locked_year(client, superuser, item):
-    services.lock_year(item.plan, 2025, user=superuser)
+    services.lock_year(item.plan, 2025, reason="試験のため未承認のまま確定", user=superuser)
     client.force_login(superuser)
     response = client.post(
         reverse("admin:actions_yearlystatus_add"),
@@ -64,7 +64,7 @@ def test_the_admin_refuses_a_status_in_a_locked_year(client, superuser, item):
 
 def test_a_status_of_a_locked_year_is_read_only_in_the_admin(client, superuser, item):
     services.record_status(item, 2025, status=Status.ACHIEVED, user=superuser)
-    services.lock_year(item.plan, 2025, user=superuser)
+    services.lock_year(item.plan, 2025, reason="試験のため未承認のまま確定", user=superuser)
     client.force_login(superuser)
     status = YearlyStatus.objects.get()
     page = client.get(

@@ -35,7 +35,7 @@ def edit_cell(data, sheet, find, column, value):
 
 
 def reopen_2025(plan, user):
-    services.publish_year(plan, 2025, publish=False, user=user)
+    services.unpublish_year(plan, 2025, reason="取込の試験", user=user)
     services.unlock_year(plan, 2025, reason="取込の試験", user=user)
 
 

@@ -176,9 +176,8 @@ def test_confirm_rechecks_the_file(client, plan, admin_user):
 
     client.force_login(admin_user)
     client.post(url("imports:upload"), {"file": upload_file(good_book())})
-    services.lock_year(
-        plan, 2025, user=admin_user
-    )  # locked between the dry run and the confirmation
+    # locked between the dry run and the confirmation
+    services.lock_year(plan, 2025, reason="試験のため未承認のまま確定", user=admin_user)
 
     response = client.post(
         url("imports:confirm"), {"token": client.session["imports_pending"]["token"]}
