@@ -7,6 +7,9 @@ class ActionsConfig(AppConfig):
     verbose_name = "取組と評価"
 
     def ready(self):
-        from actions import accounts_admin
+        from django.contrib.auth.signals import user_logged_in
+
+        from actions import accounts_admin, first_login
 
         accounts_admin.register()
+        user_logged_in.connect(first_login.mark_session, dispatch_uid="first_login_mark")

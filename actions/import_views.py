@@ -33,6 +33,7 @@ SESSION_RESULT = "imports_result"
 PROGRESS_MARKER = "<!--import-progress-->"
 MAX_CHANGES_SHOWN = 300
 MAX_ERRORS_SHOWN = 1000
+INITIAL_PASSWORDS = "initial_passwords"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -228,14 +229,23 @@ def _progress_chunks(job, token, filename, head, tail):
 
 
 def _result_dict(job, filename, failure):
+    applied = job.applied and not failure
     return {
         "filename": filename,
-        "applied": job.applied and not failure,
+        "applied": applied,
         "failure": failure or "",
         "summaries": [
             {"name": s.name, "created": s.created, "updated": s.updated, "unchanged": s.unchanged}
             for s in job.present_summaries
         ],
+        "new_sections": [str(section) for section in job.new_sections] if applied else [],
+        # Shown once: the result page takes them out of the stored result as it shows them.
+        INITIAL_PASSWORDS: [
+            {"username": p.username, "name": p.name, "password": p.password}
+            for p in job.initial_passwords
+        ]
+        if applied
+        else [],
     }
 
 
@@ -247,4 +257,12 @@ def result(request):
         outcome = store.load_result(token)
     except (FileNotFoundError, TypeError, ValueError):
         outcome = None
-    return render(request, "imports/result.html", {"result": outcome})
+    passwords = []
+    if outcome and outcome.get(INITIAL_PASSWORDS):
+        passwords = outcome.pop(INITIAL_PASSWORDS)
+        store.save_result(token, outcome)  # the passwords are not kept once shown
+    response = render(
+        request, "imports/result.html", {"result": outcome, "initial_passwords": passwords}
+    )
+    response["Cache-Control"] = "no-store"
+    return response

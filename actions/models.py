@@ -195,6 +195,15 @@ class ActionItem(models.Model):
         default=True,
         help_text="計画書で名称が公表されていない取組（件数のみ公表）はオフにします。",
     )
+    predecessors = models.ManyToManyField(
+        "self",
+        verbose_name="旧取組（改定元の計画の取組）",
+        through="ItemLineage",
+        through_fields=("item", "predecessor"),
+        symmetrical=False,
+        blank=True,
+        related_name="successors",
+    )
 
     objects = ActionItemQuerySet.as_manager()
 
@@ -231,6 +240,41 @@ class ActionItem(models.Model):
         except codes.InvalidCode as error:
             raise ValidationError({"code": str(error)}) from None
         super().clean_fields(exclude=exclude)
+
+
+class ItemLineage(models.Model):
+    """An item of a revised plan takes over an item of the plan it revises (旧取組番号).
+
+    One predecessor: the item continues it (引き継ぎ). Several: it merges them (統合).
+    """
+
+    item = models.ForeignKey(
+        ActionItem, verbose_name="取組", on_delete=models.CASCADE, related_name="predecessor_links"
+    )
+    predecessor = models.ForeignKey(
+        ActionItem,
+        verbose_name="旧取組",
+        on_delete=models.CASCADE,
+        related_name="successor_links",
+    )
+
+    class Meta:
+        verbose_name = "取組の引き継ぎ"
+        verbose_name_plural = "取組の引き継ぎ"
+        ordering = ["item", "predecessor__sort_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "predecessor"], name="unique_item_lineage")
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor.plan.version}版 {self.predecessor.code} → {self.item.plan.version}版 {self.item.code}"
+
+    def clean(self):
+        item, predecessor = self.item, self.predecessor
+        if item.plan.revises_id is None or predecessor.plan_id != item.plan.revises_id:
+            raise ValidationError(
+                {"predecessor": "旧取組は、この取組の計画の改定元の計画の取組を選んでください。"}
+            )
 
 
 class YearlyStatus(models.Model):
@@ -408,6 +452,12 @@ class StaffProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
     )
     sections = models.ManyToManyField(Section, verbose_name="所属担当課", blank=True)
+    must_change_password = models.BooleanField(
+        "初回ログイン時にパスワードの変更が必要",
+        default=False,
+        help_text="取込で作成したアカウントは、初期パスワードでログインした後、"
+        "新しいパスワードを設定するまでほかの画面を使えません。",
+    )
 
     class Meta:
         verbose_name = "職員の所属"

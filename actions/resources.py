@@ -94,6 +94,7 @@ class ActionItemResource(SheetResource):
     relisted = _column("再掲区分")
     section_name = _column("担当課")
     summary = _column("概要", "description")
+    previous_codes = _column("旧取組番号")
 
     class Meta:
         model = ActionItem
@@ -105,13 +106,17 @@ class ActionItemResource(SheetResource):
             "relisted",
             "section_name",
             "summary",
+            "previous_codes",
         )
         export_order = fields
 
     def get_queryset(self):
         return ActionItem.objects.select_related(
             "plan", "primary_area", "section"
-        ).prefetch_related("relisted_areas")
+        ).prefetch_related("relisted_areas", "predecessors")
+
+    def dehydrate_previous_codes(self, item):
+        return LIST_JOIN.join(p.code for p in item.predecessors.all())
 
     def dehydrate_relisted(self, item):
         areas = sorted(item.relisted_areas.all(), key=lambda area: area.number)

@@ -7,6 +7,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from health_check.views import HealthCheckView
 
+from actions import first_login
+
 admin.site.site_header = "中井町DX推進計画 管理"
 admin.site.site_title = "中井町DX推進計画 管理"
 admin.site.index_title = "管理メニュー"
@@ -22,12 +24,12 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password_change/",
-        auth_views.PasswordChangeView.as_view(),
+        first_login.FirstPasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
         "accounts/password_change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        first_login.PasswordDoneView.as_view(),
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),

@@ -8,12 +8,19 @@ of queries; record_status and record_kpi_actual are the same code with one
 entry.
 
 The modules, by concern: status (達成状況), kpi (指標実績), evaluation (the
-status form's save of both), years (確定・公表), rows (the shared bulk write
-core), errors (the refusals).
+status form's save of both), years (確定・公表), accounts (sections and staff
+accounts from a workbook), rows (the shared bulk write core), errors (the
+refusals).
 """
 
 from django.core.exceptions import ValidationError
 
+from actions.services.accounts import (
+    AccountEntry,
+    InitialPassword,
+    create_sections,
+    save_staff_accounts,
+)
 from actions.services.errors import (
     StaleActualError,
     StaleEditError,
@@ -48,6 +55,7 @@ from actions.services.years import (
 )
 
 __all__ = [
+    "AccountEntry",
     "COMMENT_REQUIRED",
     "CREATED",
     "DELETED",
@@ -55,6 +63,7 @@ __all__ = [
     "UNCHECKED",
     "UPDATED",
     "ActualEntry",
+    "InitialPassword",
     "StaleActualError",
     "StaleEditError",
     "StatusEntry",
@@ -62,6 +71,7 @@ __all__ = [
     "Written",
     "YearLockedError",
     "check_year_open",
+    "create_sections",
     "gaps_message",
     "is_year_locked",
     "lock_year",
@@ -72,6 +82,7 @@ __all__ = [
     "record_kpi_actuals",
     "record_status",
     "record_statuses",
+    "save_staff_accounts",
     "unlock_year",
     "unpublish_year",
     "validate_status",

@@ -1,6 +1,6 @@
 """達成状況: recording an item's status for a fiscal year, one or many at a time."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -38,7 +38,9 @@ def _status_snapshot(status):
     }
 
 
-def validate_status(item, fiscal_year, status, comment):
+def validate_status(item, fiscal_year, status, comment, *, comment_required=True):
+    """The rules of a 達成状況. ``comment_required=False`` is for history brought in by an
+    import: past years' sheets often give no reason, and the import warns instead."""
     if status and status not in Status.values:
         allowed = "、".join(Status.labels)
         raise ValidationError(
@@ -46,7 +48,7 @@ def validate_status(item, fiscal_year, status, comment):
         )
     if not item.plan.covers_fiscal_year(fiscal_year):
         raise ValidationError(out_of_period_message(item.plan, fiscal_year), code="out_of_period")
-    if status in COMMENT_REQUIRED and not comment.strip():
+    if comment_required and status in COMMENT_REQUIRED and not comment.strip():
         raise ValidationError(
             f"達成状況が「{Status(status).label}」のときは備考（理由）を入力してください。",
             code="comment_required",
@@ -81,7 +83,14 @@ def _normal_status_entry(entry):
     )
 
 
-def record_statuses(entries, *, user=None, source=AuditEntry.Source.IMPORT, locked_years=None):
+def record_statuses(
+    entries,
+    *,
+    user=None,
+    source=AuditEntry.Source.IMPORT,
+    locked_years=None,
+    comment_required=True,
+):
     """Record many 達成状況 in one transaction; return a Written per entry, in order.
 
     Every entry is checked with the rules of record_status (validate_status,
@@ -91,10 +100,11 @@ def record_statuses(entries, *, user=None, source=AuditEntry.Source.IMPORT, lock
     number of entries: one for the locked years (unless ``locked_years`` is
     given: {plan pk: years}), one to lock the existing rows, then one bulk
     insert, update and audit insert each (SQLite splits long statements at
-    its 999-variable limit).
+    its 999-variable limit). ``comment_required=False`` lets 未達成・判定不可 without
+    a 備考 through (the workbook import of past years, which warns about them).
     """
     return _record(
-        STATUS_ROWS,
+        STATUS_ROWS if comment_required else HISTORY_STATUS_ROWS,
         entries,
         user=user,
         source=source,
@@ -187,6 +197,12 @@ STATUS_ROWS = _YearlyRows(
         entry.item, entry.fiscal_year, entry.status, entry.comment
     ),
     write=_write_statuses,
+)
+HISTORY_STATUS_ROWS = replace(
+    STATUS_ROWS,
+    validate=lambda entry: validate_status(
+        entry.item, entry.fiscal_year, entry.status, entry.comment, comment_required=False
+    ),
 )
 
 

@@ -8,6 +8,7 @@ the history records 「一括取込」 and a locked year stays locked.
 
 import datetime
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +16,7 @@ from django.db.models import Model
 
 from actions import services
 from actions.models import ActionItem, AuditEntry, Kpi
+from actions.workbook import lineage
 from actions.workbook import sheets as S
 from plans.models import Plan, PriorityArea
 
@@ -26,6 +28,10 @@ def apply_steps(job, *, chunk_size):
     if transaction.get_autocommit():
         raise RuntimeError("apply_steps() writes all or nothing: run it in transaction.atomic")
     total, done = max(job.total_writes, 1), 0
+    if job.new_sections:  # before the items that name them
+        services.create_sections(job.new_sections, user=job.user, source=job.source)
+        done += len(job.new_sections)
+        yield done, total, "担当課"
     audits = []
     for model, label in (
         (Plan, "計画"),
@@ -54,7 +60,8 @@ def apply_steps(job, *, chunk_size):
     ]
     yield from _write_in_chunks(
         job,
-        services.record_statuses,
+        # Past years' sheets often give no reason: the dry run warned, the import lets them in.
+        partial(services.record_statuses, comment_required=False),
         status_entries,
         job.status_writes,
         S.STATUS,
@@ -78,6 +85,12 @@ def apply_steps(job, *, chunk_size):
         chunk_size,
     )
     done += len(job.actual_writes)
+    if job.account_writes:
+        job.initial_passwords = services.save_staff_accounts(
+            job.account_writes, user=job.user, source=job.source
+        )
+        done += len(job.account_writes)
+        yield done, total, S.STAFF.name
     job.applied = True
     yield total, total, "完了"
 
@@ -133,6 +146,7 @@ def _save_master(model, writes):
                 for a in w.relisted
             ]
         )
+        lineage.save_links(writes)
 
 
 def _master_audit(write, user, source):
@@ -145,6 +159,8 @@ def _master_audit(write, user, source):
     )
     if write.relisted is not None:
         after["relisted_areas"] = [a.name for a in write.relisted]
+    if write.lineage is not None:
+        after[lineage.COLUMN] = lineage.codes_label(write.lineage)
     plan = obj if model is Plan else getattr(obj, "plan", None) or obj.item.plan
     item = obj if model is ActionItem else getattr(obj, "item", None)
     verb = "追加" if write.kind == "create" else "更新"

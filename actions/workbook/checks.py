@@ -22,6 +22,15 @@ class RowInvalid(Exception):
     pass
 
 
+TITLE_SHOWN = 30  # characters of an item's title in the dry run's lists
+
+
+def item_label(item):
+    """「取組 1-(2)-③「窓口のオンライン化」」: an item as the sheet names it, never by its id."""
+    title = item.title if len(item.title) <= TITLE_SHOWN else item.title[: TITLE_SHOWN - 1] + "…"
+    return f"取組 {item.code}「{title}」"
+
+
 # Model field -> the column that sets it: errors and the change list name the column.
 COLUMNS_BY_FIELD = {
     Plan: {

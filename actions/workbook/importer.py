@@ -18,10 +18,13 @@ from collections import defaultdict
 
 from django.db import transaction
 
+from django.contrib.auth import get_user_model
+
 from actions.models import (
     ActionItem,
     AuditEntry,
     EvaluationYear,
+    ItemLineage,
     Kpi,
     KpiActual,
     YearlyStatus,
@@ -30,8 +33,10 @@ from actions.workbook import apply
 from actions.workbook import sheets as S
 from actions.workbook import values as V
 from actions.workbook.checks import RowInvalid
+from actions.workbook.lineage import LineageRows
 from actions.workbook.masters import MasterRows
-from actions.workbook.results import RowError, SheetSummary
+from actions.workbook.people import PeopleRows
+from actions.workbook.results import WARNING_KINDS, RowError, RowWarning, SheetSummary
 from actions.workbook.table import collect_rows
 from actions.workbook.yearly import YearlyRows
 from plans.models import Plan, PriorityArea, Section
@@ -39,17 +44,19 @@ from plans.models import Plan, PriorityArea, Section
 WRITE_CHUNK = 1000  # entries per bulk service call: progress steps, bounded statements
 
 
-class WorkbookImport(MasterRows, YearlyRows):
+class WorkbookImport(MasterRows, YearlyRows, PeopleRows, LineageRows):
     def __init__(self, sheet_data, *, user=None, source=AuditEntry.Source.IMPORT):
         self.sheet_data = sheet_data
         self.user = user if user is not None and user.is_authenticated else None
         self.source = source
         self.errors = []
-        self.summaries = {sheet.name: SheetSummary(sheet.name) for sheet in S.SHEETS}
+        self.warnings = []
+        self.summaries = {sheet.name: SheetSummary(sheet.name) for sheet in S.TEMPLATE_SHEETS}
         self.changes = []
         self.rows = defaultdict(list)  # sheet name -> [Row]
         self.validated = False
         self.applied = False
+        self.initial_passwords = []  # set by apply: [InitialPassword] of the new accounts
 
     # --- results ---------------------------------------------------------------
 
@@ -63,12 +70,29 @@ class WorkbookImport(MasterRows, YearlyRows):
 
     @property
     def total_writes(self):
-        return len(self.master_writes) + len(self.status_writes) + len(self.actual_writes)
+        return (
+            len(self.new_sections)
+            + len(self.master_writes)
+            + len(self.status_writes)
+            + len(self.actual_writes)
+            + len(self.account_writes)
+        )
 
     def error(self, sheet, row, column, value, message):
         self.errors.append(RowError(sheet, row, column, V.display(value), message))
         if sheet in self.summaries and row is not None:
             self.summaries[sheet].errors += 1
+
+    def warn(self, kind, sheet, row, column, value, message):
+        self.warnings.append(RowWarning(sheet, row, column, V.display(value), message, kind))
+
+    @property
+    def warning_counts(self):
+        """[(label, count)] per kind of warning, in a fixed order."""
+        counts = {}
+        for warning in self.warnings:
+            counts[warning.kind] = counts.get(warning.kind, 0) + 1
+        return [(WARNING_KINDS[kind], counts[kind]) for kind in WARNING_KINDS if kind in counts]
 
     # --- the database state ------------------------------------------------------
 
@@ -80,6 +104,13 @@ class WorkbookImport(MasterRows, YearlyRows):
                     if not V.is_blank(row.values.get(column)):
                         slugs.add(V.normalize(row.values[column]))
         self.plans = {plan.slug: plan for plan in Plan.objects.filter(slug__in=slugs)}
+        if any(row.has("旧取組番号") for row in self.rows.get(S.ITEM.name, ())):
+            # 旧取組番号 names items of the plans these revise: load those too.
+            revised = {p.revises_id for p in self.plans.values()} - {
+                p.pk for p in self.plans.values()
+            }
+            for plan in Plan.objects.filter(pk__in=revised - {None}):
+                self.plans[plan.slug] = plan
         plan_ids = [plan.pk for plan in self.plans.values()]
         by_id = {plan.pk: plan for plan in self.plans.values()}
         self.areas = defaultdict(dict)  # slug -> number -> area
@@ -102,6 +133,12 @@ class WorkbookImport(MasterRows, YearlyRows):
             for item_id, area_id in through:
                 self.relisted[item_id].append(area_by_id[area_id])
         item_by_id = {item.pk: item for item in self.items.values()}
+        self.lineage = defaultdict(list)  # item pk -> [predecessor]
+        if any(row.has("旧取組番号") for row in self.rows.get(S.ITEM.name, ())):
+            for item_id, predecessor_id in ItemLineage.objects.filter(
+                item_id__in=item_by_id
+            ).values_list("item_id", "predecessor_id"):
+                self.lineage[item_id].append(item_by_id[predecessor_id])
         self.kpis = {}  # (slug, code_key, match_key(name)) -> kpi
         if self.rows.keys() & {S.KPI.name, S.KPI_ACTUAL.name}:
             for kpi in Kpi.objects.filter(item__plan_id__in=plan_ids):
@@ -122,7 +159,25 @@ class WorkbookImport(MasterRows, YearlyRows):
             plan_id__in=plan_ids, is_locked=True
         ).values_list("plan_id", "fiscal_year"):
             self.locked_years[by_id[plan_id].slug].add(year)
-        self.sections = list(Section.objects.all()) if S.ITEM.name in self.rows else []
+        self.sections = (
+            list(Section.objects.all()) if self.rows.keys() & {S.ITEM.name, S.STAFF.name} else []
+        )
+        self._sections_by_text = None
+        self._section_spellings = {}
+        self._pending_lineage = []
+        self.new_sections = []
+        self.accounts = {}
+        if S.STAFF.name in self.rows:
+            names = {str(row.values.get("ユーザー名") or "").strip() for row in self.rows[S.STAFF.name]}
+            User = get_user_model()
+            names |= {User.normalize_username(V.normalize(n)) for n in names}
+            self.accounts = {
+                user.username: user
+                for user in User.objects.filter(username__in=names).prefetch_related(
+                    "groups", "staff_profile__sections"
+                )
+            }
+        self.account_writes = []
         self.master_writes = []
         self.status_writes = []
         self.actual_writes = []
@@ -139,6 +194,7 @@ class WorkbookImport(MasterRows, YearlyRows):
             S.KPI.name: self._kpi_row,
             S.STATUS.name: self._status_row,
             S.KPI_ACTUAL.name: self._actual_row,
+            S.STAFF.name: self._staff_row,
         }
         for sheet_def in S.APPLY_ORDER:
             seen = {}
@@ -151,6 +207,8 @@ class WorkbookImport(MasterRows, YearlyRows):
                 self._check_revisions()
             if sheet_def is S.AREA:
                 self._check_area_names()
+            if sheet_def is S.ITEM:
+                self._check_lineage()
         self.validated = True
         return self
 

@@ -9,7 +9,7 @@ handler puts what it planned back into the state for the rows after it.
 from actions.models import ActionItem, Kpi
 from actions.workbook import sheets as S
 from actions.workbook import values as V
-from actions.workbook.checks import COLUMNS_BY_FIELD, RowChecks, RowInvalid
+from actions.workbook.checks import COLUMNS_BY_FIELD, RowChecks, RowInvalid, item_label
 from plans.models import Plan, PriorityArea
 
 
@@ -195,17 +195,9 @@ class MasterRows(RowChecks):
                     relisted.append(area)
         section = None
         if parsed.get("担当課"):
-            section = self._section(parsed["担当課"])
-            if section is None:
-                known = "、".join(str(s) for s in self.sections) or "なし"
-                self.error(
-                    row.sheet,
-                    row.number,
-                    "担当課",
-                    parsed["担当課"],
-                    f"担当課「{parsed['担当課']}」は登録されていません（登録済み: {known}）。"
-                    "管理画面で担当課を追加してから取り込んでください。",
-                )
+            try:
+                section = self._resolve_section(row, "担当課", parsed["担当課"])
+            except RowInvalid:
                 failed = True
         if failed:
             raise RowInvalid
@@ -221,20 +213,10 @@ class MasterRows(RowChecks):
         probe = ActionItem(plan=plan, code=code.text, title=parsed["取組名"])
         self._model_errors(row, probe, {"title": "取組名"})
         self._record_master(
-            S.ITEM.name, row, item, new_values, f"{plan.slug} 取組{item.code}", relisted
+            S.ITEM.name, row, item, new_values, f"{plan.slug} {item_label(probe)}", relisted
         )
         self.items[(plan.slug, code.key)] = item
-
-    def _section(self, text):
-        key = V.match_key(text)
-        for section in self.sections:
-            if key in (
-                V.match_key(section.name),
-                V.match_key(str(section)),
-                V.match_key(section.unit or "-"),
-            ):
-                return section
-        return None
+        self._note_lineage(row, plan, item)
 
     # 指標
 
@@ -270,7 +252,9 @@ class MasterRows(RowChecks):
                 new_values[field_name] = parsed[column]
         probe = Kpi(item=item, **new_values)
         self._model_errors(row, probe, COLUMNS_BY_FIELD[Kpi])
-        self._record_master(S.KPI.name, row, kpi, new_values, f"{plan.slug} 取組{item.code} {name}")
+        self._record_master(
+            S.KPI.name, row, kpi, new_values, f"{plan.slug} {item_label(item)} 指標「{name}」"
+        )
         self.kpis[key] = kpi
 
 

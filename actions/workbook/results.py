@@ -1,10 +1,20 @@
-"""What an import reports: errors per cell, counts per sheet, the planned changes.
+"""What an import reports: errors and warnings per cell, counts per sheet, the planned changes.
 
 Plain value objects: the validation fills them, apply.py writes the
-MasterWrites, and the import pages show the rest.
+MasterWrites, and the import pages show the rest. Values are shown as people
+read them in the sheet (12, not 12.000; 令和7年度, not 2025).
 """
 
+import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Model
+
+from plans import wareki
+
+# Columns whose numbers are fiscal years.
+YEAR_COLUMNS = frozenset({"年度", "基準年度", "目標年度"})
 
 
 @dataclass
@@ -21,6 +31,54 @@ class RowError:
             where += f" 列「{self.column}」"
         value = f" 値「{self.value}」" if self.value else ""
         return f"{where}{value}: {self.message}"
+
+
+@dataclass
+class RowWarning(RowError):
+    """A row that imports, but that the admin should look at before confirming.
+
+    ``kind`` groups warnings of one sort so the dry run counts them.
+    """
+
+    kind: str = ""
+
+    @property
+    def kind_label(self):
+        return WARNING_KINDS.get(self.kind, "注意")
+
+
+REASON_MISSING = "reason_missing"
+SECTION_SPELLING = "section_spelling"
+STAFF_WITHOUT_SECTION = "staff_without_section"
+WARNING_KINDS = {
+    REASON_MISSING: "未達成・判定不可で備考（理由）のない行",
+    SECTION_SPELLING: "登録済み（またはこのファイルで追加する）担当課とみなした表記",
+    STAFF_WITHOUT_SECTION: "担当課のない職員・課長",
+}
+
+
+def shown(column, value):
+    """A value as the dry run shows it: as people read it in the sheet."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if column in YEAR_COLUMNS and isinstance(value, int):
+        return wareki.fiscal_year_label(value, with_western=False)
+    if isinstance(value, Decimal):
+        normal = value.normalize()
+        return f"{normal:f}" if normal != normal.to_integral() else f"{normal.quantize(1):f}"
+    if isinstance(value, datetime.date):
+        western = f"{value.year}/{value.month}/{value.day}"
+        try:
+            return f"{wareki.date_label(value)}（{western}）"
+        except wareki.WarekiError:
+            return western
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return "、".join(str(shown(column, v) or "") for v in value) or None
+    return str(value)
 
 
 @dataclass
@@ -50,6 +108,14 @@ class Change:
     def kind_label(self):
         return "追加" if self.kind == "create" else "更新"
 
+    @property
+    def shown_fields(self):
+        """(column, before, after) with each value as people read it."""
+        return [
+            (column, shown(column, before), shown(column, after))
+            for column, before, after in self.fields
+        ]
+
 
 @dataclass
 class MasterWrite:
@@ -60,3 +126,4 @@ class MasterWrite:
     before: dict | None
     fields: list  # model field names changed
     relisted: list | None = None  # new 再掲区分, when they change
+    lineage: list | None = None  # new 旧取組番号 (items of the revised plan), when they change

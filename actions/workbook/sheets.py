@@ -73,8 +73,13 @@ ITEM = SheetDef(
         Column("取組名", required=True),
         Column("重点施策区分", required=True, help="区分名・別表記・番号のいずれか"),
         Column("再掲区分", help="再掲する区分。複数は 、 ; ／ で区切る"),
-        Column("担当課", help="登録済みの担当課名"),
+        Column("担当課", help="担当課の名前。登録されていない担当課は取込で追加します"),
         Column("概要"),
+        Column(
+            "旧取組番号",
+            help="改定元の計画で、この取組が引き継ぐ（複数なら統合する）取組の取組番号。"
+            "複数は 、 で区切る",
+        ),
     ),
     "アクションプランの取組。",
 )
@@ -115,9 +120,26 @@ KPI_ACTUAL = SheetDef(
     "指標の年度ごとの実績値。",
 )
 
+STAFF = SheetDef(
+    "職員",
+    (
+        Column("ユーザー名", key=True, help="ログインに使う名前（例: tanaka.h）"),
+        Column("氏名", help="姓と名の間に空白（例: 田中 花子）"),
+        Column("メールアドレス"),
+        Column("担当課", help="所属する担当課。複数は 、 で区切る。登録されていない担当課は追加します"),
+        Column("役割", required=True, help="職員、課長、管理職、管理者 のいずれか"),
+    ),
+    "職員のアカウントと役割・所属担当課（任意のシート）。新しいアカウントの初期パスワードは"
+    "取込の結果に1回だけ表示し、初回ログインで変更してもらいます。登録済みのアカウントの"
+    "パスワードは変更しません。書き出しには含めません。",
+)
+
+# The plan's data: what an export writes. The template has these and 職員.
 SHEETS = (PLAN, AREA, ITEM, STATUS, KPI, KPI_ACTUAL)
+TEMPLATE_SHEETS = (*SHEETS, STAFF)
 SHEETS_BY_NAME = {sheet.name: sheet for sheet in SHEETS}
-APPLY_ORDER = (PLAN, AREA, ITEM, KPI, STATUS, KPI_ACTUAL)
+READ_SHEETS_BY_NAME = {sheet.name: sheet for sheet in TEMPLATE_SHEETS}
+APPLY_ORDER = (PLAN, AREA, ITEM, KPI, STATUS, KPI_ACTUAL, STAFF)
 
 # Sheets of the template that an import skips.
 GUIDE_SHEET = "説明"

@@ -35,7 +35,7 @@ def header_name(value):
 
 def find_header(rows, sheet_def=None):
     """(index in rows, SheetDef) of the header row; a title row may stand above it."""
-    candidates = [sheet_def] if sheet_def else list(S.SHEETS)
+    candidates = [sheet_def] if sheet_def else list(S.TEMPLATE_SHEETS)
     for index, (_number, values) in enumerate(rows[: S.HEADER_SEARCH_ROWS]):
         names = {header_name(v) for v in values if not V.is_blank(v)}
         scored = []
@@ -57,7 +57,7 @@ def collect_rows(sheet_data, rows, error):
             name = header_name(data.name)
             if name in S.IGNORED_SHEETS or not data.rows:
                 continue
-            sheet_def = S.SHEETS_BY_NAME.get(name)
+            sheet_def = S.READ_SHEETS_BY_NAME.get(name)
             if sheet_def is None:
                 if data.hidden:
                     continue
@@ -67,7 +67,7 @@ def collect_rows(sheet_data, rows, error):
                     "",
                     "",
                     f"シート「{data.name}」は取り込めません。シート名は "
-                    f"{'、'.join(S.SHEETS_BY_NAME)} のいずれかにしてください"
+                    f"{'、'.join(S.READ_SHEETS_BY_NAME)} のいずれかにしてください"
                     f"（{'・'.join(sorted(S.IGNORED_SHEETS))}のシートは読み飛ばします）。",
                 )
                 continue

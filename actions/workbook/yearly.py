@@ -12,8 +12,8 @@ from actions import services
 from actions.models import Status
 from actions.workbook import sheets as S
 from actions.workbook import values as V
-from actions.workbook.checks import RowChecks, RowInvalid
-from actions.workbook.results import Change
+from actions.workbook.checks import RowChecks, RowInvalid, item_label
+from actions.workbook.results import REASON_MISSING, Change
 from plans import wareki
 
 
@@ -45,7 +45,8 @@ class YearlyRows(RowChecks):
             summary.unchanged += 1
             return
         try:
-            services.validate_status(item, year, status, comment)
+            # History brought in may lack reasons: warned below, not refused (the form still asks).
+            services.validate_status(item, year, status, comment, comment_required=False)
             services.check_year_open(plan, year, self.locked_years[plan.slug])
         except ValidationError as exc:
             column = {"comment_required": "備考", "invalid_status": "達成状況"}.get(
@@ -55,6 +56,17 @@ class YearlyRows(RowChecks):
                 row.sheet, row.number, column, row.values.get(column), " ".join(exc.messages)
             )
             raise RowInvalid from exc
+        if status in services.COMMENT_REQUIRED and not comment.strip():
+            self.warn(
+                REASON_MISSING,
+                row.sheet,
+                row.number,
+                "備考",
+                "",
+                f"{item_label(item)} {wareki.fiscal_year_label(year, with_western=False)}: "
+                f"「{Status(status).label}」ですが備考（理由）がありません。取り込めますが、"
+                "画面で記録するときは理由が必要です。",
+            )
         self.status_writes.append((row.number, item, year, status, comment, current))
         kind = "create" if current is None else "update"
         setattr(summary, kind + "d", getattr(summary, kind + "d") + 1)
@@ -70,7 +82,7 @@ class YearlyRows(RowChecks):
                 row.sheet,
                 row.number,
                 kind,
-                f"{plan.slug} 取組{item.code} {wareki.fiscal_year_label(year)}",
+                f"{plan.slug} {item_label(item)} {wareki.fiscal_year_label(year, with_western=False)}",
                 fields_shown,
             )
         )
@@ -108,7 +120,7 @@ class YearlyRows(RowChecks):
                 row.number,
                 "指標名",
                 name,
-                f"取組 {item.code} に指標「{name}」は登録されていません。指標シートで追加してください。",
+                f"{item_label(item)}に指標「{name}」は登録されていません。指標シートで追加してください。",
             )
             raise RowInvalid
         self._in_period(row, plan, year)
@@ -132,7 +144,8 @@ class YearlyRows(RowChecks):
                 row.sheet,
                 row.number,
                 kind,
-                f"{plan.slug} 取組{item.code} {name} {wareki.fiscal_year_label(year)}",
+                f"{plan.slug} {item_label(item)} 指標「{name}」 "
+                f"{wareki.fiscal_year_label(year, with_western=False)}",
                 [("実績値", current.value if current else None, value)],
             )
         )

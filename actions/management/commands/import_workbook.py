@@ -54,7 +54,22 @@ class Command(BaseCommand):
                 f"{summary.name}: 追加 {summary.created} 件、更新 {summary.updated} 件、"
                 f"変更なし {summary.unchanged} 件"
             )
+        if job.new_sections:
+            self.stdout.write(f"新規に作成される担当課: {len(job.new_sections)} 件")
+            for section in job.new_sections:
+                self.stdout.write(f"  {section}")
+        for label, count in job.warning_counts:
+            self.stdout.write(f"注意 {label}: {count} 件")
+        for warning in job.warnings:
+            self.stdout.write(f"  {warning}")
         self.stdout.write(f"合計 {job.total_writes} 件の変更を{verb}。")
+        if job.initial_passwords:
+            self.stdout.write(
+                "新しいアカウントの初期パスワード（この表示は1回だけです。本人に伝えてください。"
+                "初回ログインで新しいパスワードを設定します）:"
+            )
+            for account in job.initial_passwords:
+                self.stdout.write(f"  {account.username}\t{account.password}\t{account.name}")
 
     def _user(self, name):
         if not name:
