@@ -14,6 +14,7 @@ from actions.models import (
     ActionItem,
     AuditEntry,
     EvaluationYear,
+    ItemLineage,
     Kpi,
     KpiActual,
     YearlyStatus,
@@ -30,19 +31,35 @@ def _locked(plan, fiscal_year):
     return services.is_year_locked(plan, fiscal_year)
 
 
+class ItemLineageInline(admin.TabularInline):
+    model = ItemLineage
+    fk_name = "item"
+    extra = 0
+    autocomplete_fields = ("predecessor",)
+    verbose_name = "旧取組（改定元の計画の取組）"
+    verbose_name_plural = "旧取組（改定元の計画で、この取組が引き継ぐ・統合する取組）"
+
+
 @admin.register(ActionItem)
 class ActionItemAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [ActionItemResource]
-    list_display = ("plan", "code", "title", "primary_area", "section", "name_published")
+    list_display = ("plan", "item_code", "title", "primary_area", "section", "name_published")
+    list_display_links = ("item_code", "title")
     list_filter = ("plan", "primary_area", "section", "name_published")
-    search_fields = ("title", "description")
+    search_fields = ("code", "code_key", "title", "description")
     list_select_related = ("plan", "primary_area", "section")
+    inlines = [ItemLineageInline]
     filter_horizontal = (
         "relisted_areas",
         "wellbeing_directions",
         "national_items",
         "timeline_events",
     )
+
+    @admin.display(description="取組番号", ordering="sort_key")
+    def item_code(self, item):
+        # Sorting the column sorts naturally (A-2 before A-10), not as text.
+        return item.code
 
 
 class YearlyStatusForm(forms.ModelForm):

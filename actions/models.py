@@ -270,7 +270,11 @@ class ItemLineage(models.Model):
         return f"{self.predecessor.plan.version}版 {self.predecessor.code} → {self.item.plan.version}版 {self.item.code}"
 
     def clean(self):
-        item, predecessor = self.item, self.predecessor
+        # An unset relation raises RelatedObjectDoesNotExist, an AttributeError.
+        item = getattr(self, "item", None)
+        predecessor = getattr(self, "predecessor", None)
+        if item is None or predecessor is None or item.plan_id is None:
+            return
         if item.plan.revises_id is None or predecessor.plan_id != item.plan.revises_id:
             raise ValidationError(
                 {"predecessor": "旧取組は、この取組の計画の改定元の計画の取組を選んでください。"}

@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import render
 
+from actions.lineage import plan_lineage
 from actions.models import ActionItem
 from plans import wareki
 from plans.models import (
@@ -68,6 +69,7 @@ def plan_detail(request, slug):
             ),
             "directions": directions,
             "bodies": GoverningBody.objects.all(),
+            "lineage": plan_lineage(plan),
         },
     )
 

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
+from actions.lineage import item_lineage
 from actions.models import ActionItem, KpiActual, YearlyStatus, visible_fiscal_years
 from actions.permissions import can_view_internal
 from plans.models import Plan, PriorityArea, WellBeingMeasure
@@ -159,6 +160,7 @@ def item_detail(request, slug, code):
             "status_rows": status_rows,
             "kpi_rows": kpi_rows,
             "show_internal": can_view_internal(request.user),
+            "lineage": item_lineage(item),
         },
     )
 

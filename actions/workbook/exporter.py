@@ -26,6 +26,8 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 WRAP = Alignment(wrap_text=True, vertical="top")
 VALIDATION_ROWS = 2000
 DATE_FORMAT = "yyyy/m/d"
+TEXT_FORMAT = "@"
+TEXT_COLUMNS = frozenset({"取組番号", "旧取組番号", "ユーザー名"})
 WIDE_COLUMNS = {
     "計画名": 28,
     "区分名": 24,
@@ -61,17 +63,18 @@ EXAMPLES = {
     ],
     S.ITEM.name: [
         "nakai-dx-2.0",
-        12,
+        "1-(2)-③",
         "（例）取組の名称",
         "町民サービスの向上",
         "防災DXの推進",
         "企画課 デジタル推進班",
         "取組の概要",
+        "3、5",
     ],
-    S.STATUS.name: ["nakai-dx-2.0", 12, "令和8年度", "一部達成", "9手続き→26手続き"],
+    S.STATUS.name: ["nakai-dx-2.0", "1-(2)-③", "令和8年度", "一部達成", "9手続き→26手続き"],
     S.KPI.name: [
         "nakai-dx-2.0",
-        12,
+        "1-(2)-③",
         "オンライン申請対応手続き数",
         "手続き",
         9,
@@ -79,7 +82,14 @@ EXAMPLES = {
         40,
         "令和10年度",
     ],
-    S.KPI_ACTUAL.name: ["nakai-dx-2.0", 12, "オンライン申請対応手続き数", "R8", 26],
+    S.KPI_ACTUAL.name: ["nakai-dx-2.0", "1-(2)-③", "オンライン申請対応手続き数", "R8", 26],
+    S.STAFF.name: [
+        "tanaka.h",
+        "田中 花子",
+        "tanaka@example.jp",
+        "企画課 デジタル推進班",
+        "職員",
+    ],
 }
 
 
@@ -100,6 +110,19 @@ def _write_rows(ws, rows):
         for cell in column:
             if isinstance(cell.value, datetime.date):
                 cell.number_format = DATE_FORMAT
+
+
+def _text_columns(ws, names):
+    """取組番号 as text cells: Excel keeps 「1-2」 and 「01」 as typed, not a date or 1."""
+    for index, name in enumerate(names, start=1):
+        if name not in TEXT_COLUMNS:
+            continue
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].number_format = TEXT_FORMAT  # cells typed later
+        for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+            if cell.value is not None:
+                cell.value = str(cell.value)
+            cell.number_format = TEXT_FORMAT
 
 
 def sheet_rows(sheet_name, plan):
@@ -175,7 +198,7 @@ def _add_examples(book):
         ]
     )
     ws["A1"].font = HEADER_FONT
-    for sheet in S.SHEETS:
+    for sheet in S.TEMPLATE_SHEETS:
         ws.append([])
         ws.append([f"シート「{sheet.name}」"])
         ws.cell(row=ws.max_row, column=1).font = HEADER_FONT
@@ -183,6 +206,9 @@ def _add_examples(book):
         for index in range(1, len(sheet.names) + 1):
             ws.cell(row=ws.max_row, column=index).fill = HEADER_FILL
         ws.append([safe_cell(v) for v in EXAMPLES[sheet.name]])
+        for index, name in enumerate(sheet.names, start=1):
+            if name in TEXT_COLUMNS:
+                ws.cell(row=ws.max_row, column=index).number_format = TEXT_FORMAT
     for index in range(1, 9):
         ws.column_dimensions[get_column_letter(index)].width = 22
 
@@ -202,14 +228,22 @@ def guide_lines():
         "・年度: 2025、2025年度、令和7年度、R7、令和元年度",
         "・日付: 2023/8/1、2023-08-01、令和5年8月、令和10年3月31日。計画期間終了は 令和9年度末 も可",
         "・数値: 74、74%、７４％、1,234。全角数字も使えます",
-        "・達成状況: 達成、一部達成、未達成、判定不可。空欄は未評価。未達成・判定不可のときは備考（理由）が必要です",
+        "・取組番号: 計画書のとおりに（12、A-01、1-(2)-③、①、Ⅱ-3、防1 など）。全角・半角の違いは同じ番号とみなします（Ａ－０１ = A-01）。"
+        "取組番号の列は文字列の書式なので、1-2 が日付に変わったり 01 の 0 が消えたりしません",
+        "・達成状況: 達成、一部達成、未達成、判定不可。空欄は未評価。未達成・判定不可の理由は備考に書きます"
+        "（過去の年度で理由がない行も取り込めます。確認画面に注意として表示します）",
+        "・担当課: 登録されていない担当課は、取り込むときに追加します（確認画面の「新規に作成される担当課」）。"
+        "登録済みの担当課と空白・全角半角・「課」の有無だけが違う表記は、同じ担当課とみなして注意を表示します",
+        "・旧取組番号（取組シート、任意）: 改定版の取組が引き継ぐ改定元の計画の取組番号。2つ以上なら、それらを統合した取組です",
+        "・職員シート（任意）: アカウントを追加・更新します。役割は 職員、課長、管理職、管理者。新しいアカウントの初期パスワードは"
+        "取込の結果画面に1回だけ表示し、本人が初回ログインで変更します。登録済みのアカウントのパスワードは変更しません",
         "・重点施策区分・再掲区分: 区分名、別表記（表記ゆれ）、番号のいずれか。複数は 、 ; ／ で区切ります",
         "・数式は、保存されている計算結果を読み取ります。結合セル・末尾の空行や空列は無視します",
         "・CSV で取り込むときは、1シートを1ファイルにします（UTF-8 または Shift_JIS）。見出し行でシートを判別します",
         "",
         "シートと列（★は必須の列）",
     ]
-    for sheet in S.SHEETS:
+    for sheet in S.TEMPLATE_SHEETS:
         lines.append("")
         lines.append(f"【{sheet.name}】 {sheet.description} キー: {'＋'.join(sheet.key_names)}")
         for column in sheet.columns:
@@ -231,16 +265,20 @@ def build_workbook(plans=(), *, template=False):
     plans = list(plans)
     book = Workbook()
     book.remove(book.active)
-    for sheet in S.SHEETS:
+    if template:
+        _add_guide(book)  # the template opens on how to fill it in
+    for sheet in S.TEMPLATE_SHEETS if template else S.SHEETS:
         ws = book.create_sheet(sheet.name)
         _write_header(ws, sheet.names)
         if not template:
             for plan in plans:
                 _write_rows(ws, sheet_rows(sheet.name, plan))
+        _text_columns(ws, sheet.names)
     n_statuses, n_areas = _add_choices(book, plans)
     _add_validations(book, n_statuses, n_areas)
     _add_examples(book)
-    _add_guide(book)
+    if not template:
+        _add_guide(book)
     book.active = 0
     book.properties.creator = "中井町DX推進計画 進捗ダッシュボード"
     book.properties.created = timezone.now().replace(tzinfo=None)

@@ -16,9 +16,8 @@ holds what the pages show. This module holds the state they share.
 
 from collections import defaultdict
 
-from django.db import transaction
-
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from actions.models import (
     ActionItem,
@@ -168,7 +167,9 @@ class WorkbookImport(MasterRows, YearlyRows, PeopleRows, LineageRows):
         self.new_sections = []
         self.accounts = {}
         if S.STAFF.name in self.rows:
-            names = {str(row.values.get("ユーザー名") or "").strip() for row in self.rows[S.STAFF.name]}
+            names = {
+                str(row.values.get("ユーザー名") or "").strip() for row in self.rows[S.STAFF.name]
+            }
             User = get_user_model()
             names |= {User.normalize_username(V.normalize(n)) for n in names}
             self.accounts = {

@@ -102,9 +102,7 @@ class LineageRows(RowChecks):
             summary = self.summaries[S.ITEM.name]
             summary.unchanged -= 1
             summary.updated += 1
-            self.changes.append(
-                Change(row.sheet, row.number, "update", self._item_key(item), [])
-            )
+            self.changes.append(Change(row.sheet, row.number, "update", self._item_key(item), []))
         write.lineage = predecessors
         if write.before is not None:
             write.before[COLUMN] = before

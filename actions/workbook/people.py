@@ -137,7 +137,11 @@ class PeopleRows(RowChecks):
                 limit = User._meta.get_field(field).max_length
                 if len(value) > limit:
                     self.error(
-                        row.sheet, row.number, "氏名", parsed["氏名"], f"氏名が長すぎます（姓・名それぞれ{limit}文字まで）。"
+                        row.sheet,
+                        row.number,
+                        "氏名",
+                        parsed["氏名"],
+                        f"氏名が長すぎます（姓・名それぞれ{limit}文字まで）。",
                     )
                     raise RowInvalid
         entry = AccountEntry(
@@ -176,7 +180,9 @@ class PeopleRows(RowChecks):
     def _plan_account(self, row, entry, existing):
         summary = self.summaries[S.STAFF.name]
         new = {
-            "氏名": None if entry.last_name is None else f"{entry.last_name} {entry.first_name}".strip(),
+            "氏名": None
+            if entry.last_name is None
+            else f"{entry.last_name} {entry.first_name}".strip(),
             "メールアドレス": entry.email,
             "役割": sorted(entry.roles),
             "担当課": None if entry.sections is None else sorted(str(s) for s in entry.sections),

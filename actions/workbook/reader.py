@@ -93,6 +93,12 @@ def read_upload(data, filename=""):
         raise ImportRefused(
             "Excel（.xlsx）または CSV ファイルではありません。ファイルの種類を確認してください。"
         )
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        # Text with a workbook's name: a CSV or a note renamed, not saved from Excel.
+        raise ImportRefused(
+            f"「{filename}」は名前が .xlsx ですが、Excel ブックではありません（中身は文字だけのファイルです）。"
+            f"{XLSX_HELP} CSV ファイルなら、名前の末尾を .csv にして選んでください。"
+        )
     return [read_csv(data)]
 
 

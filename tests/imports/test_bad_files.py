@@ -27,9 +27,9 @@ def plan(db):
     return plan
 
 
-def refused(data):
+def refused(data, filename="upload.xlsx"):
     with pytest.raises(ImportRefused) as caught:
-        read_upload(data, "upload.xlsx")
+        read_upload(data, filename)
     return str(caught.value)
 
 
@@ -128,7 +128,14 @@ def test_it_refuses_a_sheet_over_the_row_limit(plan):
 
 
 def test_it_refuses_undecodable_csv():
-    assert "文字コード" in refused(b"\x82\xa0\xff\xfe\x80\x81,\xfd\n")
+    assert "文字コード" in refused(b"\x82\xa0\xff\xfe\x80\x81,\xfd\n", "upload.csv")
+
+
+@pytest.mark.parametrize("text", ["計画ID,取組番号\n", "メモ\n", "計画ID\t取組番号\n"])
+def test_it_tells_a_text_file_renamed_xlsx_that_it_is_not_a_workbook(text):
+    message = refused(text.encode("cp932"), "達成状況.xlsx")
+    assert "「達成状況.xlsx」は名前が .xlsx ですが、Excel ブックではありません" in message
+    assert ".csv" in message
 
 
 # --- sheets and columns --------------------------------------------------------------

@@ -212,8 +212,18 @@ def test_the_csv_export_is_utf8_with_bom(client, plan, manager_user):
 def test_the_template_has_every_sheet_examples_and_dropdowns(client, plan, manager_user):
     client.force_login(manager_user)
     book = load_workbook(io.BytesIO(client.get(url("imports:template")).content))
-    assert book.sheetnames[:6] == ["計画", "重点施策区分", "取組", "達成状況", "指標", "指標実績"]
-    assert {"記入例", "説明", "選択肢"} <= set(book.sheetnames)
+    assert book.sheetnames[:8] == [
+        "説明",
+        "計画",
+        "重点施策区分",
+        "取組",
+        "達成状況",
+        "指標",
+        "指標実績",
+        "職員",
+    ]
+    assert book.active.title == "説明"  # it opens on how to fill it in
+    assert {"記入例", "選択肢"} <= set(book.sheetnames)
     assert [c.value for c in book["達成状況"][1]] == STATUS_HEADER
     assert book["達成状況"].max_row == 1  # no example rows among the data
     rules = book["達成状況"].data_validations.dataValidation
