@@ -111,9 +111,13 @@ class ActionItemResource(SheetResource):
         export_order = fields
 
     def get_queryset(self):
-        return ActionItem.objects.select_related(
-            "plan", "primary_area", "section"
-        ).prefetch_related("relisted_areas", "predecessors")
+        # Explicitly ordered: with prefetch_related, import-export pages an unordered
+        # queryset by pk, which is the order items were added, not natural order.
+        return (
+            ActionItem.objects.select_related("plan", "primary_area", "section")
+            .prefetch_related("relisted_areas", "predecessors")
+            .order_by("plan__published_on", "plan__slug", "sort_key", "code_key")
+        )
 
     def dehydrate_previous_codes(self, item):
         return LIST_JOIN.join(p.code for p in item.predecessors.all())

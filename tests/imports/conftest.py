@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from actions.permissions import ADMIN_GROUP, MANAGER_GROUP, STAFF_GROUP
 from actions.workbook.importer import WorkbookImport
 from actions.workbook.reader import read_upload
+from plans.models import Section
 
 
 def _user(username, group=None):
@@ -26,6 +27,12 @@ def admin_user(db):
 @pytest.fixture
 def manager_user(db):
     return _user("kacho", MANAGER_GROUP)
+
+
+@pytest.fixture
+def registered_section(db):
+    """The one section the town registered by hand before its first import."""
+    return Section.objects.create(name="企画課", unit="デジタル推進班")
 
 
 @pytest.fixture
