@@ -191,3 +191,21 @@ def test_the_service_keeps_returning_a_row_for_an_empty_status(world):
     # The admin and the import rely on record_status always returning the row.
     status, changed = services.record_status(world["item"], YEAR, status="")
     assert status.pk and changed
+
+
+@pytest.mark.parametrize("code", ["1-(2)-③", "Ａ－０１", "①", "Ⅱ-3"])
+def test_a_coded_item_is_recorded_through_its_code_url(client, db, code):
+    plan = make_plan()
+    section = make_section()
+    item = plan.items.create(
+        code=code, title="コードの取組", primary_area=plan.areas.first(), section=section
+    )
+    client.force_login(make_user("coder", "staff", [section]))
+    url = _url(item)
+    assert client.get(url).status_code == 200
+    response = client.post(url, _data(status="not_achieved"))
+    assert response.status_code == 200 and "備考（理由）" in response.text  # the form still asks
+    assert not YearlyStatus.objects.exists()
+    response = client.post(url, _data(status="not_achieved", comment="予算不足"))
+    assert response.status_code == 302
+    assert YearlyStatus.objects.get().item == item

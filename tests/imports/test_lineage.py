@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from actions.models import ActionItem, AuditEntry, ItemLineage
 from actions.workbook import exporter
@@ -181,3 +183,24 @@ def test_the_towns_revision_says_its_links_are_not_registered(client, town_data)
     assert "対応（どの取組を引き継ぎ、どの取組を統合したか）は登録されていません" in page
     assert not ItemLineage.objects.exists()
     assert "引き継ぎ・統合・新規・終了の区別はここでは示しません" in page
+
+
+def test_a_link_must_point_into_the_revised_plan(plans):
+    old, new = plans
+    item = ActionItem.objects.create(
+        plan=new, code="A-1", title="窓口DX", primary_area=new.areas.first()
+    )
+    with pytest.raises(ValidationError) as raised:
+        ItemLineage(item=item, predecessor=item).full_clean()
+    assert "改定元の計画の取組" in str(raised.value)
+    ItemLineage(item=item, predecessor=old.items.get(code="1")).full_clean()
+
+
+def test_the_admin_edits_an_items_links_inline(client, plans, django_user_model):
+    _old, new = plans
+    item = ActionItem.objects.create(
+        plan=new, code="A-1", title="窓口DX", primary_area=new.areas.first()
+    )
+    client.force_login(django_user_model.objects.create_superuser("root", password="x"))
+    page = client.get(reverse("admin:actions_actionitem_change", args=[item.pk])).content.decode()
+    assert "旧取組（改定元の計画で、この取組が引き継ぐ・統合する取組）" in page

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from actions.models import ActionItem, AuditEntry, ItemLineage, StaffProfile, YearlyStatus
 from actions.permissions import ADMIN_GROUP
@@ -102,6 +103,15 @@ def test_confirming_writes_everything(admin_user, registered_section):
     assert AuditEntry.objects.exclude(source=AuditEntry.Source.IMPORT).count() == 0
     for entry in AuditEntry.objects.filter(action="アカウントの追加"):
         assert passwords[entry.object_repr] not in str(entry.after)
+
+
+def test_the_history_page_lists_the_new_sections_and_accounts(
+    client, admin_user, registered_section
+):
+    run_import(town_workbook(), user=admin_user)
+    client.force_login(admin_user)
+    page = client.get(reverse("actions:audit_log")).content.decode()
+    assert "担当課の追加" in page and "アカウントの追加" in page
 
 
 def test_importing_it_again_changes_nothing(admin_user, registered_section):
