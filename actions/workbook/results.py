@@ -75,7 +75,8 @@ def shown(column, value):
         except wareki.WarekiError:
             return western
     if isinstance(value, Model):
-        return str(value)
+        # 改定元計画ID names a plan by its ID, as the sheet does.
+        return value.slug if column.endswith("ID") and hasattr(value, "slug") else str(value)
     if isinstance(value, list | tuple):
         return "、".join(str(shown(column, v) or "") for v in value) or None
     return str(value)

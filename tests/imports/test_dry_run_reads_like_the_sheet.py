@@ -100,3 +100,12 @@ def test_a_text_file_named_xlsx_is_told_it_is_not_a_workbook(client, admin_user)
     response = upload(client, "計画ID,取組番号\r\n".encode("cp932"), "達成状況.xlsx")
     assert response.status_code == 400
     assert "Excel ブックではありません" in response.content.decode()
+
+
+def test_plan_rows_show_dates_in_wareki_and_the_revised_plan_by_its_id(admin_user):
+    job = run_import(town_workbook(), user=admin_user, dry_run=True)
+    revision = next(c for c in job.changes if c.sheet == "計画" and c.key == "town-2.0")
+    shown = dict((column, after) for column, _before, after in revision.shown_fields)
+    assert shown["策定年月"] == "令和8年4月1日（2026/4/1）"
+    assert shown["計画期間終了"] == "令和11年3月31日（2029/3/31）"
+    assert shown["改定元計画ID"] == "town-1.0"
