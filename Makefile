@@ -26,9 +26,9 @@ setup: install
 	DEBUG=1 $(BIN)/python manage.py load_town_data --if-empty
 	DEBUG=1 $(BIN)/python manage.py create_demo_accounts
 
-## The whole test suite (browser tests skip, saying why, where Chromium is missing)
+## The whole test suite (browser tests skip, saying why, where Chromium is missing: -rs)
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -rs
 
 lint: install
 	$(BIN)/ruff check .

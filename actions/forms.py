@@ -93,6 +93,19 @@ class StatusForm(forms.Form):
             cleaned[self.kpi_original_field(kpi)] = value
         return cleaned
 
+    def error_summary(self):
+        """Every error as (id of the field to link to or None, field label, message)."""
+        rows = [(None, "", message) for message in self.non_field_errors()]
+        for field in self:
+            for message in field.errors:
+                if field.is_hidden:
+                    rows.append((None, "", message))
+                elif field.name == "status":  # a radio group: link to its first choice
+                    rows.append((f"{field.auto_id}_0", field.label, message))
+                else:
+                    rows.append((field.auto_id, field.label, message))
+        return rows
+
     def actuals(self):
         return {kpi: self.cleaned_data.get(self.kpi_field(kpi)) for kpi in self.kpis}
 
@@ -140,7 +153,10 @@ class AuditFilterForm(forms.Form):
     """Filters of the audit log page (GET)."""
 
     user = forms.ModelChoiceField(
-        label="利用者", queryset=get_user_model().objects.order_by("username"), required=False
+        label="利用者",
+        queryset=get_user_model().objects.order_by("username"),
+        required=False,
+        empty_label="すべて",
     )
     item = ItemChoiceField(
         label="取組",
@@ -148,8 +164,11 @@ class AuditFilterForm(forms.Form):
             "plan__published_on", "sort_key"
         ),
         required=False,
+        empty_label="すべて",
     )
-    section = forms.ModelChoiceField(label="担当課", queryset=Section.objects.all(), required=False)
+    section = forms.ModelChoiceField(
+        label="担当課", queryset=Section.objects.all(), required=False, empty_label="すべて"
+    )
     date_from = forms.DateField(
         label="期間（から）", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

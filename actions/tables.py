@@ -36,8 +36,9 @@ def change_lines(entry):
         old, new = before.get(key), after.get(key)
         if key == "status_label" and entry.before is None:
             old = "未評価"
-        if old != new:
-            lines.append((label, _text(old), _text(new)))
+        old, new = _text(old), _text(new)
+        if old != new:  # a field left empty on both sides is not a change
+            lines.append((label, old, new))
     return lines
 
 
@@ -54,9 +55,12 @@ def local_time_text(value):
 
 
 class AuditEntryTable(tables.Table):
-    at = tables.Column(verbose_name="日時")
+    """On a phone each entry reads as a card: the action, its time, then the details."""
+
+    caption = "変更履歴（新しい順）"
+    at = tables.Column(verbose_name="日時", attrs={"td": {"class": "nowrap card-meta"}})
     user = tables.Column(verbose_name="利用者", default="（不明）")
-    action = tables.Column(verbose_name="操作")
+    action = tables.Column(verbose_name="操作", attrs={"td": {"class": "card-title"}})
     source = tables.Column(verbose_name="経路")
     fiscal_year = tables.Column(verbose_name="年度", default="")
     object_repr = tables.Column(verbose_name="対象")
@@ -67,6 +71,8 @@ class AuditEntryTable(tables.Table):
     reason = tables.Column(verbose_name="理由", default="")
 
     class Meta:
+        template_name = "django_tables2/accessible.html"
+        attrs = {"class": "data-table data-table--cards data-table--audit"}
         model = AuditEntry
         fields = (
             "at",
@@ -91,6 +97,12 @@ class AuditEntryTable(tables.Table):
 
     def render_fiscal_year(self, value):
         return wareki.fiscal_year_label(value)
+
+    def render_object_repr(self, value, record):
+        """An item's entry names its plan's version: plans 1.0 and 2.0 both have an item 5."""
+        if record.item_id and record.plan:
+            return f"{record.plan.version}版 {value}"
+        return value
 
     def render_change(self, record):
         return describe_change(record)

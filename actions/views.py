@@ -83,7 +83,10 @@ def _safe_next(request, default):
 
 @login_required
 def landing(request):
-    """Where the login form sends people: office members to their items, others home."""
+    """Where the login form sends people: managers and admins to the years they lock and
+    publish, staff to their items, anyone else home."""
+    if permissions.can_lock_year(request.user):
+        return redirect("actions:years")
     if permissions.can_view_my_items(request.user):
         return redirect("actions:my_items")
     return redirect("reports:dashboard")

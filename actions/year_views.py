@@ -45,9 +45,15 @@ def _unchanged(request):
 @login_required
 def years(request):
     """Every plan's in-force fiscal years with their state and the way to each action."""
-    user = request.user
-    if not permissions.can_lock_year(user):
+    if not permissions.can_lock_year(request.user):
         raise PermissionDenied("このページを表示する権限がありません。")
+    return _render_years(request)
+
+
+def _render_years(request, unlock_form=None, status=200):
+    """The year list; ``unlock_form`` is a refused unlock, shown open beside its year."""
+    user = request.user
+    refused = (unlock_form.plan.pk, unlock_form.fiscal_year) if unlock_form else None
     plans = list(Plan.objects.all())
     states = {
         (ev.plan_id, ev.fiscal_year): ev
@@ -68,6 +74,7 @@ def years(request):
                 "label": wareki.fiscal_year_label(year),
                 "evaluation": states.get((plan.pk, year)),
                 "recorded": counts.get((plan.pk, year), 0),
+                "unlock_form": unlock_form if refused == (plan.pk, year) else None,
             }
             for year in plan.fiscal_years
         ]
@@ -78,7 +85,7 @@ def years(request):
         "can_unlock": permissions.can_unlock_year(user),
         "can_publish": permissions.can_publish_year(user),
     }
-    return render(request, "actions/years.html", context)
+    return render(request, "actions/years.html", context, status=status)
 
 
 @login_required
@@ -191,9 +198,9 @@ def unlock_year(request, slug, year):
     plan = _get_plan_for_year_action(request, slug, year, permissions.can_unlock_year)
     form = UnlockForm(request.POST)
     if not form.is_valid():
-        for message in form.errors.get("reason", []):
-            messages.error(request, message)
-        return redirect("actions:years")
+        # The list again, this year's unlock form open with the error beside the reason.
+        form.plan, form.fiscal_year = plan, year
+        return _render_years(request, unlock_form=form, status=400)
     try:
         _, changed = services.unlock_year(
             plan, year, reason=form.cleaned_data["reason"], user=request.user

@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tables2",
     "import_export",
-    "axes",
+    "nakai_dx.apps.AxesConfig",  # django-axes, named in Japanese
     "health_check",
     "csp",
     "plans",
@@ -157,6 +157,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LANGUAGE_CODE = "ja"
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
+LOCALE_PATHS = [BASE_DIR / "locale"]  # Japanese for django-axes' names in the admin
 USE_TZ = True
 
 STATIC_URL = "static/"

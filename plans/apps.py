@@ -3,4 +3,5 @@ from django.apps import AppConfig
 
 class PlansConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
-    name = 'plans'
+    name = "plans"
+    verbose_name = "計画と推進体制"

@@ -390,14 +390,17 @@ def _compare_with_published(achievement, figures):
     if comparison.matches_pooled_rate:
         comparison.explanation = f"{published} は、注記の計算式（{formula}）で全取組を合算した値と一致します。"
     elif comparison.matches_mean_of_area_rates:
+        # A different way of totalling, not an error: say so plainly.
         comparison.explanation = (
-            f"{published} は、注記の計算式（{formula}）による全体の値 {format_rate(achievement.pooled_rate)} "
-            f"とは一致せず、各区分の達成度の単純平均 {format_rate(achievement.mean_of_area_rates)} と一致します。"
+            f"{published} は、各区分の達成度を足して区分数で割った値（区分別達成度の平均 "
+            f"{format_rate(achievement.mean_of_area_rates)}）です。注記の計算式（{formula}）で"
+            f"全取組を合算すると {format_rate(achievement.pooled_rate)} になります。"
+            "どちらも同じ評価結果から計算した値で、集計の方法が異なります。"
         )
     else:
         comparison.explanation = (
             f"{published} は、計算式による全体の値 {format_rate(achievement.pooled_rate)} とも、"
-            f"各区分の達成度の平均 {format_rate(achievement.mean_of_area_rates)} とも一致しません。"
+            f"各区分の達成度の平均 {format_rate(achievement.mean_of_area_rates)} とも異なります。"
         )
     return comparison
 

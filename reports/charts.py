@@ -2,11 +2,15 @@
 
 Rates are the engine's rounded percentages (the same digits as the tables);
 every text goes through escape() because plotly renders a subset of HTML in
-its labels. Patterns as well as colours tell the statuses apart.
+its labels. Patterns as well as colours tell the statuses apart. Area names
+break between phrases (BudouX), never inside a word.
 """
 
+import functools
 import math
+import unicodedata
 
+import budoux
 from django.utils.html import escape
 
 from actions.models import NOT_EVALUATED_LABEL, Status
@@ -47,20 +51,51 @@ def _rate(value):
     return None if value is None else float(value)
 
 
-def _area_label(result, width=7):
-    """「1. 町民サービス<br>の向上」: short lines, so the bars keep room on a phone."""
-    name = escape(result.area.name)
-    lines = (
-        [name[i : i + width] for i in range(0, len(name), width)]
-        if len(name) > width + 2
-        else [name]
-    )
-    return f"{result.area.number}. " + "<br>".join(lines)
+NO_RATING_LABEL = "評価なし"
+LABEL_MIN_WIDTH = 8  # in full-width characters
+
+
+@functools.cache
+def _phrase_parser():
+    return budoux.load_default_japanese_parser()
+
+
+def _text_width(text):
+    """Full-width characters count 1, half-width ones 1/2."""
+    return sum(1 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
+
+
+def _phrases(text):
+    return _phrase_parser().parse(text) or [text]
+
+
+def _wrap(text, width):
+    """Lines of at most ``width`` made of whole phrases (a longer phrase keeps a line of its own)."""
+    lines = []
+    for phrase in _phrases(text):
+        if lines and _text_width(lines[-1] + phrase) <= width:
+            lines[-1] += phrase
+        else:
+            lines.append(phrase)
+    return lines
+
+
+def _area_labels(results):
+    """「3. セキュリティ対策の<br>徹底」: lines as wide as the longest phrase, so the
+    axis is no wider than one unbreakable phrase needs and no word is cut."""
+    names = [result.area.name for result in results]
+    width = max([LABEL_MIN_WIDTH, *(_text_width(p) for name in names for p in _phrases(name))])
+    return [
+        f"{result.area.number}. " + "<br>".join(escape(line) for line in _wrap(name, width))
+        for result, name in zip(results, names, strict=True)
+    ]
 
 
 def area_rates(achievement):
-    """Horizontal bars: 達成度 of each area."""
-    labels = [_area_label(result) for result in achievement.areas]
+    """Horizontal bars: 達成度 of each area; an area with no rated item says 「評価なし」
+    instead of showing an empty bar that would read as 0 %."""
+    labels = _area_labels(achievement.areas)
+    rates = [_rate(result.rate_percent) for result in achievement.areas]
     return {
         "data": [
             {
@@ -68,8 +103,11 @@ def area_rates(achievement):
                 "orientation": "h",
                 "name": "達成度",
                 "y": labels,
-                "x": [_rate(result.rate_percent) for result in achievement.areas],
-                "text": [result.rate_display for result in achievement.areas],
+                "x": [0 if rate is None else rate for rate in rates],
+                "text": [
+                    NO_RATING_LABEL if rate is None else result.rate_display
+                    for rate, result in zip(rates, achievement.areas, strict=True)
+                ],
                 "textposition": "outside",
                 "cliponaxis": False,
                 "marker": {"color": PRIMARY},
@@ -86,9 +124,18 @@ def area_rates(achievement):
                 "gridcolor": "#d9d9d9",
                 "title": {"text": "達成度（%）"},
             },
-            yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+            yaxis=_area_axis(),
             showlegend=False,
         ),
+    }
+
+
+def _area_axis():
+    return {
+        "autorange": "reversed",
+        "automargin": True,
+        "fixedrange": True,
+        "tickfont": {"size": 13},
     }
 
 
@@ -106,9 +153,13 @@ def _status_label(value):
 
 
 def status_counts(achievement):
-    """Stacked horizontal bars: the number of items in each status, per area."""
-    labels = [_area_label(result) for result in achievement.areas]
-    data = []
+    """Stacked horizontal bars: the number of items in each status, per area.
+
+    The counts are annotations on a white ground, readable on any fill or pattern.
+    """
+    labels = _area_labels(achievement.areas)
+    data, annotations = [], []
+    left = [0] * len(labels)
     for value, attribute in STATUS_COLUMNS:
         counts = [getattr(result.counts, attribute) for result in achievement.areas]
         if value == "" and not any(counts):
@@ -121,10 +172,7 @@ def status_counts(achievement):
                 "name": _status_label(value),
                 "y": labels,
                 "x": counts,
-                "text": [str(c) if c else "" for c in counts],
-                "textposition": "inside",
-                "insidetextanchor": "middle",
-                "textfont": {"color": "#ffffff"},
+                "textposition": "none",
                 "marker": {
                     "color": colour,
                     "line": {"color": "#ffffff", "width": 1},
@@ -138,13 +186,17 @@ def status_counts(achievement):
                 "hovertemplate": f"%{{y}} {_status_label(value)}: %{{x}}件<extra></extra>",
             }
         )
+        for index, count in enumerate(counts):
+            if count:
+                annotations.append(_count_label(labels[index], left[index] + count / 2, count))
+            left[index] += count
     return {
         "data": data,
         "layout": _layout(
             130 + 56 * len(labels),
             barmode="stack",
             xaxis=_count_axis(_max_total(achievement)),
-            yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+            yaxis=_area_axis(),
             legend={
                 "orientation": "h",
                 "x": 0,
@@ -152,8 +204,23 @@ def status_counts(achievement):
                 "yanchor": "bottom",
                 "traceorder": "normal",
             },
+            annotations=annotations,
             margin={"l": 8, "r": 24, "t": 48, "b": 56},
         ),
+    }
+
+
+def _count_label(label, x, count):
+    return {
+        "x": x,
+        "y": label,
+        "text": str(count),
+        "showarrow": False,
+        "font": {"color": TEXT, "size": 13},
+        "bgcolor": "#ffffff",
+        "bordercolor": TEXT,
+        "borderwidth": 1,
+        "borderpad": 1,
     }
 
 
@@ -173,25 +240,38 @@ def _max_total(achievement):
     return max((result.counts.total for result in achievement.areas), default=0)
 
 
-def year_trend(achievements):
-    """Lines: the pooled rate and the mean of the area rates, year by year."""
-    labels = [wareki.fiscal_year_label(a.fiscal_year, with_western=False) for a in achievements]
+DRAFT_MARK = "（未公表）"
+
+
+def year_trend(achievements, draft_years=()):
+    """Lines: the pooled rate and the mean of the area rates, year by year.
+
+    Each year's higher value is labelled above its point and the lower one below, so
+    the two labels never overlap; unpublished (draft) years are marked on the axis
+    and drawn with open markers.
+    """
+    labels = [
+        wareki.fiscal_year_label(a.fiscal_year, with_western=False)
+        + (f"<br>{DRAFT_MARK}" if a.fiscal_year in draft_years else "")
+        for a in achievements
+    ]
+    pooled = [a.pooled_rate_percent for a in achievements]
+    mean = [a.mean_of_area_rates_percent for a in achievements]
+    pooled_on_top = [
+        m is None or (p is not None and p >= m) for p, m in zip(pooled, mean, strict=True)
+    ]
     series = (
-        (
-            "全体の達成度（合算）",
-            [a.pooled_rate_percent for a in achievements],
-            PRIMARY,
-            "solid",
-            "circle",
-        ),
+        ("全体の達成度（合算）", pooled, pooled_on_top, PRIMARY, "solid", "circle"),
         (
             "区分別達成度の平均",
-            [a.mean_of_area_rates_percent for a in achievements],
+            mean,
+            [not top for top in pooled_on_top],
             SECONDARY,
             "dash",
             "square",
         ),
     )
+    drafts = [a.fiscal_year in draft_years for a in achievements]
     return {
         "data": [
             {
@@ -200,26 +280,34 @@ def year_trend(achievements):
                 "name": name,
                 "x": labels,
                 "y": [_rate(v) for v in values],
-                "text": [("—" if v is None else f"{v}%") for v in values],
-                "textposition": "top center",
+                "text": [(NO_RATING_LABEL if v is None else f"{v}%") for v in values],
+                "textposition": ["top center" if top else "bottom center" for top in on_top],
+                "cliponaxis": False,
                 "line": {"color": colour, "dash": dash, "width": 3},
-                "marker": {"symbol": symbol, "size": 10, "color": colour},
+                "marker": {
+                    "symbol": [f"{symbol}-open" if draft else symbol for draft in drafts],
+                    "size": 10,
+                    "color": colour,
+                    "line": {"color": colour, "width": 2},
+                },
                 "hovertemplate": f"%{{x}} {name}: %{{text}}<extra></extra>",
             }
-            for name, values, colour, dash, symbol in series
+            for name, values, on_top, colour, dash, symbol in series
         ],
         "layout": _layout(
-            340,
+            360,
             yaxis={
-                "range": [0, 110],
+                "range": [-12, 114],
                 "ticksuffix": "%",
                 "tickvals": [0, 25, 50, 75, 100],
                 "fixedrange": True,
                 "gridcolor": "#d9d9d9",
+                "zeroline": True,
+                "zerolinecolor": "#8c8c8c",
             },
             xaxis={"type": "category", "fixedrange": True},
-            legend={"orientation": "h", "x": 0, "y": -0.2},
-            margin={"l": 48, "r": 24, "t": 24, "b": 72},
+            legend={"orientation": "h", "x": 0, "y": -0.25},
+            margin={"l": 48, "r": 24, "t": 24, "b": 88},
         ),
     }
 

@@ -59,7 +59,7 @@ class AreaItemsTable(AccessibleTable):
         order_by=("sort_key", "code_key"),
     )
     title = tables.Column("取組名", linkify=False)
-    is_relisted = tables.Column("掲載", orderable=True, order_by=("is_relisted", "sort_key"))
+    is_relisted = tables.Column("再掲", orderable=True, order_by=("is_relisted", "sort_key"))
     status = tables.Column("達成状況", empty_values=(), order_by=("status_rank", "sort_key"))
     comment = tables.Column("備考", empty_values=(), orderable=False)
     primary_area = tables.Column("主な区分", accessor="primary_area__name", visible=False)
@@ -83,7 +83,7 @@ class AreaItemsTable(AccessibleTable):
                 '<span class="tag tag--relisted">再掲</span> <span class="note">主な区分: {}</span>',
                 record.primary_area.name,
             )
-        return "—"
+        return ""
 
     def render_status(self, value):
         return status_badge(value)

@@ -39,16 +39,21 @@ def dashboard(request):
         )
         achievement = by_year[selection.fiscal_year]
         trend = [by_year[year] for year in selection.evaluated_years]
+        draft_years = {y.fiscal_year for y in selection.years if not y.is_published}
         sections = compute_by_section(selection.plan, selection.fiscal_year)
         context.update(
             section_results=sections if any(r.section for r in sections) else [],
             achievement=achievement,
             registered_items=achievement.registered_items,
             area_rows=_area_rows(achievement),
-            trend=trend if len(trend) > 1 else [],
+            trend=[(a, a.fiscal_year in draft_years) for a in trend] if len(trend) > 1 else [],
+            trend_has_drafts=len(trend) > 1 and any(a.fiscal_year in draft_years for a in trend),
             area_rates_chart=charts.area_rates(achievement),
             status_chart=charts.status_counts(achievement),
-            trend_chart=charts.year_trend(trend) if len(trend) > 1 else None,
+            trend_chart=charts.year_trend(trend, draft_years) if len(trend) > 1 else None,
+            # Staff see an explicit flag where the plan's printed figure differs from the
+            # recomputed one; the public reads the neutral explanation only.
+            flag_differences=can_view_internal(request.user),
         )
     return render(request, "reports/dashboard.html", context)
 
@@ -91,6 +96,10 @@ def area_detail(request, slug, number):
         filename = f"{plan.slug}_区分{area.number}_{area.name}_{fiscal_year or '未評価'}"
         return export_response(table, export_format, filename, title=area.name[:31])
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    # On screen, the 再掲 column only where the area lists items whose main area is another.
+    has_relisted = bool(result.relisted) if result else area.relisted_items.exists()
+    if not has_relisted:
+        table.columns.hide("is_relisted")
     return render(
         request,
         "reports/area_detail.html",
@@ -103,6 +112,7 @@ def area_detail(request, slug, number):
             "result": result,
             "rule": rule,
             "table": table,
+            "has_relisted": has_relisted,
             "chart": charts.area_status_counts(result) if result else None,
         },
     )

@@ -3,6 +3,7 @@
 import math
 
 from django import template
+from django.utils import timezone
 
 from actions import permissions
 from actions.models import AuditEntry, EvaluationYear, YearlyStatus
@@ -49,6 +50,8 @@ def item_workflow(context, item):
         {
             "entry": entry,
             "at": local_time_text(entry.at),
+            # A valid HTML date: seconds at most (the checker rejects microseconds).
+            "datetime": timezone.localtime(entry.at).replace(microsecond=0).isoformat(),
             "year_label": wareki.fiscal_year_label(entry.fiscal_year) if entry.fiscal_year else "",
             "lines": change_lines(entry),
         }

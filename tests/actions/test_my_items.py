@@ -90,6 +90,13 @@ def test_the_login_redirect_lands_staff_here(client, world):
     assert response["Location"] == reverse("actions:my_items")
 
 
+@pytest.mark.parametrize("role", ["manager", "admin"])
+def test_the_login_redirect_lands_managers_and_admins_on_the_years_page(client, world, role):
+    client.force_login(make_user(f"lead-{role}", role))
+    response = client.get(reverse("actions:landing"))
+    assert response["Location"] == reverse("actions:years")
+
+
 @pytest.mark.parametrize("count", [10, 100])
 def test_the_query_count_does_not_grow_with_the_items(
     client, world, count, django_assert_num_queries

@@ -26,7 +26,7 @@ CHROMIUM_ARGS = [
 def browser():
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         pytest.skip(
-            "Chromium がありません。sudo apt-get install -y chromium でインストールすると"
+            f"Chromium がありません（{CHROMIUM}）。sudo make browser-deps でインストールすると"
             "ブラウザテストを実行します。"
         )
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -66,7 +66,7 @@ def test_it_exports_the_table_as_csv_with_a_bom_and_a_japanese_file_name(client,
     body = response.content.decode("utf-8")
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
-    assert rows[0] == ["番号", "取組名", "掲載", "達成状況", "備考", "主な区分", "名称の公表"]
+    assert rows[0] == ["番号", "取組名", "再掲", "達成状況", "備考", "主な区分", "名称の公表"]
     assert len(rows) == 10
     assert rows[1][3] == "達成"
     assert "filename*=UTF-8''" in response["Content-Disposition"]

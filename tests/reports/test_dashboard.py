@@ -82,7 +82,22 @@ def test_it_puts_the_published_figure_beside_the_recomputed_one_and_explains_it(
     ).published.explanation
     assert "計画書の公表値" in html
     assert explanation in html
-    assert "各区分の達成度の単純平均 63.3% と一致します" in html
+    assert "区分別達成度の平均 63.3%）です" in html
+    assert "全取組を合算すると 60.0% になります" in html
+
+
+def test_the_public_reads_the_comparison_without_warning_badges(client, town_data):
+    html = client.get("/").content.decode()
+    assert "63.3%" in html
+    assert "不一致" not in html
+    assert "要確認" not in html
+
+
+def test_signed_in_staff_see_the_difference_flagged(staff_client, town_data):
+    html = staff_client.get("/?plan=nakai-dx-1.0&year=2025").content.decode()
+    assert '<span class="tag tag--warning">要確認</span>' in html
+    # The total row: the printed 63.3% differs from the pooled 60.0%.
+    assert '63.3% <span class="tag tag--warning">不一致</span>' in html
 
 
 def test_it_writes_the_rule_under_the_rates(client, town_data):
