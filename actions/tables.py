@@ -60,10 +60,10 @@ class AuditEntryTable(tables.Table):
     caption = "変更履歴（新しい順）"
     at = tables.Column(verbose_name="日時", attrs={"td": {"class": "nowrap card-meta"}})
     user = tables.Column(verbose_name="利用者", default="（不明）")
-    action = tables.Column(verbose_name="操作", attrs={"td": {"class": "card-title"}})
-    source = tables.Column(verbose_name="経路")
-    fiscal_year = tables.Column(verbose_name="年度", default="")
-    object_repr = tables.Column(verbose_name="対象")
+    action = tables.Column(verbose_name="操作", attrs={"td": {"class": "nowrap card-title"}})
+    source = tables.Column(verbose_name="経路", attrs={"td": {"class": "nowrap"}})
+    fiscal_year = tables.Column(verbose_name="年度", default="", attrs={"td": {"class": "nowrap"}})
+    object_repr = tables.Column(verbose_name="対象", attrs={"td": {"class": "audit-target"}})
     section = tables.Column(verbose_name="担当課", default="")
     change = tables.Column(
         verbose_name="変更内容（変更前 → 変更後）", empty_values=(), orderable=False
@@ -96,7 +96,7 @@ class AuditEntryTable(tables.Table):
         return value.get_username()
 
     def render_fiscal_year(self, value):
-        return wareki.fiscal_year_label(value)
+        return wareki.fiscal_year_label(value, with_western=False)
 
     def render_object_repr(self, value, record):
         """An item's entry names its plan's version: plans 1.0 and 2.0 both have an item 5."""

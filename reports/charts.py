@@ -52,7 +52,11 @@ def _rate(value):
 
 
 NO_RATING_LABEL = "評価なし"
-LABEL_MIN_WIDTH = 8  # in full-width characters
+# Written out: plotly drops ticksuffix when tickvals are given.
+PERCENT_TICKS = {"tickvals": [0, 25, 50, 75, 100], "ticktext": ["0%", "25%", "50%", "75%", "100%"]}
+LABEL_WIDTH = 20  # full-width characters: a name's line fits above a bar on a 375 px phone
+AREA_SLOT = 76  # px per area: its name above, its bar below
+AREA_BARGAP = 0.45
 
 
 @functools.cache
@@ -65,14 +69,11 @@ def _text_width(text):
     return sum(1 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
 
 
-def _phrases(text):
-    return _phrase_parser().parse(text) or [text]
-
-
-def _wrap(text, width):
-    """Lines of at most ``width`` made of whole phrases (a longer phrase keeps a line of its own)."""
+def _wrap(text, width=LABEL_WIDTH):
+    """Lines of at most ``width`` made of whole phrases (BudouX), so no word is cut;
+    a phrase longer than ``width`` keeps a line of its own."""
     lines = []
-    for phrase in _phrases(text):
+    for phrase in _phrase_parser().parse(text) or [text]:
         if lines and _text_width(lines[-1] + phrase) <= width:
             lines[-1] += phrase
         else:
@@ -80,33 +81,62 @@ def _wrap(text, width):
     return lines
 
 
-def _area_labels(results):
-    """「3. セキュリティ対策の<br>徹底」: lines as wide as the longest phrase, so the
-    axis is no wider than one unbreakable phrase needs and no word is cut."""
-    names = [result.area.name for result in results]
-    width = max([LABEL_MIN_WIDTH, *(_text_width(p) for name in names for p in _phrases(name))])
+def _area_categories(results):
+    """The bars' categories: 「1. 町民サービスの向上」 (escaped), named in hover texts."""
+    return [f"{result.area.number}. {escape(result.area.name)}" for result in results]
+
+
+def _area_names(results):
+    """Each area's name written above its bar, from the plot's left edge.
+
+    The names take no room beside the bars, so on a phone the bars keep the whole
+    width. Anchored in axis units (a category is 1 wide) just above the bar's top edge.
+    """
     return [
-        f"{result.area.number}. " + "<br>".join(escape(line) for line in _wrap(name, width))
-        for result, name in zip(results, names, strict=True)
+        {
+            "xref": "paper",
+            "x": 0,
+            "xanchor": "left",
+            "xshift": 4,  # clear of the axis line
+            "yref": "y",
+            "y": index - (1 - AREA_BARGAP) / 2,
+            "yanchor": "bottom",
+            "text": "<br>".join(
+                escape(line) for line in _wrap(f"{result.area.number}. {result.area.name}")
+            ),
+            "align": "left",
+            "showarrow": False,
+            "font": {"size": 14, "color": TEXT},
+        }
+        for index, result in enumerate(results)
     ]
+
+
+def _area_axis(count):
+    return {
+        "autorange": False,
+        "range": [count - 0.5, -0.5],  # the first area on top
+        "showticklabels": False,
+        "fixedrange": True,
+    }
 
 
 def area_rates(achievement):
     """Horizontal bars: 達成度 of each area; an area with no rated item says 「評価なし」
     instead of showing an empty bar that would read as 0 %."""
-    labels = _area_labels(achievement.areas)
-    rates = [_rate(result.rate_percent) for result in achievement.areas]
+    results = achievement.areas
+    rates = [_rate(result.rate_percent) for result in results]
     return {
         "data": [
             {
                 "type": "bar",
                 "orientation": "h",
                 "name": "達成度",
-                "y": labels,
+                "y": _area_categories(results),
                 "x": [0 if rate is None else rate for rate in rates],
                 "text": [
                     NO_RATING_LABEL if rate is None else result.rate_display
-                    for rate, result in zip(rates, achievement.areas, strict=True)
+                    for rate, result in zip(rates, results, strict=True)
                 ],
                 "textposition": "outside",
                 "cliponaxis": False,
@@ -115,27 +145,20 @@ def area_rates(achievement):
             }
         ],
         "layout": _layout(
-            80 + 56 * len(labels),
+            64 + AREA_SLOT * len(results),
             xaxis={
                 "range": [0, 122],
-                "ticksuffix": "%",
-                "tickvals": [0, 25, 50, 75, 100],
+                **PERCENT_TICKS,
                 "fixedrange": True,
                 "gridcolor": "#d9d9d9",
                 "title": {"text": "達成度（%）"},
             },
-            yaxis=_area_axis(),
+            yaxis=_area_axis(len(results)),
+            annotations=_area_names(results),
+            bargap=AREA_BARGAP,
             showlegend=False,
+            margin={"l": 20, "r": 24, "t": 16, "b": 48},
         ),
-    }
-
-
-def _area_axis():
-    return {
-        "autorange": "reversed",
-        "automargin": True,
-        "fixedrange": True,
-        "tickfont": {"size": 13},
     }
 
 
@@ -157,8 +180,8 @@ def status_counts(achievement):
 
     The counts are annotations on a white ground, readable on any fill or pattern.
     """
-    labels = _area_labels(achievement.areas)
-    data, annotations = [], []
+    labels = _area_categories(achievement.areas)
+    data, annotations = [], _area_names(achievement.areas)
     left = [0] * len(labels)
     for value, attribute in STATUS_COLUMNS:
         counts = [getattr(result.counts, attribute) for result in achievement.areas]
@@ -193,10 +216,11 @@ def status_counts(achievement):
     return {
         "data": data,
         "layout": _layout(
-            130 + 56 * len(labels),
+            104 + AREA_SLOT * len(labels),
             barmode="stack",
+            bargap=AREA_BARGAP,
             xaxis=_count_axis(_max_total(achievement)),
-            yaxis=_area_axis(),
+            yaxis=_area_axis(len(labels)),
             legend={
                 "orientation": "h",
                 "x": 0,
@@ -205,7 +229,7 @@ def status_counts(achievement):
                 "traceorder": "normal",
             },
             annotations=annotations,
-            margin={"l": 8, "r": 24, "t": 48, "b": 56},
+            margin={"l": 20, "r": 24, "t": 48, "b": 56},
         ),
     }
 
@@ -298,14 +322,14 @@ def year_trend(achievements, draft_years=()):
             360,
             yaxis={
                 "range": [-12, 114],
-                "ticksuffix": "%",
-                "tickvals": [0, 25, 50, 75, 100],
+                **PERCENT_TICKS,
                 "fixedrange": True,
                 "gridcolor": "#d9d9d9",
                 "zeroline": True,
                 "zerolinecolor": "#8c8c8c",
             },
-            xaxis={"type": "category", "fixedrange": True},
+            # Half a category of room at each end keeps the end labels off the axes.
+            xaxis={"type": "category", "fixedrange": True, "range": [-0.5, len(labels) - 0.5]},
             legend={"orientation": "h", "x": 0, "y": -0.25},
             margin={"l": 48, "r": 24, "t": 24, "b": 88},
         ),

@@ -85,6 +85,32 @@ def test_it_shows_who_when_and_old_to_new(manager_client, world):
     assert "bob" in response.text
 
 
+def test_an_empty_field_on_both_sides_is_not_listed_as_a_change(manager_client, world):
+    response = manager_client.get(reverse("actions:audit_log"))
+    assert "（なし） → （なし）" not in response.text
+    assert "達成状況: 未評価 → 達成</td>" in response.text
+
+
+def test_the_target_names_the_plan_version(manager_client, world):
+    response = manager_client.get(reverse("actions:audit_log"))
+    version = world["item_a"].plan.version
+    assert f"{version}版 {world['item_a']}" in response.text
+
+
+def test_the_filters_offer_all_as_the_empty_choice(manager_client, world):
+    html = manager_client.get(reverse("actions:audit_log")).text
+    for name in ("user", "item", "section"):
+        select = html[html.index(f'name="{name}"') :]
+        assert select[: select.index("</option>")].endswith('<option value="" selected>すべて')
+    assert "---------" not in html
+
+
+def test_times_do_not_wrap_and_entries_read_as_cards_on_a_phone(manager_client, world):
+    html = manager_client.get(reverse("actions:audit_log")).text
+    assert 'class="data-table data-table--cards data-table--audit"' in html
+    assert '<td class="card-meta nowrap" data-label="日時">' in html
+
+
 def test_it_paginates(manager_client, world):
     for number in range(60):
         services.record_status(

@@ -1,5 +1,7 @@
 """The `{% item_workflow item %}` tag on the public item page: years, edit links, history."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
@@ -54,6 +56,14 @@ def test_the_history_says_who_and_old_to_new(world):
     assert "達成状況：未評価 → 未達成" in html
     assert "根拠・内部メモ：内部の根拠メモ → （なし）" in html
     assert html.count("staff：達成状況の記録") == 2
+
+
+def test_history_times_are_valid_html_dates_without_microseconds(world):
+    html = _render(world["item"], world["staff"])
+    stamps = re.findall(r'<time datetime="([^"]+)">', html)
+    assert len(stamps) == 2
+    for stamp in stamps:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00", stamp), stamp
 
 
 def test_managers_see_the_history_without_edit_links(world):

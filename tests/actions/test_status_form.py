@@ -82,6 +82,32 @@ def test_it_requires_a_comment_for_not_achieved_and_undeterminable(staff_client,
     assert not AuditEntry.objects.exists()
 
 
+def test_errors_are_summarised_at_the_top_with_links_to_their_fields(staff_client, world):
+    kpi = world["kpi"]
+    response = staff_client.post(
+        _url(world["item"]), _data(status="not_achieved", **{f"kpi_{kpi.pk}": "たくさん"})
+    )
+    html = response.text
+    summary = html[
+        html.index('id="error-summary"') : html.index("</div>", html.index('id="error-summary"'))
+    ]
+    # Focus moves to the summary (autofocus on a tabindex=-1 element).
+    assert 'tabindex="-1" autofocus' in html
+    assert 'href="#id_comment">備考（公開）：' in summary
+    assert f'href="#id_kpi_{kpi.pk}">申請件数の実績値（件）：' in summary
+
+
+def test_fields_in_error_are_marked_invalid_and_described_by_their_message(staff_client, world):
+    response = staff_client.post(_url(world["item"]), _data(status="not_achieved"))
+    html = response.text
+    assert '<p class="field-error" id="id_comment_error">' in html
+    textarea = html[html.index('<textarea name="comment"') : html.index("</textarea>")]
+    assert 'aria-invalid="true"' in textarea
+    assert 'aria-describedby="id_comment_error id_comment_help"' in textarea
+    evidence = html[html.index('<textarea name="evidence"') :]
+    assert "aria-invalid" not in evidence[: evidence.index(">")]
+
+
 def test_a_bad_kpi_value_is_refused_with_a_message_and_nothing_saved(staff_client, world):
     kpi = world["kpi"]
     response = staff_client.post(_url(world["item"]), _data(**{f"kpi_{kpi.pk}": "たくさん"}))

@@ -92,6 +92,24 @@ def test_an_admin_unlocks_with_a_recorded_reason(client, world):
     assert (entry.user, entry.reason) == (world["admin"], "担当課からの訂正依頼")
 
 
+def test_a_blank_unlock_reason_is_shown_at_the_field_with_the_form_open(client, world):
+    plan = world["plan"]
+    services.lock_year(plan, YEAR, user=world["manager"])
+    client.force_login(world["admin"])
+    response = client.post(_url("unlock_year", plan), {"reason": " "})
+    assert response.status_code == 400
+    html = response.text
+    field = f"reason-{plan.pk}-{YEAR}"
+    assert '<details class="unlock" open>' in html
+    assert (
+        f'<p class="field-error" id="{field}-error">確定を解除する理由を入力してください。</p>'
+        in html
+    )
+    assert f'aria-invalid="true" aria-describedby="{field}-error" autofocus' in html
+    assert html.count('<details class="unlock" open>') == 1
+    assert _state(plan) == (True, False)
+
+
 def test_publishing_needs_a_locked_year(client, world):
     plan = world["plan"]
     client.force_login(world["manager"])

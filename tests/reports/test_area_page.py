@@ -123,3 +123,12 @@ def test_a_plan_1_0_area_whose_counts_match_the_review_adds_no_note(client, town
     html = client.get(AREA).content.decode()
     assert "item-count-note" not in html
     assert "国計画" not in html
+
+
+def test_the_relisted_column_shows_only_where_the_area_lists_relisted_items(client):
+    build_plan(8)
+    relisting = client.get("/plans/big-plan/areas/2/?year=2025").content.decode()
+    assert ">再掲<" in relisting and "主な区分: 区分A" in relisting
+    plain = client.get("/plans/big-plan/areas/1/?year=2025").content.decode()
+    table = plain[plain.index("取組の一覧") : plain.index("</table>")]
+    assert "再掲" not in table and "掲載" not in table

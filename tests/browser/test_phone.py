@@ -1,0 +1,143 @@
+"""Every page type on a 375 px phone, for the public and for each role: nothing scrolls
+sideways and axe finds nothing. Details (the figures' tables) are opened first, since
+those are what grew wider than the screen."""
+
+import pytest
+from django.urls import reverse
+
+from actions import services
+from actions.models import ActionItem
+from tests.actions.staff_users import make_user
+from tests.browser.conftest import run_axe
+from tests.browser.test_import_pages import _workbook_with_a_bad_status
+from tests.browser.test_pages import PAGES as PUBLIC_PAGES
+from tests.factories import make_section
+
+PHONE = {"width": 375, "height": 800}
+PASSWORD = "phone-browser-test-2026"
+DRAFT_DASHBOARD = "/?plan=nakai-dx-2.0&year=2026"
+DRAFT_TREND = "/?plan=nakai-dx-1.0&year=2024"
+
+
+@pytest.fixture
+def world(live_town_data):
+    """Two sections' staff, a manager, an admin; a draft year on each plan."""
+    section = make_section("スマホ確認課")
+    items = list(ActionItem.objects.filter(plan__slug="nakai-dx-2.0").order_by("number"))
+    ActionItem.objects.filter(pk__in=[item.pk for item in items[:4]]).update(section=section)
+    staff = make_user("kato", "staff", [section], password=PASSWORD)
+    admin = make_user("ito", "admin", password=PASSWORD)
+    make_user("mori", "manager", password=PASSWORD)
+    for item, status in zip(items[:3], ["achieved", "partially_achieved", "achieved"], strict=True):
+        item.refresh_from_db()
+        services.record_status(item, 2026, status=status, user=staff)
+    # A draft 令和6年度 on plan 1.0 (one rated item): 図3 mixes draft and published years.
+    first = ActionItem.objects.filter(plan__slug="nakai-dx-1.0").order_by("number").first()
+    services.record_status(first, 2024, status="achieved", user=admin)
+    items[0].refresh_from_db()
+    return {"item": items[0], "other_plan_item": first}
+
+
+def _sign_in(page, live_server, username):
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("ユーザー名").fill(username)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_load_state()
+
+
+def _status_form_url(item, year=2026):
+    return reverse("actions:edit_status", args=[item.plan.slug, item.number, year])
+
+
+def _refuse_a_status_without_reason(page):
+    page.get_by_label("未達成", exact=True).check()
+    page.get_by_role("button", name="保存する").click()
+    page.wait_for_selector("#error-summary")
+
+
+def _refuse_an_unlock_without_reason(page):
+    row = page.locator("tr", has_text="令和7年度（2025年度）").last
+    row.get_by_role("button", name="確定する").click()
+    page.wait_for_load_state()
+    row = page.locator("tr", has_text="令和7年度（2025年度）").last
+    row.locator("summary").click()
+    row.get_by_role("button", name="解除する").click()
+    page.wait_for_selector("details[open] [aria-invalid=true]")
+
+
+def _dry_run(page):
+    page.set_input_files(
+        "input[type=file]",
+        files=[
+            {
+                "name": "達成状況.xlsx",
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": _workbook_with_a_bad_status(),
+            }
+        ],
+    )
+    page.click("form[data-import-form] button[type=submit]")
+    page.wait_for_selector("h1:has-text('取込内容の確認')")
+
+
+def _pages(role, world):
+    item = world["item"]
+    if role is None:
+        return [
+            *((name, path, None) for name, (path, _chart) in PUBLIC_PAGES.items()),
+            ("login", "/accounts/login/", None),
+            ("not found", "/plans/no-such-plan/", None),
+        ]
+    signed_in = [
+        ("draft dashboard", DRAFT_DASHBOARD, None),
+        ("item page with the staff panel", item.get_absolute_url(), None),
+    ]
+    if role == "staff":
+        return [
+            *signed_in,
+            ("担当の取組", "/staff/items/", None),
+            ("status form", _status_form_url(item), None),
+            ("status form with errors", _status_form_url(item), _refuse_a_status_without_reason),
+        ]
+    managing = [
+        *signed_in,
+        ("draft trend", DRAFT_TREND, None),
+        ("担当の取組 (all items)", "/staff/items/", None),
+        ("年度の確定・公表", "/staff/years/", None),
+        ("変更履歴", "/staff/history/", None),
+        ("変更履歴 filtered", f"/staff/history/?item={world['other_plan_item'].pk}", None),
+        ("imports", "/imports/", None),
+    ]
+    if role == "manager":
+        return managing
+    return [
+        *managing,
+        ("status form (admin)", _status_form_url(item), None),
+        ("unlock refused", "/staff/years/", _refuse_an_unlock_without_reason),
+        ("import dry run", "/imports/", _dry_run),
+    ]
+
+
+USERNAMES = {None: None, "staff": "kato", "manager": "mori", "admin": "ito"}
+
+
+@pytest.mark.parametrize("role", list(USERNAMES))
+def test_no_page_scrolls_sideways_on_a_phone_and_axe_finds_nothing(page, live_server, world, role):
+    page.set_viewport_size(PHONE)
+    if role:
+        _sign_in(page, live_server, USERNAMES[role])
+    problems = {}
+    for name, path, action in _pages(role, world):
+        page.goto(live_server.url + path, wait_until="load")
+        if action:
+            action(page)
+        if page.locator("[data-chart]").count():
+            page.wait_for_selector("figure .chart svg.main-svg", timeout=10_000)
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        violations = [violation["id"] for violation in run_axe(page)]
+        if width > PHONE["width"] or violations:
+            problems[name] = {"scrollWidth": width, "axe": violations}
+    assert problems == {}
+    assert page.watcher.external_requests == []
