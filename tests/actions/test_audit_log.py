@@ -88,7 +88,8 @@ def test_it_shows_who_when_and_old_to_new(manager_client, world):
 def test_an_empty_field_on_both_sides_is_not_listed_as_a_change(manager_client, world):
     response = manager_client.get(reverse("actions:audit_log"))
     assert "（なし） → （なし）" not in response.text
-    assert "達成状況: 未評価 → 達成</td>" in response.text
+    assert "達成状況: 未評価 → 達成" in response.text
+    assert "達成状況: 未評価 → 達成 / 備考" not in response.text  # alice left it empty
 
 
 def test_the_target_names_the_plan_version(manager_client, world):

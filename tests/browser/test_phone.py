@@ -23,7 +23,7 @@ DRAFT_TREND = "/?plan=nakai-dx-1.0&year=2024"
 def world(live_town_data):
     """Two sections' staff, a manager, an admin; a draft year on each plan."""
     section = make_section("スマホ確認課")
-    items = list(ActionItem.objects.filter(plan__slug="nakai-dx-2.0").order_by("number"))
+    items = list(ActionItem.objects.filter(plan__slug="nakai-dx-2.0").order_by("sort_key"))
     ActionItem.objects.filter(pk__in=[item.pk for item in items[:4]]).update(section=section)
     staff = make_user("kato", "staff", [section], password=PASSWORD)
     admin = make_user("ito", "admin", password=PASSWORD)
@@ -32,7 +32,7 @@ def world(live_town_data):
         item.refresh_from_db()
         services.record_status(item, 2026, status=status, user=staff)
     # A draft 令和6年度 on plan 1.0 (one rated item): 図3 mixes draft and published years.
-    first = ActionItem.objects.filter(plan__slug="nakai-dx-1.0").order_by("number").first()
+    first = ActionItem.objects.filter(plan__slug="nakai-dx-1.0").order_by("sort_key").first()
     services.record_status(first, 2024, status="achieved", user=admin)
     items[0].refresh_from_db()
     return {"item": items[0], "other_plan_item": first}
@@ -47,7 +47,7 @@ def _sign_in(page, live_server, username):
 
 
 def _status_form_url(item, year=2026):
-    return reverse("actions:edit_status", args=[item.plan.slug, item.number, year])
+    return reverse("actions:edit_status", args=[item.plan.slug, year, item.code_key])
 
 
 def _refuse_a_status_without_reason(page):
@@ -57,10 +57,10 @@ def _refuse_a_status_without_reason(page):
 
 
 def _refuse_an_unlock_without_reason(page):
-    row = page.locator("tr", has_text="令和7年度（2025年度）").last
+    row = page.locator("tr", has_text="令和9年度（2027年度）").last
     row.get_by_role("button", name="確定する").click()
     page.wait_for_load_state()
-    row = page.locator("tr", has_text="令和7年度（2025年度）").last
+    row = page.locator("tr", has_text="令和9年度（2027年度）").last
     row.locator("summary").click()
     row.get_by_role("button", name="解除する").click()
     page.wait_for_selector("details[open] [aria-invalid=true]")
