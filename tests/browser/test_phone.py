@@ -34,6 +34,8 @@ def world(live_town_data):
     # A draft 令和6年度 on plan 1.0 (one rated item): 図3 mixes draft and published years.
     first = ActionItem.objects.filter(plan__slug="nakai-dx-1.0").order_by("sort_key").first()
     services.record_status(first, 2024, status="achieved", user=admin)
+    # A locked, unpublished 令和9年度 on plan 2.0: its unlock form and publish page.
+    services.lock_year(items[0].plan, 2027, reason="スマホ表示の確認", user=admin)
     items[0].refresh_from_db()
     return {"item": items[0], "other_plan_item": first}
 
@@ -57,9 +59,6 @@ def _refuse_a_status_without_reason(page):
 
 
 def _refuse_an_unlock_without_reason(page):
-    row = page.locator("tr", has_text="令和9年度（2027年度）").last
-    row.get_by_role("button", name="確定する").click()
-    page.wait_for_load_state()
     row = page.locator("tr", has_text="令和9年度（2027年度）").last
     row.locator("summary").click()
     row.get_by_role("button", name="解除する").click()
@@ -105,6 +104,9 @@ def _pages(role, world):
         ("draft trend", DRAFT_TREND, None),
         ("担当の取組 (all items)", "/staff/items/", None),
         ("年度の確定・公表", "/staff/years/", None),
+        ("lock confirmation", "/staff/years/nakai-dx-2.0/2026/lock/", None),
+        ("publish confirmation", "/staff/years/nakai-dx-2.0/2027/publish/", None),
+        ("withdrawal confirmation", "/staff/years/nakai-dx-1.0/2025/unpublish/", None),
         ("変更履歴", "/staff/history/", None),
         ("変更履歴 filtered", f"/staff/history/?item={world['other_plan_item'].pk}", None),
         ("imports", "/imports/", None),
