@@ -94,7 +94,7 @@ def test_an_admin_unlocks_with_a_recorded_reason(client, world):
 
 def test_a_blank_unlock_reason_is_shown_at_the_field_with_the_form_open(client, world):
     plan = world["plan"]
-    services.lock_year(plan, YEAR, user=world["manager"])
+    services.lock_year(plan, YEAR, reason="未評価のまま確定", user=world["manager"])
     client.force_login(world["admin"])
     response = client.post(_url("unlock_year", plan), {"reason": " "})
     assert response.status_code == 400
