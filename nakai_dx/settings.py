@@ -6,6 +6,7 @@ environment variables; there is no second settings file.
 
 import os
 from importlib.util import find_spec
+from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -82,12 +83,16 @@ INSTALLED_APPS = [
     "nakai_dx.apps.AxesConfig",  # django-axes, named in Japanese
     "health_check",
     "csp",
+    "django_guid",
     "plans",
     "actions",
     "reports",
+    "nakai_dx.apps.NakaiDxConfig",
 ]
 
 MIDDLEWARE = [
+    "nakai_dx.proxy.TrustedProxyMiddleware",
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -153,6 +158,11 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's address as nakai_dx.proxy resolved it from a trusted proxy's
+# X-Forwarded-For, never from headers a client sent straight to the server.
+AXES_CLIENT_IP_CALLABLE = "nakai_dx.proxy.client_ip"
+# Its log lines name a client by a keyed digest, not by user name and address.
+AXES_CLIENT_STR_CALLABLE = "nakai_dx.logs.client_label"
 
 LANGUAGE_CODE = "ja"
 TIME_ZONE = "Asia/Tokyo"
@@ -161,7 +171,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]  # Japanese for django-axes' names in the a
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Uploaded files kept by the site (backed up with the database: manage.py backup).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # plotly.min.js from the installed plotly package, served by whitenoise
@@ -186,7 +198,18 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies (nginx) whose X-Forwarded-For / X-Forwarded-Proto are
+# believed; from any other peer these headers are dropped (nakai_dx/proxy.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _entry in TRUSTED_PROXIES:
+    try:
+        ip_network(_entry, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES の「{_entry}」は IP アドレスでもネットワークでもありません。"
+        ) from None
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -271,11 +294,47 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = int(
 IMPORT_MAX_ROWS_PER_SHEET = int(os.environ.get("IMPORT_MAX_ROWS_PER_SHEET", "50000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 
+# Logs: stderr, one JSON object a line (LOG_FORMAT=json, the default with DEBUG
+# off; LOG_FORMAT=text for people), each with the request id (django-guid; nginx
+# passes its $request_id as X-Request-ID). No request bodies, query strings, user
+# names or addresses (nakai_dx/logs.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT は json か text を指定してください。")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {
+            "()": "django_guid.log_filters.CorrelationId",
+            "correlation_id_field": "request_id",
+        },
+        "request_details": {"()": "nakai_dx.logs.RequestDetails"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601, UTC
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_id", "request_details"],
+            "formatter": LOG_FORMAT,
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,  # anything but a UUID from outside is replaced by a new id
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

@@ -1,4 +1,4 @@
-"""`manage.py check --deploy` is clean with DEBUG off and a proper SECRET_KEY."""
+"""`manage.py check --deploy` is clean with DEBUG off, a proper SECRET_KEY and the proxy named."""
 
 import os
 import secrets
@@ -15,12 +15,15 @@ def test_the_deploy_check_is_clean_with_debug_off():
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "SECURE_", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"))
+        if not key.startswith(
+            ("DJANGO_", "SECURE_", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TRUSTED_PROXIES")
+        )
     }
     env.update(
         DEBUG="0",
         SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(50)),
         ALLOWED_HOSTS="example.jp",
+        TRUSTED_PROXIES="127.0.0.1",
         DJANGO_SETTINGS_MODULE="nakai_dx.settings",
     )
     result = subprocess.run(
