@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "plans",
     "actions",
     "reports",
+    "dbbackup",
     "nakai_dx.apps.NakaiDxConfig",
 ]
 
@@ -285,6 +286,17 @@ ACHIEVEMENT_RULE = {
     # as the plan's 「27個（再掲分含む）」 does; False counts distinct items.
     "COUNT_LISTINGS": env_bool("ACHIEVEMENT_COUNT_LISTINGS", True),
 }
+
+# Backups (manage.py backup / restore, on django-dbbackup): database and MEDIA_ROOT.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+STORAGES["dbbackup"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": BACKUP_DIR},
+}
+DBBACKUP_SEND_EMAIL = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A restore into another server's database, owned by another role.
+    DBBACKUP_CONNECTORS = {"default": {"PG_OPTIONS": ["--no-owner", "--no-privileges"]}}
 
 # Spreadsheet import limits.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
