@@ -24,9 +24,9 @@ keepalive = 5
 max_requests = 1000
 max_requests_jitter = 100
 
-# X-Forwarded-Proto is believed from the same proxies as in Django (TRUSTED_PROXIES).
-forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "")
-secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
+# gunicorn believes no proxy header itself: Django alone decides, from
+# TRUSTED_PROXIES (addresses or networks, nakai_dx/proxy.py), whom to believe.
+forwarded_allow_ips = ""
 
 # nginx keeps the access log; gunicorn's own messages go to stderr as JSON lines,
 # as the application's do (nakai_dx/settings.py LOGGING).
