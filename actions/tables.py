@@ -16,6 +16,8 @@ FIELD_LABELS = {
     "is_published": "公表",
 }
 EMPTY = "（なし）"
+# What a status row's fields read as before it was first recorded.
+BEFORE_FIRST_RECORD = {"status_label": "未評価", "state_label": "未入力"}
 
 
 def _text(value):
@@ -34,8 +36,8 @@ def change_lines(entry):
         if key not in before and key not in after:
             continue
         old, new = before.get(key), after.get(key)
-        if key == "status_label" and entry.before is None:
-            old = "未評価"
+        if entry.before is None and key in BEFORE_FIRST_RECORD:
+            old = BEFORE_FIRST_RECORD[key]
         old, new = _text(old), _text(new)
         if old != new:  # a field left empty on both sides is not a change
             lines.append((label, old, new))

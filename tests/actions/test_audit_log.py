@@ -92,6 +92,12 @@ def test_an_empty_field_on_both_sides_is_not_listed_as_a_change(manager_client, 
     assert "達成状況: 未評価 → 達成 / 備考" not in response.text  # alice left it empty
 
 
+def test_a_first_record_reads_from_not_entered_to_entered(manager_client, world):
+    response = manager_client.get(reverse("actions:audit_log"))
+    assert "評価作業の状態: 未入力 → 入力済み" in response.text
+    assert "評価作業の状態: （なし）" not in response.text
+
+
 def test_the_target_names_the_plan_version(manager_client, world):
     response = manager_client.get(reverse("actions:audit_log"))
     version = world["item_a"].plan.version
