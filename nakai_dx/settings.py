@@ -227,8 +227,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF, EMPTY_INLINE_STYLE],
-        # plotly's 画像で保存 draws the chart to a data: image first.
-        "img-src": [SELF, "data:"],
+        # plotly's 「グラフを画像（PNG）で保存」 draws the chart through blob: and data: images.
+        "img-src": [SELF, "data:", "blob:"],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -34,6 +34,21 @@ def test_charts_draw_under_the_policy_without_a_violation(page, live_server, liv
     page.watcher.assert_clean()
 
 
+def test_a_chart_saves_as_a_png_under_the_policy(browser, live_server, live_town_data):
+    context = browser.new_context(locale="ja-JP", accept_downloads=True)
+    page = context.new_page()
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.goto(live_server.url + "/", wait_until="load")
+    button = page.locator("#chart-area-rates .modebar-btn").first
+    button.wait_for(state="attached")
+    page.hover("#chart-area-rates")
+    with page.expect_download(timeout=15_000) as download:
+        button.click(force=True)
+    assert download.value.suggested_filename == "chart.png"
+    assert page.evaluate("window.cspViolations") == []
+    context.close()
+
+
 def test_the_admin_export_page_selects_and_clears_all_fields(page, live_server, live_town_data):
     User.objects.create_superuser("csp-admin", "admin@example.jp", "pass-for-tests-9281")
     page.add_init_script(RECORD_VIOLATIONS)
