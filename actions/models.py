@@ -543,6 +543,8 @@ def visible_fiscal_years(plan, user, evaluated=None):
 
     The public sees published years only; signed-in members of the office also
     see years that have statuses but are not published yet (shown as 「未公表（下書き）」).
+    Only the years the plan is in force for: a revision's earlier years belong to
+    the version it revises, whatever rows exist for them.
     ``evaluated`` is evaluated_fiscal_years(plan), for a caller that has it already.
     """
     from actions.permissions import can_view_internal
@@ -553,4 +555,8 @@ def visible_fiscal_years(plan, user, evaluated=None):
     years = set(published)
     if can_view_internal(user):
         years |= evaluated_fiscal_years(plan) if evaluated is None else evaluated
-    return [(year, year in published) for year in sorted(years, reverse=True)]
+    return [
+        (year, year in published)
+        for year in sorted(years, reverse=True)
+        if plan.covers_fiscal_year(year)
+    ]

@@ -4,6 +4,8 @@ Everything here is master data maintained by the 企画課 デジタル推進班
 yearly evaluation lives in ``actions``.
 """
 
+from typing import NamedTuple
+
 from django.db import models
 from django.urls import reverse
 
@@ -97,9 +99,44 @@ class Plan(models.Model):
         last = wareki.fiscal_year_label(self.last_fiscal_year, with_western=False)
         return first if first == last else f"{first}～{last}"
 
+    def handovers(self, plans):
+        """The versions among ``plans`` that hold this line's other years (no query).
+
+        [Handover(1.0版, 「令和7年度まで」)] for 2.0, [Handover(2.0版, 「令和8年度から」)] for 1.0.
+        """
+        earlier = [
+            Handover(p, f"{_short_year(p.last_fiscal_year)}まで")
+            for p in plans
+            if p.pk == self.revises_id
+        ]
+        later = [
+            Handover(p, f"{_short_year(p.first_fiscal_year)}から")
+            for p in plans
+            if p.revises_id == self.pk
+        ]
+        return earlier + later
+
+    def version_in_force(self, fiscal_year, plans):
+        """This plan if it is in force for the year, else the neighbouring version that is."""
+        if self.covers_fiscal_year(fiscal_year):
+            return self
+        return next(
+            (h.plan for h in self.handovers(plans) if h.plan.covers_fiscal_year(fiscal_year)),
+            None,
+        )
+
     @property
     def period_label(self):
         return f"{wareki.month_label(self.period_start)}～{wareki.fiscal_year_label(self.last_fiscal_year, with_western=False)}末"
+
+
+class Handover(NamedTuple):
+    plan: "Plan"
+    years: str  # 「令和7年度まで」
+
+
+def _short_year(fiscal_year):
+    return wareki.fiscal_year_label(fiscal_year, with_western=False)
 
 
 class BasicPolicy(models.Model):

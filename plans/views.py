@@ -59,6 +59,7 @@ def plan_detail(request, slug):
         {
             "plan": plan,
             "previous": plan.revises,
+            "handovers": plan.handovers([p for p in (plan.revises, *plan.revisions.all()) if p]),
             "areas": areas,
             "added_areas": [area for area in areas if area.added_in_revision],
             "areas_have_review_columns": any(

@@ -34,7 +34,9 @@ CSV_COLUMNS = (
     ("未達成", "未達成の取組数"),
     ("判定不可", "判定不可の取組数"),
     ("未評価", "達成状況が未登録の取組数（達成度の分母に含めません）"),
+    ("評価済み", "達成状況が登録された取組の数（達成度の分母。取組数より少なければ達成度は暫定）"),
     ("達成度", "達成度（%、小数第1位まで四捨五入。評価済みの取組がない場合は空欄）"),
+    ("暫定", "未評価の取組が残るまま計算した達成度なら 1、すべて評価済みなら 0（達成度が空欄なら空欄）"),
 )
 
 ENCODINGS = {
@@ -134,7 +136,9 @@ def csv_rows(years):
                 counts.not_achieved,
                 counts.undeterminable,
                 counts.not_evaluated,
+                counts.evaluated,
                 "" if result.rate_percent is None else str(result.rate_percent),
+                "" if result.rate is None else int(counts.is_provisional),
             ]
 
 

@@ -7,7 +7,9 @@ compute_achievement.
 
 from django.db.models import Prefetch, Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django_tables2 import RequestConfig
 
 from actions.lineage import item_lineage
@@ -21,16 +23,29 @@ from reports.achievement import (
     compute_achievements,
     compute_by_section,
 )
-from reports.queries import area_items, get_plan, select_dashboard, select_year
+from reports.queries import (
+    area_items,
+    get_plan,
+    parse_year_param,
+    select_dashboard,
+    select_year,
+)
 from reports.tables import EXPORT_FORMATS, AreaItemsTable, export_response, with_status_rank
 
 
 def dashboard(request):
     plans = list(Plan.objects.all())
+    moved = _version_in_force(plans, request.GET.get("plan"), request.GET.get("year"))
+    if moved:
+        return redirect(moved)
     selection = select_dashboard(
         plans, request.user, request.GET.get("plan"), request.GET.get("year")
     )
-    context = {"plans": plans, "selection": selection}
+    context = {
+        "plans": plans,
+        "selection": selection,
+        "handovers": selection.plan.handovers(plans) if selection else [],
+    }
     if selection and selection.fiscal_year is None:
         context["registered_items"] = selection.plan.items.count()
     if selection and selection.fiscal_year is not None:
@@ -48,6 +63,7 @@ def dashboard(request):
             area_rows=_area_rows(achievement),
             trend=[(a, a.fiscal_year in draft_years) for a in trend] if len(trend) > 1 else [],
             trend_has_drafts=len(trend) > 1 and any(a.fiscal_year in draft_years for a in trend),
+            trend_incomplete=any(year.overall.not_evaluated for year in trend),
             area_rates_chart=charts.area_rates(achievement),
             status_chart=charts.status_counts(achievement),
             trend_chart=charts.year_trend(trend, draft_years) if len(trend) > 1 else None,
@@ -56,6 +72,19 @@ def dashboard(request):
             flag_differences=can_view_internal(request.user),
         )
     return render(request, "reports/dashboard.html", context)
+
+
+def _version_in_force(plans, slug, year_text):
+    """?plan=nakai-dx-2.0&year=2025 asks for a year plan 1.0 holds: that version's address."""
+    plan = next((p for p in plans if p.slug == slug), None)
+    if plan is None or not year_text:
+        return None
+    fiscal_year = parse_year_param(year_text)
+    other = plan.version_in_force(fiscal_year, plans)
+    if other is None or other == plan:
+        return None
+    query = urlencode({"plan": other.slug, "year": fiscal_year})
+    return f"{reverse('reports:dashboard')}?{query}"
 
 
 def _area_rows(achievement):
