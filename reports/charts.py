@@ -135,12 +135,21 @@ def area_rates(achievement):
                 "y": _area_categories(results),
                 "x": [0 if rate is None else rate for rate in rates],
                 "text": [
-                    NO_RATING_LABEL if rate is None else result.rate_display
+                    NO_RATING_LABEL if rate is None else result.rate_display + _provisional(result)
                     for rate, result in zip(rates, results, strict=True)
                 ],
                 "textposition": "outside",
                 "cliponaxis": False,
-                "marker": {"color": PRIMARY},
+                "marker": {
+                    "color": PRIMARY,
+                    # A rate resting on some items only: hatched, and 「（暫定）」 by its value.
+                    "pattern": {
+                        "shape": ["/" if r.counts.is_provisional else "" for r in results],
+                        "fillmode": "overlay",
+                        "fgcolor": "#ffffff",
+                        "fgopacity": 0.6,
+                    },
+                },
                 "hovertemplate": "%{y}: %{text}<extra></extra>",
             }
         ],
@@ -265,6 +274,22 @@ def _max_total(achievement):
 
 
 DRAFT_MARK = "（未公表）"
+PROVISIONAL_MARK = "（暫定）"
+
+
+def _provisional(result):
+    return PROVISIONAL_MARK if result.counts.is_provisional else ""
+
+
+def _trend_label(achievement, draft_years):
+    """「令和8年度<br>（未公表）<br>（暫定 3／11）」: a year resting on some items says so."""
+    label = wareki.fiscal_year_label(achievement.fiscal_year, with_western=False)
+    if achievement.fiscal_year in draft_years:
+        label += f"<br>{DRAFT_MARK}"
+    if achievement.is_provisional:
+        overall = achievement.overall
+        label += f"<br>（暫定 {overall.evaluated}／{overall.total}）"
+    return label
 
 
 def year_trend(achievements, draft_years=()):
@@ -272,13 +297,10 @@ def year_trend(achievements, draft_years=()):
 
     Each year's higher value is labelled above its point and the lower one below, so
     the two labels never overlap; unpublished (draft) years are marked on the axis
-    and drawn with open markers.
+    and drawn with open markers; so are provisional years (some items unrated), whose
+    label gives how many items the rate rests on, so a 1-of-11 rate never reads as final.
     """
-    labels = [
-        wareki.fiscal_year_label(a.fiscal_year, with_western=False)
-        + (f"<br>{DRAFT_MARK}" if a.fiscal_year in draft_years else "")
-        for a in achievements
-    ]
+    labels = [_trend_label(a, draft_years) for a in achievements]
     pooled = [a.pooled_rate_percent for a in achievements]
     mean = [a.mean_of_area_rates_percent for a in achievements]
     pooled_on_top = [
@@ -295,7 +317,7 @@ def year_trend(achievements, draft_years=()):
             "square",
         ),
     )
-    drafts = [a.fiscal_year in draft_years for a in achievements]
+    drafts = [a.fiscal_year in draft_years or a.is_provisional for a in achievements]
     return {
         "data": [
             {

@@ -77,7 +77,8 @@ def test_an_area_without_a_rated_item_says_so_instead_of_an_empty_bar(town_data)
     first = ActionItem.objects.filter(plan=plan, primary_area__number=1).first()
     services.record_status(first, 2024, status="achieved", user=admin)
     trace = charts.area_rates(compute_achievement(plan, 2024))["data"][0]
-    assert trace["text"] == ["100.0%", "評価なし", "評価なし", "評価なし", "評価なし"]
+    # One of the area's eight items rated: the rate says it is provisional.
+    assert trace["text"] == ["100.0%（暫定）", "評価なし", "評価なし", "評価なし", "評価なし"]
     assert trace["x"] == [100.0, 0, 0, 0, 0]
 
 
@@ -105,7 +106,8 @@ def test_the_dashboard_marks_draft_years_in_the_trend_for_staff(client, town_dat
     client.force_login(admin)
     html = client.get("/?plan=nakai-dx-1.0&year=2025").content.decode()
     trend = _chart(html, "chart-trend-data")
-    assert trend["data"][0]["x"] == ["令和6年度<br>（未公表）", "令和7年度"]
+    # One item of thirty rated in 2024: a draft, and provisional.
+    assert trend["data"][0]["x"] == ["令和6年度<br>（未公表）<br>（暫定 1／30）", "令和7年度"]
     table = html[html.index("図3の数値") : html.index("</table>", html.index("図3の数値"))]
     assert '令和6年度（2024年度） <span class="tag tag--draft">未公表（下書き）</span>' in table
     assert "令和7年度（2025年度）</th>" in table

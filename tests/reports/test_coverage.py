@@ -115,8 +115,8 @@ def test_the_trend_table_marks_the_provisional_year(staff_client, partly_rated):
     )
     trend = table(staff_client.get(DRAFT_URL).content.decode(), "図3の数値")
     assert trend.body == [
-        ["令和8年度（2026年度）", "66.7% 暫定", "75.0% 暫定", "3／11"],
-        ["令和9年度（2027年度）", "100.0%", "100.0%", "11／11"],
+        ["令和8年度（2026年度） 未公表（下書き）", "66.7% 暫定", "75.0% 暫定", "3／11"],
+        ["令和9年度（2027年度） 未公表（下書き）", "100.0%", "100.0%", "11／11"],
     ]
 
 
@@ -157,3 +157,36 @@ def test_the_open_data_page_describes_the_new_columns(client, town_data):
     columns = [row["項目名"] for row in table(html, "CSV の項目").rows()]
     assert columns[-3:] == ["評価済み", "達成度", "暫定"]
     assert "<code>evaluated</code>" in html and "<code>provisional</code>" in html
+
+
+def test_figure_1_hatches_and_labels_a_provisional_rate(partly_rated):
+    from reports import charts
+    from reports.achievement import compute_achievement
+
+    (bars,) = charts.area_rates(compute_achievement(partly_rated, YEAR))["data"]
+    assert bars["text"] == [
+        "50.0%",
+        "評価なし",
+        "100.0%（暫定）",
+        "評価なし",
+        "評価なし",
+        "評価なし",
+    ]
+    assert bars["marker"]["pattern"]["shape"] == ["", "", "/", "", "", ""]
+
+
+def test_the_trend_chart_does_not_plot_a_partial_year_as_final(partly_rated):
+    from reports import charts
+    from reports.achievement import compute_achievements
+
+    YearlyStatus.objects.bulk_create(
+        [
+            YearlyStatus(item=item, fiscal_year=YEAR + 1, status=Status.ACHIEVED)
+            for item in ActionItem.objects.filter(plan=partly_rated)
+        ]
+    )
+    by_year = compute_achievements(partly_rated, [YEAR, YEAR + 1])
+    figure = charts.year_trend([by_year[YEAR], by_year[YEAR + 1]])
+    pooled = figure["data"][0]
+    assert pooled["x"] == ["令和8年度<br>（暫定 3／11）", "令和9年度"]
+    assert pooled["marker"]["symbol"] == ["circle-open", "circle"]
