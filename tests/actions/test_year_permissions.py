@@ -172,3 +172,20 @@ def test_a_year_outside_the_plan_is_not_found(client, world):
     client.force_login(world["users"]["manager"])
     for name in ("lock_year", "publish_year", "unpublish_year"):
         assert client.get(_url(name, 2040)(world)).status_code == 404
+
+
+def test_a_tampered_lock_form_is_refused_with_a_message_and_changes_nothing(client, world):
+    client.force_login(world["users"]["manager"])
+    url = _url("lock_year", OPEN_YEAR)(world)
+    before = _state()
+    tampered = {**_lock_data("理由")(world), "seen_items": "x", "seen_not_approved": "-1"}
+    response = client.post(url, tampered)
+    assert response.status_code == 200
+    assert "確認した内容を読み取れませんでした。このページを開き直してください。" in response.text
+    too_long = {**_lock_data("あ" * 1001)(world)}
+    response = client.post(url, too_long)
+    assert response.status_code == 200 and "1000 文字以下" in response.text
+    stale = {**_lock_data("理由")(world), "seen_not_approved": "0"}
+    response = client.post(url, stale)
+    assert "確認の後に評価が変わりました。" in response.text
+    assert _state() == before

@@ -114,3 +114,26 @@ def test_the_read_takes_the_same_queries_at_ten_and_a_thousand_items(
     assert large.gaps.total == small.gaps.total + 1000
     assert len(large.not_approved) == 200
     assert large.unlisted_not_approved == large.gaps.not_approved - 200
+
+
+def test_the_lock_and_publish_pages_take_the_same_queries_at_any_size(
+    client, world, django_assert_num_queries
+):
+    from django.urls import reverse
+
+    from tests.actions.staff_users import make_user
+
+    plan = world["plan"]
+    client.force_login(make_user("honbu", "manager"))
+    pages = [
+        reverse(f"actions:{name}", args=[plan.slug, YEAR]) for name in ("lock_year", "publish_year")
+    ]
+    # session, user, groups, the plan; the completeness read (13).
+    for url in pages:
+        with django_assert_num_queries(17):
+            assert client.get(url).status_code == 200
+    _grow(plan, 500)
+    for url in pages:
+        with django_assert_num_queries(17):
+            response = client.get(url)
+        assert "承認されていない取組（" in response.content.decode()

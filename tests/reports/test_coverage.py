@@ -190,3 +190,14 @@ def test_the_trend_chart_does_not_plot_a_partial_year_as_final(partly_rated):
     pooled = figure["data"][0]
     assert pooled["x"] == ["令和8年度<br>（暫定 3／11）", "令和9年度"]
     assert pooled["marker"]["symbol"] == ["circle-open", "circle"]
+
+
+def test_the_command_says_when_the_rates_are_provisional(partly_rated):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("achievement", plan=PLAN, year=str(YEAR), stdout=out)
+    assert "評価済み 3／11：達成度は評価済みの取組だけで計算した暫定の値です。" in out.getvalue()
+    out = io.StringIO()
+    call_command("achievement", plan="nakai-dx-1.0", year="2025", stdout=out)
+    assert "暫定" not in out.getvalue()

@@ -50,6 +50,12 @@ class Command(BaseCommand):
         widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
         for row in [header, *rows]:
             self.stdout.write("  ".join(_pad(cell, width, i) for i, (cell, width) in enumerate(zip(row, widths, strict=True))))
+        if achievement.is_provisional:
+            overall = achievement.overall
+            self.stdout.write(
+                f"評価済み {overall.evaluated}／{overall.total}：達成度は評価済みの取組だけで"
+                "計算した暫定の値です。"
+            )
         self.stdout.write(f"全体（合算）: {format_rate(achievement.pooled_rate)}")
         self.stdout.write(f"区分別達成度の平均: {format_rate(achievement.mean_of_area_rates)}")
         self.stdout.write(achievement.rule.formula)
