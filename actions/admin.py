@@ -7,9 +7,10 @@ A YearlyStatus or KpiActual saved here goes through actions.services
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from import_export.admin import ExportMixin
 
 from actions import services
+from actions.admin_deletions import RecordedDeletion, refusal_messages
+from actions.admin_exports import SafeExportMixin
 from actions.models import (
     ActionItem,
     AuditEntry,
@@ -41,7 +42,7 @@ class ItemLineageInline(admin.TabularInline):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(ExportMixin, admin.ModelAdmin):
+class ActionItemAdmin(RecordedDeletion, SafeExportMixin, admin.ModelAdmin):
     resource_classes = [ActionItemResource]
     list_display = ("plan", "item_code", "title", "primary_area", "section", "name_published")
     list_display_links = ("item_code", "title")
@@ -60,6 +61,14 @@ class ActionItemAdmin(ExportMixin, admin.ModelAdmin):
     def item_code(self, item):
         # Sorting the column sorts naturally (A-2 before A-10), not as text.
         return item.code
+
+    recorded_models = (YearlyStatus, Kpi, KpiActual)
+
+    def deletion_refusals(self, objs):
+        return refusal_messages(services.check_items_deletable, objs)
+
+    def delete_recorded(self, objs, user):
+        services.delete_items(objs, user=user, source=AuditEntry.Source.ADMIN)
 
 
 class YearlyStatusForm(forms.ModelForm):
@@ -101,7 +110,7 @@ class YearlyStatusForm(forms.ModelForm):
 
 
 @admin.register(YearlyStatus)
-class YearlyStatusAdmin(ExportMixin, admin.ModelAdmin):
+class YearlyStatusAdmin(SafeExportMixin, admin.ModelAdmin):
     resource_classes = [YearlyStatusResource]
     form = YearlyStatusForm
     list_display = ("item", "fiscal_year", "status", "updated_at", "updated_by")
@@ -157,7 +166,7 @@ class KpiActualForm(forms.ModelForm):
 
 
 @admin.register(KpiActual)
-class KpiActualAdmin(ExportMixin, admin.ModelAdmin):
+class KpiActualAdmin(SafeExportMixin, admin.ModelAdmin):
     resource_classes = [KpiActualResource]
     form = KpiActualForm
     list_display = ("kpi", "fiscal_year", "value", "updated_at")
@@ -190,13 +199,21 @@ class KpiActualAdmin(ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Kpi)
-class KpiAdmin(ExportMixin, admin.ModelAdmin):
+class KpiAdmin(RecordedDeletion, SafeExportMixin, admin.ModelAdmin):
     resource_classes = [KpiResource]
     list_display = ("name", "item", "unit", "baseline_value", "target_value")
     list_filter = ("item__plan",)
     search_fields = ("name",)
     list_select_related = ("item",)
     raw_id_fields = ("item",)
+
+    recorded_models = (KpiActual,)
+
+    def deletion_refusals(self, objs):
+        return refusal_messages(services.check_kpis_deletable, objs)
+
+    def delete_recorded(self, objs, user):
+        services.delete_kpis(objs, user=user, source=AuditEntry.Source.ADMIN)
 
 
 @admin.register(EvaluationYear)

@@ -475,6 +475,11 @@ class AuditEntryQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("user", "item", "item__plan", "section", "plan")
 
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        AuditEntry.copy_names(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class AuditEntry(models.Model):
     """One recorded change: who, when, what, and the values before and after."""
@@ -507,9 +512,13 @@ class AuditEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="audit_entries",
     )
+    # A section that history names cannot be deleted (it can be renamed): the
+    # rows keep pointing at it, and keep its name as it was when they were written.
     section = models.ForeignKey(
-        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Section, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    username = models.CharField("利用者名（記録時）", max_length=150, blank=True)
+    section_name = models.CharField("担当課名（記録時）", max_length=200, blank=True)
     fiscal_year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
     object_repr = models.CharField("対象", max_length=300)
     before = models.JSONField("変更前", null=True, blank=True)
@@ -525,6 +534,42 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            AuditEntry.copy_names([self])
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def copy_names(entries):
+        """Write the user's and the section's names as they are now into new entries.
+
+        A later rename, or the user's deletion, leaves what history shows unchanged.
+        """
+        from django.contrib.auth import get_user_model
+
+        def missing(field, name_field):
+            return {
+                getattr(entry, f"{field}_id")
+                for entry in entries
+                if getattr(entry, f"{field}_id")
+                and not getattr(entry, name_field)
+                and not getattr(AuditEntry, field).is_cached(entry)
+            }
+
+        users = get_user_model().objects.in_bulk(missing("user", "username"))
+        sections = Section.objects.in_bulk(missing("section", "section_name"))
+        for entry in entries:
+            if entry.user_id and not entry.username:
+                user = entry.user if AuditEntry.user.is_cached(entry) else users.get(entry.user_id)
+                entry.username = user.get_username() if user else ""
+            if entry.section_id and not entry.section_name:
+                section = (
+                    entry.section
+                    if AuditEntry.section.is_cached(entry)
+                    else sections.get(entry.section_id)
+                )
+                entry.section_name = str(section)[:200] if section else ""
 
 
 def evaluated_fiscal_years(plan):

@@ -18,6 +18,20 @@ FIELD_LABELS = {
 EMPTY = "（なし）"
 # What a status row's fields read as before it was first recorded.
 BEFORE_FIRST_RECORD = {"status_label": "未評価", "state_label": "未入力"}
+MAX_PER_PAGE = 200
+
+
+class BoundedPages:
+    """Keeps ?per_page= within 1..MAX_PER_PAGE: a negative or huge number is no 500.
+
+    A page number past either end already shows the last page (RequestConfig's
+    silent mode); the page size is the one value it passes on unchecked.
+    """
+
+    def paginate(self, *args, per_page=None, **kwargs):
+        if per_page is not None:
+            per_page = min(max(per_page, 1), MAX_PER_PAGE)
+        return super().paginate(*args, per_page=per_page, **kwargs)
 
 
 def _text(value):
@@ -56,17 +70,18 @@ def local_time_text(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
 
 
-class AuditEntryTable(tables.Table):
+class AuditEntryTable(BoundedPages, tables.Table):
     """On a phone each entry reads as a card: the action, its time, then the details."""
 
     caption = "変更履歴（新しい順）"
     at = tables.Column(verbose_name="日時", attrs={"td": {"class": "nowrap card-meta"}})
-    user = tables.Column(verbose_name="利用者", default="（不明）")
+    # The names as they were when the change was recorded.
+    user = tables.Column(verbose_name="利用者", accessor="username", default="（不明）")
     action = tables.Column(verbose_name="操作", attrs={"td": {"class": "nowrap card-title"}})
     source = tables.Column(verbose_name="経路", attrs={"td": {"class": "nowrap"}})
     fiscal_year = tables.Column(verbose_name="年度", default="", attrs={"td": {"class": "nowrap"}})
     object_repr = tables.Column(verbose_name="対象", attrs={"td": {"class": "audit-target"}})
-    section = tables.Column(verbose_name="担当課", default="")
+    section = tables.Column(verbose_name="担当課", accessor="section_name", default="")
     change = tables.Column(
         verbose_name="変更内容（変更前 → 変更後）", empty_values=(), orderable=False
     )
@@ -94,9 +109,6 @@ class AuditEntryTable(tables.Table):
     def render_at(self, value):
         return local_time_text(value)
 
-    def render_user(self, value):
-        return value.get_username()
-
     def render_fiscal_year(self, value):
         return wareki.fiscal_year_label(value, with_western=False)
 
@@ -113,4 +125,4 @@ class AuditEntryTable(tables.Table):
         return value if value is not None else ""
 
     def value_user(self, value):
-        return value.get_username() if value else ""
+        return value or ""

@@ -1,13 +1,15 @@
 """Django admin for the plan's master data.
 
-Plan-structured data (plans, areas) is exported in the workbook format; its
-bulk import goes through /imports/ so every change is audited. Simple tables
-outside the workbook (担当課, ワーキンググループ) import here directly.
+Plan-structured data (plans, areas) is exported in the workbook format. The
+admin imports nothing: every upload goes through /imports/, whose reader
+checks size, compression and XML, and whose writes are audited.
 """
 
 from django.contrib import admin
-from import_export.admin import ExportMixin, ImportExportModelAdmin
 
+from actions import services
+from actions.admin_deletions import history_refusal, with_refusals
+from actions.admin_exports import SafeExportMixin
 from actions.resources import (
     PlanResource,
     PriorityAreaResource,
@@ -60,7 +62,7 @@ class PriorityAreaInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(ExportMixin, admin.ModelAdmin):
+class PlanAdmin(SafeExportMixin, admin.ModelAdmin):
     resource_classes = [PlanResource]
     list_display = ("slug", "name", "version", "period_start", "period_end", "revises")
     search_fields = ("slug", "name")
@@ -73,9 +75,20 @@ class PlanAdmin(ExportMixin, admin.ModelAdmin):
         PriorityAreaInline,
     ]
 
+    def get_deleted_objects(self, objs, request):
+        refusals = []
+        for plan in objs:
+            statuses, actuals, years = services.plan_evaluation_counts(plan)
+            if statuses or actuals or years:
+                refusals.append(
+                    f"「{plan}」には評価データ（達成状況 {statuses:,} 件、指標実績 {actuals:,} 件、"
+                    f"確定・公表した年度 {years} 件）があるため削除できません。"
+                )
+        return with_refusals(super().get_deleted_objects(objs, request), refusals)
+
 
 @admin.register(PriorityArea)
-class PriorityAreaAdmin(ExportMixin, admin.ModelAdmin):
+class PriorityAreaAdmin(SafeExportMixin, admin.ModelAdmin):
     resource_classes = [PriorityAreaResource]
     list_display = ("plan", "number", "name", "added_in_revision")
     list_filter = ("plan",)
@@ -84,14 +97,19 @@ class PriorityAreaAdmin(ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(ImportExportModelAdmin):
+class SectionAdmin(SafeExportMixin, admin.ModelAdmin):
     resource_classes = [SectionResource]
     list_display = ("name", "unit")
     search_fields = ("name", "unit")
 
+    def get_deleted_objects(self, objs, request):
+        # History rows are the only ones that protect a section: one line for all of them.
+        refusals = history_refusal("担当課", objs, "section")
+        return with_refusals(super().get_deleted_objects(objs, request), refusals)
+
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(ImportExportModelAdmin):
+class WorkingGroupAdmin(SafeExportMixin, admin.ModelAdmin):
     resource_classes = [WorkingGroupResource]
     list_display = ("number", "name", "name_published")
 

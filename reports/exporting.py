@@ -1,7 +1,15 @@
-"""Helpers every download uses: safe spreadsheet cells and Japanese file names."""
+"""Helpers every download uses: safe spreadsheet cells and Japanese file names.
+
+safe_cell is the one place a cell is neutralised: the workbook export, the
+public tables, open data, the audit-log CSV and the Django admin's exports
+(ADMIN_EXPORT_FORMATS) all pass their cells through it.
+"""
 
 import re
 from urllib.parse import quote
+
+import tablib
+from import_export.formats import base_formats
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -30,3 +38,36 @@ def content_disposition(filename, disposition="attachment"):
     if ascii_name.startswith(".") or ascii_name.split(".")[0] == "":
         ascii_name = "download" + ascii_name
     return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+# --- the Django admin's exports (django-import-export) -------------------------------
+
+
+def safe_dataset(dataset):
+    """A copy of a tablib Dataset with every cell, headers included, through safe_cell."""
+    clean = tablib.Dataset(headers=[safe_cell(name) for name in dataset.headers or []])
+    clean.title = dataset.title
+    for row in dataset:
+        clean.append([safe_cell(value) for value in row])
+    return clean
+
+
+class _Neutralised:
+    def export_data(self, dataset, **kwargs):
+        return super().export_data(safe_dataset(dataset), **kwargs)
+
+
+class SafeCSV(_Neutralised, base_formats.CSV):
+    pass
+
+
+class SafeTSV(_Neutralised, base_formats.TSV):
+    pass
+
+
+class SafeXLSX(_Neutralised, base_formats.XLSX):
+    pass
+
+
+# The admin offers the three spreadsheet formats only, each cell neutralised.
+ADMIN_EXPORT_FORMATS = [SafeCSV, SafeTSV, SafeXLSX]

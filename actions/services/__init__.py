@@ -10,7 +10,7 @@ entry.
 The modules, by concern: status (達成状況), kpi (指標実績), evaluation (the
 status form's save of both), years (確定・公表), accounts (sections and staff
 accounts from a workbook), rows (the shared bulk write core), errors (the
-refusals).
+refusals), deletions (the admin's, recorded).
 """
 
 from django.core.exceptions import ValidationError
@@ -20,6 +20,13 @@ from actions.services.accounts import (
     InitialPassword,
     create_sections,
     save_staff_accounts,
+)
+from actions.services.deletions import (
+    check_items_deletable,
+    check_kpis_deletable,
+    delete_items,
+    delete_kpis,
+    plan_evaluation_counts,
 )
 from actions.services.errors import (
     StaleActualError,
@@ -70,12 +77,17 @@ __all__ = [
     "ValidationError",
     "Written",
     "YearLockedError",
+    "check_items_deletable",
+    "check_kpis_deletable",
     "check_year_open",
     "create_sections",
+    "delete_items",
+    "delete_kpis",
     "gaps_message",
     "is_year_locked",
     "lock_year",
     "out_of_period_message",
+    "plan_evaluation_counts",
     "publish_year",
     "record_evaluation",
     "record_kpi_actual",

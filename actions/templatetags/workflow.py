@@ -45,7 +45,7 @@ def item_workflow(context, item):
                 "can_edit": can_edit and not (evaluation and evaluation.is_locked),
             }
         )
-    entries = list(AuditEntry.objects.filter(item=item).select_related("user")[:HISTORY_LIMIT])
+    entries = list(AuditEntry.objects.filter(item=item)[:HISTORY_LIMIT])
     history = [
         {
             "entry": entry,
