@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django_tables2.export import TableExport
 
 from actions.models import NOT_EVALUATED_LABEL, Status
+from actions.tables import BoundedPages
 from reports.exporting import content_disposition, safe_cell
 
 STATUS_ORDER = [
@@ -37,7 +38,7 @@ def status_badge(value):
     )
 
 
-class AccessibleTable(tables.Table):
+class AccessibleTable(BoundedPages, tables.Table):
     """A table with a caption, th scope="col" and aria-sort (see the template)."""
 
     caption = ""

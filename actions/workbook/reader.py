@@ -268,6 +268,10 @@ def decode_csv(data):
 
 def read_csv(data):
     text = decode_csv(data)
+    if "\x00" in text:  # past the first 8 KB; no database stores it in text
+        raise ImportRefused(
+            "CSV に使えない文字（NUL）が含まれています。Excel で開いて CSV として保存し直してください。"
+        )
     sheet = SheetData(name="", is_csv=True)
     try:
         reader = csv.reader(io.StringIO(text, newline=""))
