@@ -62,7 +62,7 @@ def test_deleting_kpis_from_the_list_records_them_too(client, root, kpi):
 
 
 def test_a_kpi_with_an_actual_in_a_locked_year_is_not_deleted(client, root, kpi):
-    services.lock_year(kpi.item.plan, 2025, user=root)
+    services.lock_year(kpi.item.plan, 2025, user=root, reason="確認済み")
     client.force_login(root)
     url = reverse("admin:actions_kpi_delete", args=[kpi.pk])
     page = client.get(url).content.decode()
@@ -88,7 +88,7 @@ def test_deleting_an_item_records_its_statuses_and_actuals(client, root, item, k
 
 def test_an_item_with_a_status_in_a_locked_year_is_not_deleted(client, root, item):
     services.record_status(item, 2025, status="achieved", user=root)
-    services.lock_year(item.plan, 2025, user=root)
+    services.lock_year(item.plan, 2025, user=root, reason="確認済み")
     client.force_login(root)
     url = reverse("admin:actions_actionitem_delete", args=[item.pk])
     assert "確定を解除してください" in client.get(url).content.decode()
@@ -110,7 +110,10 @@ def test_a_section_named_in_history_is_kept_and_its_rows_unchanged(client, root,
     section = item.section
     client.force_login(root)
     url = reverse("admin:plans_section_delete", args=[section.pk])
-    assert "変更履歴 1 件がこの担当課を記録しているため削除できません" in client.get(url).content.decode()
+    assert (
+        "変更履歴 1 件がこの担当課を記録しているため削除できません"
+        in client.get(url).content.decode()
+    )
     _confirm_delete(client, url)
     entry = AuditEntry.objects.get()
     assert Section.objects.filter(pk=section.pk).exists()
