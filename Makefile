@@ -18,7 +18,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## The dashboard with the town's data on SQLite, at http://127.0.0.1:8000/
+## …with the background worker that runs imports (stopped with the server)
 run: setup
+	DEBUG=1 $(BIN)/python manage.py run_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 setup: install

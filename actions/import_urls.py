@@ -11,5 +11,6 @@ urlpatterns = [
     path("export/<str:slug>/", views.export_plan, name="export"),
     path("upload/", views.upload, name="upload"),
     path("confirm/", views.confirm, name="confirm"),
-    path("result/", views.result, name="result"),
+    path("jobs/<uuid:job_id>/", views.job_page, name="job"),
+    path("jobs/<uuid:job_id>/status.json", views.job_status, name="job_status"),
 ]

@@ -1,39 +1,37 @@
 """Spreadsheet import and export pages (/imports/).
 
 Downloads (the template, a plan's export): admins and managers. Upload and
-confirmation: admins only, POST only. The dry run keeps the upload in a
-private temp file whose token is in the session; the confirmation re-checks
-the whole file and then writes it in one transaction, streaming progress.
+confirmation: admins only, POST only. Neither reads the workbook in the
+request: the upload is stored (an ImportJob) and its dry run runs as a
+background task, as does the import once confirmed (actions.import_tasks).
+The job's page (/imports/jobs/<id>/) shows where it stands on every load:
+progress while a task runs (static/js/imports.js polls status.json), the dry
+run's findings, the result, or why it stopped. The session keeps the upload's
+digest, and the confirmation imports only the very bytes the dry run checked.
 """
 
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, transaction
-from django.http import HttpResponse, StreamingHttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.html import format_html
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from actions import jobs
 from actions.forms_import import ConfirmForm, UploadForm
+from actions.import_tasks import INITIAL_PASSWORDS, apply_import, check_import
+from actions.models import ImportJob
 from actions.permissions import can_import, is_manager
 from actions.workbook import exporter, store
 from actions.workbook import sheets as S
-from actions.workbook.importer import WorkbookImport
-from actions.workbook.reader import ImportRefused, read_upload
+from actions.workbook.report import preview_context
 from plans.models import Plan
 from reports.exporting import content_disposition
 
 SESSION_PENDING = "imports_pending"
-SESSION_RESULT = "imports_result"
-PROGRESS_MARKER = "<!--import-progress-->"
-MAX_CHANGES_SHOWN = 300
-MAX_ERRORS_SHOWN = 1000
-INITIAL_PASSWORDS = "initial_passwords"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -64,12 +62,21 @@ def index(request):
 
 
 def _index_context(request, form, refused=None):
+    unfinished = None
+    if can_import(request.user):
+        unfinished = (
+            ImportJob.objects.filter(user=request.user)
+            .exclude(state__in=[ImportJob.State.DONE, ImportJob.State.FAILED])
+            .defer("data")
+            .first()
+        )
     return {
         "plans": Plan.objects.order_by("published_on", "slug"),
         "form": form,
         "refused": refused,
         "can_upload": can_import(request.user),
         "sheets": S.SHEETS,
+        "unfinished": unfinished,
     }
 
 
@@ -110,159 +117,166 @@ def _xlsx_response(data, filename):
 @require_POST
 @_allowed(can_import)
 def upload(request):
+    """Store the file and start its dry run in the background; the job's page shows it."""
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "imports/index.html", _index_context(request, form), status=400)
     upload_file = form.cleaned_data["file"]
-    data = upload_file.read()
-    try:
-        job = WorkbookImport(read_upload(data, upload_file.name), user=request.user).validate()
-    except ImportRefused as exc:
+    job = store.save_upload(upload_file.read(), filename=upload_file.name, user=request.user)
+    request.session[SESSION_PENDING] = {"job": job.pk.hex, "digest": job.digest}
+    check_import.enqueue(str(job.pk))
+    return redirect("imports:job", job_id=job.pk)
+
+
+def _own_job(request, job_id):
+    """The user's own import job; anybody else's is not found."""
+    job = ImportJob.objects.filter(pk=job_id, user=request.user).defer("data").first()
+    if job is None:
+        raise Http404("この取込は見つかりません。")
+    return job
+
+
+def _stage(job):
+    """Where a running job stands: (progress or None, stalled, waiting for a worker)."""
+    progress = jobs.read_progress(job.pk) if job.is_running else None
+    stalled = progress is not None and progress["age"] > jobs.JOB_STALE_AFTER
+    waiting = (
+        job.is_running and progress is None and jobs.worker_needed() and not jobs.live_workers()
+    )
+    return progress, stalled, waiting
+
+
+STOPPED = (
+    "取込の処理が途中で止まりました（処理をするワーカーの停止など）。"
+    "書き込みは1つのトランザクションで行うため、何も書き込まれていません。"
+    "もう一度ファイルを選んで取り込んでください。"
+)
+WAITING_FOR_WORKER = (
+    "処理を実行するワーカーが動いていないため、待機しています。"
+    "管理者に「manage.py run_worker」が動いているか確認を依頼してください。"
+)
+
+
+@require_GET
+@never_cache
+@_allowed(can_import)
+def job_page(request, job_id):
+    job = _own_job(request, job_id)
+    progress, stalled, waiting = _stage(job)
+    context = {"job_record": job, "filename": job.filename}
+    if stalled:
+        return render(request, "imports/result.html", {**context, "failure": STOPPED})
+    if job.is_running:
         return render(
-            request, "imports/index.html", _index_context(request, form, str(exc)), status=400
+            request,
+            "imports/progress.html",
+            {
+                **context,
+                "progress": _progress_view(job, progress),
+                "waiting": waiting,
+                "waiting_message": WAITING_FOR_WORKER,
+            },
         )
-    previous = request.session.get(SESSION_PENDING)
-    if previous:
-        store.discard(previous.get("token"))
-    token = None
-    if job.ok and job.total_writes:
-        token = store.save_upload(data)
-        request.session[SESSION_PENDING] = {"token": token, "name": upload_file.name}
-    else:
-        request.session.pop(SESSION_PENDING, None)
-    return render(request, "imports/preview.html", _preview_context(job, upload_file.name, token))
+    if job.state == ImportJob.State.DONE:
+        return _result_page(request, job, context)
+    if job.report is None:  # refused before a dry run could read it
+        return render(request, "imports/result.html", {**context, "failure": job.failure})
+    if job.state == ImportJob.State.FAILED:
+        messages.error(request, job.failure)
+    return render(
+        request,
+        "imports/preview.html",
+        {**context, **preview_context(job.report), "confirm_form": _confirm_form(request, job)},
+    )
 
 
-def _preview_context(job, filename, token):
+def _result_page(request, job, context):
+    """The import's result; new accounts' initial passwords are shown this once, then dropped."""
+    outcome = dict(job.outcome or {})
+    passwords = outcome.pop(INITIAL_PASSWORDS, [])
+    if passwords:
+        ImportJob.objects.filter(pk=job.pk).update(outcome=outcome)
+    response = render(
+        request,
+        "imports/result.html",
+        {**context, "outcome": outcome, "initial_passwords": passwords},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _confirm_form(request, job):
+    pending = request.session.get(SESSION_PENDING) or {}
+    confirmable = (
+        job.state == ImportJob.State.CHECKED
+        and job.report.get("ok")
+        and job.report.get("total_writes")
+        and pending.get("job") == job.pk.hex
+    )
+    return ConfirmForm(initial={"token": job.pk.hex}) if confirmable else None
+
+
+def _progress_view(job, progress):
+    progress = progress or {}
+    done, total = progress.get("done", 0), progress.get("total", 0)
+    label = progress.get("label") or job.get_state_display()
+    if job.state == ImportJob.State.QUEUED and not progress:
+        label = "取込の順番を待っています"
+    elif job.state == ImportJob.State.CHECKING and not progress:
+        label = "点検の順番を待っています"
     return {
-        "job": job,
-        "filename": filename,
-        "summaries": job.present_summaries,
-        "errors": job.errors[:MAX_ERRORS_SHOWN],
-        "errors_hidden": max(len(job.errors) - MAX_ERRORS_SHOWN, 0),
-        "changes": job.changes[:MAX_CHANGES_SHOWN],
-        "changes_hidden": max(len(job.changes) - MAX_CHANGES_SHOWN, 0),
-        "confirm_form": ConfirmForm(initial={"token": token}) if token else None,
+        "label": label,
+        "done": done,
+        "total": total,
+        "percent": round(done * 100 / total) if total else None,
     }
+
+
+@require_GET
+@never_cache
+@_allowed(can_import)
+def job_status(request, job_id):
+    """What the progress page polls: the job's state and, while it runs, its progress."""
+    job = _own_job(request, job_id)
+    progress, stalled, waiting = _stage(job)
+    return JsonResponse(
+        {
+            "state": job.state,
+            "running": job.is_running and not stalled,
+            "stalled": stalled,
+            "waiting_for_worker": waiting,
+            **_progress_view(job, progress),
+        }
+    )
 
 
 @require_POST
 @_allowed(can_import)
 def confirm(request):
+    """Start the import of a checked file, if it is still the very file the dry run read."""
     form = ConfirmForm(request.POST)
     pending = request.session.get(SESSION_PENDING) or {}
-    if not form.is_valid() or form.cleaned_data["token"] != pending.get("token"):
+    if not form.is_valid() or form.cleaned_data["token"] != pending.get("job"):
         messages.error(
             request, "取込の確認が無効か、期限切れです。もう一度ファイルを選んで確認してください。"
         )
         return redirect("imports:index")
-    token = pending["token"]
+    job = get_object_or_404(ImportJob, pk=pending["job"], user=request.user)
+    if job.state != ImportJob.State.CHECKED or not job.report.get("ok"):
+        return redirect("imports:job", job_id=job.pk)
     try:
-        data = store.load_upload(token)
-    except FileNotFoundError:
+        store.load_upload(job, expected_digest=pending.get("digest"))
+    except store.UploadChanged as changed:
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportJob.State.FAILED, failure=str(changed), data=b""
+        )
         request.session.pop(SESSION_PENDING, None)
-        messages.error(
-            request, "確認したファイルが見つかりません。もう一度ファイルを選んでください。"
-        )
+        messages.error(request, str(changed))
         return redirect("imports:index")
-    try:
-        job = WorkbookImport(
-            read_upload(data, pending.get("name", "")), user=request.user
-        ).validate()
-    except ImportRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("imports:index")
-    if not job.ok:
-        # The data changed since the dry run (e.g. a year was locked meanwhile).
-        return render(
-            request, "imports/preview.html", _preview_context(job, pending.get("name"), None)
-        )
-    request.session.pop(SESSION_PENDING, None)
-    request.session[SESSION_RESULT] = token
-    page = render_to_string(
-        "imports/progress.html",
-        {"filename": pending.get("name"), "marker": PROGRESS_MARKER},
-        request=request,
-    )
-    head, tail = page.split(PROGRESS_MARKER, 1)
-    response = StreamingHttpResponse(
-        _progress_chunks(job, token, pending.get("name"), head, tail),
-        content_type="text/html; charset=utf-8",
-    )
-    response["Cache-Control"] = "no-store"
-    response["X-Accel-Buffering"] = "no"  # let nginx pass the chunks through
-    return response
-
-
-def _progress_chunks(job, token, filename, head, tail):
-    yield head
-    failure = None
-    try:
-        with transaction.atomic():
-            for done, total, label in job.apply_steps():
-                percent = round(done * 100 / total)
-                yield format_html(
-                    '<div class="import-progress__step"><progress max="{}" value="{}">{}%</progress> '
-                    "{}（{} / {} 件）</div>\n",
-                    total,
-                    done,
-                    percent,
-                    label,
-                    done,
-                    total,
-                )
-    except (ValidationError, DatabaseError) as exc:
-        failure = " ".join(getattr(exc, "messages", [str(exc)]))
-    store.save_result(token, _result_dict(job, filename, failure))
-    store.discard(token)
-    link = reverse("imports:result")
-    if failure:
-        yield format_html(
-            '<p class="import-progress__failed" role="alert">取込を中止しました。何も書き込んでいません。{}</p>',
-            failure,
-        )
-    yield format_html(
-        '<p class="import-progress__done"><a class="button" href="{}" data-import-result>取込結果を見る</a></p>',
-        link,
-    )
-    yield tail
-
-
-def _result_dict(job, filename, failure):
-    applied = job.applied and not failure
-    return {
-        "filename": filename,
-        "applied": applied,
-        "failure": failure or "",
-        "summaries": [
-            {"name": s.name, "created": s.created, "updated": s.updated, "unchanged": s.unchanged}
-            for s in job.present_summaries
-        ],
-        "new_sections": [str(section) for section in job.new_sections] if applied else [],
-        # Shown once: the result page takes them out of the stored result as it shows them.
-        INITIAL_PASSWORDS: [
-            {"username": p.username, "name": p.name, "password": p.password}
-            for p in job.initial_passwords
-        ]
-        if applied
-        else [],
-    }
-
-
-@require_GET
-@_allowed(can_import)
-def result(request):
-    token = request.session.get(SESSION_RESULT)
-    try:
-        outcome = store.load_result(token)
-    except (FileNotFoundError, TypeError, ValueError):
-        outcome = None
-    passwords = []
-    if outcome and outcome.get(INITIAL_PASSWORDS):
-        passwords = outcome.pop(INITIAL_PASSWORDS)
-        store.save_result(token, outcome)  # the passwords are not kept once shown
-    response = render(
-        request, "imports/result.html", {"result": outcome, "initial_passwords": passwords}
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    # Only the first of two quick clicks starts the import.
+    if ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.CHECKED).update(
+        state=ImportJob.State.QUEUED
+    ):
+        request.session.pop(SESSION_PENDING, None)
+        apply_import.enqueue(str(job.pk))
+    return redirect("imports:job", job_id=job.pk)

@@ -1,5 +1,6 @@
 """Action items (取組), their yearly status, KPIs, and the evaluation workflow."""
 
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -570,6 +571,51 @@ class AuditEntry(models.Model):
                     else sections.get(entry.section_id)
                 )
                 entry.section_name = str(section)[:200] if section else ""
+
+
+class ImportJob(models.Model):
+    """One spreadsheet import through /imports/: the upload, its dry run and its confirmation.
+
+    Both steps run as background tasks (actions.import_tasks); the page reads
+    this row, so it survives a reload. ``data`` holds the upload until it is
+    imported or given up, ``digest`` its SHA-256 as uploaded.
+    """
+
+    class State(models.TextChoices):
+        CHECKING = "checking", "点検中"
+        CHECKED = "checked", "点検済み"
+        QUEUED = "queued", "取込待ち"
+        APPLYING = "applying", "取込中"
+        DONE = "done", "取込完了"
+        FAILED = "failed", "中止"
+
+    RUNNING = (State.CHECKING, State.QUEUED, State.APPLYING)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="利用者", on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField("ファイル名", max_length=255)
+    data = models.BinaryField("ファイルの内容", default=b"")
+    digest = models.CharField("SHA-256", max_length=64)
+    state = models.CharField("状態", max_length=20, choices=State.choices, default=State.CHECKING)
+    report = models.JSONField("点検結果", null=True, blank=True)
+    outcome = models.JSONField("取込結果", null=True, blank=True)
+    failure = models.TextField("中止の理由", blank=True)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        verbose_name = "取込"
+        verbose_name_plural = "取込"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename}（{self.get_state_display()}）"
+
+    @property
+    def is_running(self):
+        return self.state in self.RUNNING
 
 
 def evaluated_fiscal_years(plan):

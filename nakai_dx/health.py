@@ -32,3 +32,20 @@ class MigrationsApplied(HealthCheck):
                 f"適用されていないマイグレーションが {len(plan)} 件あります"
                 "（manage.py migrate を実行してください）。"
             )
+
+
+@dataclasses.dataclass
+class TaskWorkerAlive(HealthCheck):
+    """A background worker (manage.py run_worker) has reported in within the last minute.
+
+    Passes without one when tasks run inside the request (TASKS_BACKEND set to
+    the immediate backend), where no worker is needed.
+    """
+
+    def run(self):
+        from actions import jobs
+
+        if jobs.worker_needed() and not jobs.live_workers():
+            raise ServiceUnavailable(
+                "バックグラウンド処理のワーカーが動いていません（manage.py run_worker を起動してください）。"
+            )

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "health_check",
     "csp",
     "django_guid",
+    "django_tasks",
+    "django_tasks_db",
     "plans",
     "actions",
     "reports",
@@ -136,7 +138,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers wait (up to 20 s) instead of failing with "database is
     # locked"; IMMEDIATE takes the write lock at BEGIN so that two transactions
     # never deadlock upgrading from a read to a write.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    # WAL: pages keep reading (an import's progress, say) while the worker's
+    # import transaction writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -267,6 +275,7 @@ PERMISSIONS_POLICY = {
 HEALTH_CHECKS = [
     "health_check.checks.Database",
     "nakai_dx.health.MigrationsApplied",
+    "nakai_dx.health.TaskWorkerAlive",
 ]
 # Monitoring may ask gunicorn directly over plain HTTP on the loopback address.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
@@ -298,6 +307,19 @@ DBBACKUP_SEND_EMAIL = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A restore into another server's database, owned by another role.
     DBBACKUP_CONNECTORS = {"default": {"PG_OPTIONS": ["--no-owner", "--no-privileges"]}}
+
+# Background tasks (django-tasks): imports run in a worker process started with
+# `manage.py run_worker`, queued in the database (no extra server). TASKS_BACKEND
+# =django_tasks.backends.immediate.ImmediateBackend runs them inside the request.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Private working files (job progress, worker heartbeats): created 0700, refused
+# if another user owns it.
+WORK_DIR = Path(os.environ.get("WORK_DIR", BASE_DIR / "var"))
 
 # Spreadsheet import limits.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))

@@ -23,6 +23,7 @@ def test_a_healthy_site_answers_200_with_every_check_ok(client):
     assert response.json() == {
         "Database(alias='default')": "OK",
         "MigrationsApplied(alias='default')": "OK",
+        "TaskWorkerAlive()": "OK",
     }
     assert "no-cache" in response["Cache-Control"]
 

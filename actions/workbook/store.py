@@ -1,64 +1,45 @@
-"""Uploads kept between the dry run and the confirmation.
+"""Uploads kept between the dry run and the confirmation: in the database, with a digest.
 
-The file lives in a private temp directory under a random token; the
-session holds the token, so the confirmation reads only a file this server
-wrote for this user. A client-sent path is never used.
+The file is stored on its ImportJob row (only this app writes there; no
+shared temp directory is involved), with its SHA-256. The upload page puts
+the same digest in the user's session; the confirmation goes ahead only when
+the session's digest, the job's and the stored bytes' own agree, so a file
+changed after the dry run is never imported unseen.
 """
 
-import json
-import re
-import tempfile
-import time
-import uuid
-from pathlib import Path
+import hashlib
 
-MAX_AGE_SECONDS = 24 * 3600
-TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+from actions.models import ImportJob
 
-
-def directory():
-    path = Path(tempfile.gettempdir()) / "nakai-dx-imports"
-    path.mkdir(mode=0o700, exist_ok=True)
-    return path
+CHANGED_MESSAGE = (
+    "点検したファイルと保存されている内容が一致しないため、取り込みません。"
+    "何も書き込んでいません。もう一度ファイルを選んで点検してください。"
+)
 
 
-def _path(token, suffix):
-    if not TOKEN_RE.fullmatch(token or ""):
-        raise FileNotFoundError(token)
-    return directory() / f"{token}.{suffix}"
+class UploadChanged(Exception):
+    """The stored upload is not the file the dry run checked; ``str()`` is for the user."""
+
+    def __init__(self, message=CHANGED_MESSAGE):
+        super().__init__(message)
 
 
-def save_upload(data):
-    remove_stale()
-    token = uuid.uuid4().hex
-    _path(token, "upload").write_bytes(data)
-    return token
+def digest(data):
+    return hashlib.sha256(data).hexdigest()
 
 
-def load_upload(token):
-    return _path(token, "upload").read_bytes()
+def save_upload(data, *, filename, user):
+    """A new job holding the upload, waiting for its dry run."""
+    return ImportJob.objects.create(
+        user=user, filename=filename[:255], data=data, digest=digest(data)
+    )
 
 
-def save_result(token, result):
-    _path(token, "result.json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
-
-
-def load_result(token):
-    return json.loads(_path(token, "result.json").read_text(encoding="utf-8"))
-
-
-def discard(token, suffix="upload"):
-    try:
-        _path(token, suffix).unlink(missing_ok=True)
-    except FileNotFoundError:
-        pass
-
-
-def remove_stale():
-    cutoff = time.time() - MAX_AGE_SECONDS
-    for path in directory().iterdir():
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            continue
+def load_upload(job, expected_digest=None):
+    """The stored bytes, checked against the digest recorded at upload (and the session's)."""
+    data = bytes(job.data)
+    if not data or digest(data) != job.digest:
+        raise UploadChanged()
+    if expected_digest is not None and expected_digest != job.digest:
+        raise UploadChanged()
+    return data

@@ -85,3 +85,22 @@ def test_a_hostile_file_posted_to_the_old_admin_import_writes_nothing(client, ro
     )
     assert response.status_code in (302, 404)
     assert not Section.objects.exists() and not WorkingGroup.objects.exists()
+
+
+EXPECTED_REFUSALS = {
+    "zip_bomb.xlsx": "zip 爆弾",
+    "oversized.csv": "ファイルが大きすぎます",
+    "oversized_sheet.xlsx": "行数が多すぎます",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
+def test_the_one_upload_path_refuses_each_hostile_file(client, root, name):
+    client.force_login(root)
+    upload = SimpleUploadedFile(name, HOSTILE_FILES[name]())
+    response = client.post(reverse("imports:upload"), {"file": upload})
+    if response.status_code == 302:  # stored; the dry run (a task) refuses it
+        response = client.get(response["Location"])
+    assert response.status_code in (200, 400)
+    assert EXPECTED_REFUSALS[name] in response.content.decode()
+    assert not Section.objects.exists() and not WorkingGroup.objects.exists()

@@ -1,6 +1,7 @@
 """The /imports/ pages: who may reach them, the dry run, the confirmation, downloads."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,14 +9,13 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from actions.models import AuditEntry, Status, YearlyStatus
-from actions.workbook import store
+from actions.models import AuditEntry, ImportJob, Status, YearlyStatus
 from tests.factories import make_items, make_plan
 from tests.imports.conftest import STATUS_HEADER, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
-GET_URLS = ["imports:index", "imports:template", "imports:result"]
+GET_URLS = ["imports:index", "imports:template"]
 POST_URLS = ["imports:upload", "imports:confirm"]
 
 
@@ -73,16 +73,14 @@ def test_managers_see_no_upload_form(client, plan, manager_user):
     assert b'enctype="multipart/form-data"' not in client.get(url("imports:index")).content
 
 
-@pytest.mark.parametrize("name", [*POST_URLS, "imports:result"])
+@pytest.mark.parametrize("name", POST_URLS)
 def test_managers_may_not_import(client, plan, manager_user, name):
     client.force_login(manager_user)
     method = client.post if name in POST_URLS else client.get
     assert method(url(name)).status_code == 403
 
 
-@pytest.mark.parametrize(
-    "name", ["imports:index", "imports:template", "imports:export", "imports:result"]
-)
+@pytest.mark.parametrize("name", ["imports:index", "imports:template", "imports:export"])
 def test_admins_reach_every_page(client, plan, admin_user, name):
     client.force_login(admin_user)
     assert client.get(url(name, plan)).status_code == 200
@@ -105,9 +103,27 @@ def test_the_upload_needs_a_csrf_token(plan, admin_user):
 # --- the dry run and the confirmation ---------------------------------------------------
 
 
+def _upload(client, data, name="status.xlsx"):
+    """Upload; the dry run runs (immediate task backend); follow to the job's page."""
+    response = client.post(url("imports:upload"), {"file": upload_file(data, name)})
+    assert response.status_code == 302, response.content[:300]
+    return client.get(response["Location"])
+
+
+def _without_tokens(response):
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def _confirm(client):
+    token = client.session["imports_pending"]["job"]
+    response = client.post(url("imports:confirm"), {"token": token})
+    assert response.status_code == 302
+    return client.get(response["Location"])
+
+
 def test_the_dry_run_shows_counts_and_writes_nothing(client, plan, admin_user):
     client.force_login(admin_user)
-    response = client.post(url("imports:upload"), {"file": upload_file(good_book())})
+    response = _upload(client, good_book())
     assert response.status_code == 200
     page = response.content.decode()
     assert "取込内容の確認" in page and "この内容で取り込む" in page
@@ -116,10 +132,18 @@ def test_the_dry_run_shows_counts_and_writes_nothing(client, plan, admin_user):
     assert (summary.created, summary.unchanged) == (1, 1)
 
 
+def test_the_dry_run_page_is_the_same_on_reload(client, plan, admin_user):
+    client.force_login(admin_user)
+    first = _upload(client, good_book())
+    again = client.get(first.wsgi_request.path)
+    assert _without_tokens(again) == _without_tokens(first)
+    assert "この内容で取り込む" in _without_tokens(again)
+
+
 def test_errors_are_shown_in_a_table_and_no_confirm_button(client, plan, admin_user):
     client.force_login(admin_user)
     book = xlsx_bytes({"達成状況": [STATUS_HEADER, ["p1", 1, "R7", "ほぼ達成", ""]]})
-    page = client.post(url("imports:upload"), {"file": upload_file(book)}).content.decode()
+    page = _upload(client, book).content.decode()
     assert "1 件のエラー" in page
     assert '<td>達成状況</td><td class="num">2</td><td>達成状況</td>' in page
     assert "ほぼ達成" in page and "この内容で取り込む" not in page
@@ -127,9 +151,10 @@ def test_errors_are_shown_in_a_table_and_no_confirm_button(client, plan, admin_u
 
 def test_a_refused_file_gets_its_message_not_a_500(client, plan, admin_user):
     client.force_login(admin_user)
-    response = client.post(url("imports:upload"), {"file": upload_file(b"%PDF-1.4 x", "plan.xlsx")})
-    assert response.status_code == 400
+    response = _upload(client, b"%PDF-1.4 x", "plan.xlsx")
+    assert response.status_code == 200
     assert "PDF" in response.content.decode()
+    assert ImportJob.objects.get().state == ImportJob.State.FAILED
 
 
 def test_a_file_over_the_limit_is_refused_before_reading(client, plan, admin_user):
@@ -137,18 +162,16 @@ def test_a_file_over_the_limit_is_refused_before_reading(client, plan, admin_use
     with override_settings(IMPORT_MAX_UPLOAD_BYTES=50):
         response = client.post(url("imports:upload"), {"file": upload_file(good_book())})
     assert response.status_code == 400 and "ファイルが大きすぎます" in response.content.decode()
+    assert not ImportJob.objects.exists()
 
 
-def test_confirm_streams_progress_and_writes_everything(client, plan, admin_user):
+def test_confirm_imports_everything_and_shows_the_result(client, plan, admin_user):
     client.force_login(admin_user)
-    client.post(url("imports:upload"), {"file": upload_file(good_book())})
-    token = client.session["imports_pending"]["token"]
+    _upload(client, good_book())
 
-    response = client.post(url("imports:confirm"), {"token": token})
+    result = _confirm(client)
 
-    assert response.streaming
-    page = b"".join(response.streaming_content).decode()
-    assert "<progress" in page and reverse("imports:result") in page
+    assert "取り込みました" in result.content.decode()
     status = YearlyStatus.objects.get()
     assert (status.status, status.comment, status.updated_by) == (
         Status.ACHIEVED,
@@ -157,15 +180,14 @@ def test_confirm_streams_progress_and_writes_everything(client, plan, admin_user
     )
     audit = AuditEntry.objects.get()
     assert (audit.source, audit.user) == (AuditEntry.Source.IMPORT, admin_user)
-    result = client.get(url("imports:result"))
-    assert "取り込みました" in result.content.decode()
-    with pytest.raises(FileNotFoundError):
-        store.load_upload(token)
+    job = ImportJob.objects.get()
+    assert (job.state, bytes(job.data)) == (ImportJob.State.DONE, b"")
+    assert _without_tokens(client.get(result.wsgi_request.path)) == _without_tokens(result)
 
 
 def test_confirm_refuses_a_token_not_from_this_session(client, plan, admin_user):
     client.force_login(admin_user)
-    client.post(url("imports:upload"), {"file": upload_file(good_book())})
+    _upload(client, good_book())
     response = client.post(url("imports:confirm"), {"token": "0" * 32})
     assert response.status_code == 302
     assert YearlyStatus.objects.count() == 0
@@ -175,17 +197,24 @@ def test_confirm_rechecks_the_file(client, plan, admin_user):
     from actions import services
 
     client.force_login(admin_user)
-    client.post(url("imports:upload"), {"file": upload_file(good_book())})
+    _upload(client, good_book())
     # locked between the dry run and the confirmation
     services.lock_year(plan, 2025, reason="試験のため未承認のまま確定", user=admin_user)
 
-    response = client.post(
-        url("imports:confirm"), {"token": client.session["imports_pending"]["token"]}
-    )
+    page = _confirm(client).content.decode()
 
-    assert not response.streaming
-    assert "確定済み" in response.content.decode()
+    assert "点検した後に登録データが変わった" in page and "確定済み" in page
     assert YearlyStatus.objects.count() == 0
+
+
+def test_a_job_is_only_its_owners(client, plan, admin_user):
+    client.force_login(admin_user)
+    job_url = _upload(client, good_book()).wsgi_request.path
+    other = type(admin_user).objects.create_user("other-admin", password="x")
+    other.groups.set(admin_user.groups.all())
+    client.force_login(other)
+    assert client.get(job_url).status_code == 404
+    assert client.get(job_url + "status.json").status_code == 404
 
 
 # --- downloads -------------------------------------------------------------------------

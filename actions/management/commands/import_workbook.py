@@ -1,13 +1,16 @@
 """python manage.py import_workbook FILE [--dry-run] [--user NAME]
 
 Exit 0 with a summary per sheet; exit 1 with every error on stderr and
-nothing written.
+nothing written. A database that fails mid-import (a dropped connection) is
+a message too, never a traceback: the import is one transaction, so nothing
+was written.
 """
 
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from actions.models import AuditEntry
 from actions.workbook.importer import import_workbook
@@ -30,6 +33,18 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"ファイルが見つかりません: {file}")
+        try:
+            self._import(path, user, dry_run)
+        except DatabaseError as exc:
+            self.stderr.write(f"データベースのエラー: {type(exc).__name__}")
+            raise CommandError(
+                "データベースとの接続が切れたか、データベースがエラーを返したため、取込を中止しました。"
+                "取込は1つのトランザクションで書き込むため、何も書き込んでいません。"
+                "データベースが動いていることを確かめてから、同じコマンドをもう一度実行してください。",
+                returncode=1,
+            ) from exc
+
+    def _import(self, path, user, dry_run):
         importer_user = self._user(user)
         try:
             check_size(path.stat().st_size)
