@@ -196,13 +196,12 @@ def _result_page(request, job, context):
     passwords = outcome.pop(INITIAL_PASSWORDS, [])
     if passwords:
         ImportJob.objects.filter(pk=job.pk).update(outcome=outcome)
-    response = render(
+    # never_cache on the view: no-store, so the passwords stay out of any cache.
+    return render(
         request,
         "imports/result.html",
         {**context, "outcome": outcome, "initial_passwords": passwords},
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _confirm_form(request, job):
