@@ -122,6 +122,13 @@ def upload(request):
     if not form.is_valid():
         return render(request, "imports/index.html", _index_context(request, form), status=400)
     upload_file = form.cleaned_data["file"]
+    # Only the latest dry run can be confirmed (the session holds one): earlier
+    # ones let go of their files.
+    ImportJob.objects.filter(user=request.user, state=ImportJob.State.CHECKED).update(
+        state=ImportJob.State.FAILED,
+        data=b"",
+        failure="新しいファイルを選んだため、この点検結果からは取り込めません。",
+    )
     job = store.save_upload(upload_file.read(), filename=upload_file.name, user=request.user)
     request.session[SESSION_PENDING] = {"job": job.pk.hex, "digest": job.digest}
     check_import.enqueue(str(job.pk))

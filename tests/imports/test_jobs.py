@@ -222,3 +222,13 @@ def test_the_health_check_wants_a_live_worker(client):
     with jobs.worker_heartbeat():
         time.sleep(0.2)
         assert client.get("/health/?format=json").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_new_upload_lets_go_of_the_previous_dry_runs_file(client, plan, admin_user):
+    client.force_login(admin_user)
+    upload(client, good_book("達成"))
+    upload(client, good_book("一部達成"))
+    first, second = ImportJob.objects.order_by("created_at")
+    assert (first.state, bytes(first.data)) == (ImportJob.State.FAILED, b"")
+    assert second.state == ImportJob.State.CHECKED and bytes(second.data)
