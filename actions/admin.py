@@ -7,6 +7,7 @@ A YearlyStatus or KpiActual saved here goes through actions.services
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django_tasks_db.models import DBTaskResult
 
 from actions import services
 from actions.admin_deletions import RecordedDeletion, refusal_messages
@@ -249,3 +250,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# django-tasks-db's own admin lists raw task records (in English); imports are
+# followed on their own pages (/imports/jobs/…), so the admin does not show them.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
