@@ -10,6 +10,9 @@ class ActionsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from actions import accounts_admin, first_login
+        from plans import versions
 
         accounts_admin.register()
         user_logged_in.connect(first_login.mark_session, dispatch_uid="first_login_mark")
+        # Cached figures and pages change with every saved row but the history and accounts.
+        versions.watch(self, exclude=("AuditEntry", "StaffProfile"))

@@ -59,8 +59,15 @@ class ActionItemQuerySet(models.QuerySet):
         return self.filter(plan=plan)
 
     def in_area(self, area):
-        """Items listed under an area, first or again (再掲)."""
-        return self.filter(models.Q(primary_area=area) | models.Q(relisted_areas=area)).distinct()
+        """Items listed under an area, first or again (再掲).
+
+        An ``IN`` on the listing table rather than a join: no DISTINCT, so a page
+        of the list is not counted and sorted twice over duplicated rows.
+        """
+        relisted = ActionItem.relisted_areas.through.objects.filter(priorityarea=area)
+        return self.filter(
+            models.Q(primary_area=area) | models.Q(pk__in=relisted.values("actionitem_id"))
+        )
 
     def with_code(self, plan, code):
         """The item of ``plan`` that a typed or URL code means (none for an unreadable code)."""

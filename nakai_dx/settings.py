@@ -4,6 +4,7 @@ Everything that differs between a laptop, CI and the town's server comes from
 environment variables; there is no second settings file.
 """
 
+import hashlib
 import os
 from importlib.util import find_spec
 from ipaddress import ip_network
@@ -100,6 +101,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "reports.cache.PublicPageCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,6 +149,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cached figures and public pages (reports/cache.py): each process's memory, or
+# Redis shared by all of them when REDIS_URL is set. Keys carry the data's
+# versions, so the cache needs no clearing; the prefix keeps two databases
+# sharing one Redis apart.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {
+        "BACKEND": (
+            "django.core.cache.backends.redis.RedisCache"
+            if REDIS_URL
+            else "django.core.cache.backends.locmem.LocMemCache"
+        ),
+        "LOCATION": REDIS_URL or "nakai-dx",
+        "KEY_PREFIX": "nakai-"
+        + hashlib.sha256(
+            f"{DATABASES['default']['ENGINE']}|{DATABASES['default'].get('HOST', '')}|"
+            f"{DATABASES['default']['NAME']}".encode()
+        ).hexdigest()[:12],
+        "TIMEOUT": 24 * 60 * 60,
+        **({} if REDIS_URL else {"OPTIONS": {"MAX_ENTRIES": 2000}}),
+    }
+}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

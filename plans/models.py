@@ -487,3 +487,28 @@ class PublishedFigure(models.Model):
 
     def __str__(self):
         return f"{self.plan} {self.fiscal_year} {self.area or '合計'} {self.rate}%"
+
+
+class DataVersion(models.Model):
+    """A number that changes with every write; cached figures and pages are keyed by it.
+
+    One row for a plan and fiscal year (its statuses, KPI actuals, lock and
+    publication), one for a plan (``fiscal_year`` 0: the plan, its areas, items
+    and KPIs) and one for what every plan shows (``plan_id`` 0). Only
+    plans.versions writes here. No foreign key: a deleted plan's rows stay, so
+    the pages that listed it change their key too.
+    """
+
+    plan_id = models.PositiveBigIntegerField(default=0)
+    fiscal_year = models.PositiveSmallIntegerField(default=0)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "データの版"
+        verbose_name_plural = "データの版"
+        constraints = [
+            models.UniqueConstraint(fields=["plan_id", "fiscal_year"], name="unique_data_version")
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id}/{self.fiscal_year}: {self.version}"

@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 
 from actions.models import EvaluationYear
 from plans import wareki
-from reports.achievement import compute_achievement, compute_achievements
+from reports import cache
 from reports.exporting import content_disposition, safe_cell
 from reports.queries import get_plan, parse_year_param
 
@@ -85,7 +85,7 @@ def achievement_json(request):
     plan = get_plan(slug)
     fiscal_year = parse_year_param(year_text)
     _published_year(plan, fiscal_year)
-    document = compute_achievement(plan, fiscal_year).as_dict()
+    document = cache.achievement(plan, fiscal_year).as_dict()
     body = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = content_disposition(
@@ -115,7 +115,7 @@ def _achievements(years):
     for evaluation in years:
         by_plan.setdefault(evaluation.plan_id, (evaluation.plan, []))[1].append(evaluation.fiscal_year)
     for plan, fiscal_years in by_plan.values():
-        by_year = compute_achievements(plan, fiscal_years)
+        by_year = cache.achievements(plan, fiscal_years)
         yield from (by_year[year] for year in sorted(fiscal_years))
 
 

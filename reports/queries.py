@@ -7,15 +7,10 @@ counts statuses or computes a rate.
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, OuterRef, Subquery, Value, When
+from django.db.models import BooleanField, Case, F, FilteredRelation, Q, Value, When
 from django.http import Http404
 
-from actions.models import (
-    ActionItem,
-    YearlyStatus,
-    evaluated_fiscal_years,
-    visible_fiscal_years,
-)
+from actions.models import ActionItem, visible_fiscal_years
 from plans import wareki
 from plans.models import Plan
 
@@ -54,7 +49,9 @@ class Selection:
 
 
 def year_options(plan, user):
-    evaluated = evaluated_fiscal_years(plan)
+    from reports import cache
+
+    evaluated = cache.evaluated_years(plan)
     return [
         YearOption(year, is_published, year in evaluated)
         for year, is_published in visible_fiscal_years(plan, user, evaluated)
@@ -117,13 +114,21 @@ def select_dashboard(plans, user, slug=None, year_text=None):
 
 
 def area_items(area, fiscal_year):
-    """Items listed under an area (first or 再掲), with the year's status and public comment."""
-    year_status = YearlyStatus.objects.filter(item=OuterRef("pk"), fiscal_year=fiscal_year)
+    """Items listed under an area (first or 再掲), with the year's status and public comment.
+
+    The year's status is one LEFT JOIN on (item, fiscal year), unique, so there
+    is no correlated subquery per row and no DISTINCT; the 再掲 listings are an
+    ``IN`` on the listing table. The cost stays in proportion to the area's items,
+    whatever the number of other items, plans and years.
+    """
     return (
         ActionItem.objects.in_area(area)
         .annotate(
-            status=Subquery(year_status.values("status")[:1]),
-            comment=Subquery(year_status.values("comment")[:1]),
+            year_status=FilteredRelation(
+                "statuses", condition=Q(statuses__fiscal_year=fiscal_year)
+            ),
+            status=F("year_status__status"),
+            comment=F("year_status__comment"),
             is_relisted=Case(
                 When(primary_area=area, then=Value(False)),
                 default=Value(True),

@@ -16,13 +16,8 @@ from actions.lineage import item_lineage
 from actions.models import ActionItem, KpiActual, YearlyStatus, visible_fiscal_years
 from actions.permissions import can_view_internal
 from plans.models import Plan, PriorityArea, WellBeingMeasure
-from reports import charts, opendata
-from reports.achievement import (
-    Rule,
-    compute_achievement,
-    compute_achievements,
-    compute_by_section,
-)
+from reports import cache, charts, opendata
+from reports.achievement import Rule
 from reports.queries import (
     area_items,
     get_plan,
@@ -33,6 +28,7 @@ from reports.queries import (
 from reports.tables import EXPORT_FORMATS, AreaItemsTable, export_response, with_status_rank
 
 
+@cache.public_page
 def dashboard(request):
     plans = list(Plan.objects.all())
     moved = _version_in_force(plans, request.GET.get("plan"), request.GET.get("year"))
@@ -49,13 +45,13 @@ def dashboard(request):
     if selection and selection.fiscal_year is None:
         context["registered_items"] = selection.plan.items.count()
     if selection and selection.fiscal_year is not None:
-        by_year = compute_achievements(
+        by_year = cache.achievements(
             selection.plan, [selection.fiscal_year, *selection.evaluated_years]
         )
         achievement = by_year[selection.fiscal_year]
         trend = [by_year[year] for year in selection.evaluated_years]
         draft_years = {y.fiscal_year for y in selection.years if not y.is_published}
-        sections = compute_by_section(selection.plan, selection.fiscal_year)
+        sections = cache.by_section(selection.plan, selection.fiscal_year)
         context.update(
             section_results=sections if any(r.section for r in sections) else [],
             achievement=achievement,
@@ -103,6 +99,7 @@ def _area_rows(achievement):
     ]
 
 
+@cache.public_page
 def area_detail(request, slug, number):
     plan = get_plan(slug)
     area = PriorityArea.objects.filter(plan=plan, number=number).first()
@@ -112,7 +109,7 @@ def area_detail(request, slug, number):
     fiscal_year = selection.fiscal_year
     result, rule = None, Rule.from_settings()
     if fiscal_year is not None:
-        achievement = compute_achievement(plan, fiscal_year)
+        achievement = cache.achievement(plan, fiscal_year)
         result = next(r for r in achievement.areas if r.area.pk == area.pk)
         rule = achievement.rule
     caption = f"{area.name}の取組"
@@ -147,6 +144,7 @@ def area_detail(request, slug, number):
     )
 
 
+@cache.public_page
 def item_detail(request, slug, code):
     plan = get_plan(slug)
     item = (
@@ -229,13 +227,16 @@ def _wellbeing_links(item):
     return links
 
 
+@cache.public_page
 def opendata_index(request):
     return render(request, "reports/opendata.html", opendata.index_context())
 
 
+@cache.public_page
 def opendata_json(request):
     return opendata.achievement_json(request)
 
 
+@cache.public_page
 def opendata_csv(request):
     return opendata.achievement_csv(request)

@@ -3,6 +3,9 @@
 Each one checks the rules (locked years, required comments, stale edits,
 the round's allowed moves), writes inside one transaction, and records its
 own ``AuditEntry``. Views, the admin, imports and commands all call them.
+Each also calls plans.versions.data_changed for the plan-years it changed
+(the shared core in rows and years' _year_audit do), so cached figures and
+pages are never served stale: a new write function that uses neither calls it.
 record_statuses and record_kpi_actuals write many rows in a constant number
 of queries; record_status and record_kpi_actual are the same code with one
 entry.

@@ -3,8 +3,9 @@
 A kind of yearly row (_YearlyRows) says how its entries are normalised,
 checked and written; ``record_rows`` runs any kind the same way: normalise,
 check every entry, read the locked years once, then write in bulk, retrying
-a lost first-insert race. Whatever the number of entries, the number of
-queries is constant.
+a lost first-insert race, and tells plans.versions (``data_changed``) which
+plan-years changed so that cached figures and pages are never served stale.
+Whatever the number of entries, the number of queries is constant.
 """
 
 from collections import defaultdict
@@ -17,6 +18,7 @@ from django.db import IntegrityError, transaction
 from actions.models import ActionItem, EvaluationYear, Kpi
 from actions.services.errors import YearLockedError
 from plans.models import Plan
+from plans.versions import data_changed
 from plans.wareki import fiscal_year_label
 
 UNCHECKED = object()  # no expected value given: the write is not checked for staleness
@@ -238,7 +240,19 @@ def _checked(kind, entries, user, source, locked_years, refuse_locked):
     if refuse_locked:  # a single save: a locked year refuses even an unchanged one
         for entry in entries:
             _check_entry_open(entry, kind.item(entry).plan, locked)
-    return _with_race_retry(lambda: kind.write(entries, _editor(user), source, locked))
+    results = _with_race_retry(lambda: kind.write(entries, _editor(user), source, locked))
+    _changed_years(kind, results)
+    return results
+
+
+def _changed_years(kind, results):
+    """Tell plans.versions which plan-years this write changed (cached figures, pages)."""
+    years = defaultdict(set)
+    for result in results:
+        if result.changed:
+            years[kind.item(result.entry).plan_id].add(result.entry.fiscal_year)
+    for plan_id, plan_years in years.items():
+        data_changed(plan_id, plan_years)
 
 
 def _check_entry_open(entry, plan, locked):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from actions.models import ActionItem, AuditEntry, EvaluationYear
 from actions.services.errors import out_of_period_message
+from plans.versions import data_changed
 from plans.wareki import fiscal_year_label
 
 
@@ -38,6 +39,7 @@ def _evaluation_year(plan, fiscal_year, create=True):
 
 
 def _year_audit(plan, fiscal_year, action, user, before, after, reason="", source=None):
+    data_changed(plan, [fiscal_year])  # cached figures and pages of the year
     AuditEntry.objects.create(
         user=user if user and user.is_authenticated else None,
         action=action,

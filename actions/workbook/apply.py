@@ -19,6 +19,7 @@ from actions.models import ActionItem, AuditEntry, Kpi
 from actions.workbook import lineage
 from actions.workbook import sheets as S
 from plans.models import Plan, PriorityArea
+from plans.versions import data_changed
 
 
 def apply_steps(job, *, chunk_size):
@@ -47,6 +48,9 @@ def apply_steps(job, *, chunk_size):
         done += len(writes)
         yield done, total, label
     AuditEntry.objects.bulk_create(audits, batch_size=500)
+    # Bulk writes send no signal: say which plans' cached figures and pages changed.
+    for plan in {_plan_of(w.obj).pk for w in job.master_writes}:
+        data_changed(plan)
     status_entries = [
         services.StatusEntry(
             item,
@@ -161,7 +165,7 @@ def _master_audit(write, user, source):
         after["relisted_areas"] = [a.name for a in write.relisted]
     if write.lineage is not None:
         after[lineage.COLUMN] = lineage.codes_label(write.lineage)
-    plan = obj if model is Plan else getattr(obj, "plan", None) or obj.item.plan
+    plan = _plan_of(obj)
     item = obj if model is ActionItem else getattr(obj, "item", None)
     verb = "追加" if write.kind == "create" else "更新"
     return AuditEntry(
@@ -175,6 +179,10 @@ def _master_audit(write, user, source):
         before=before,
         after=after,
     )
+
+
+def _plan_of(obj):
+    return obj if isinstance(obj, Plan) else getattr(obj, "plan", None) or obj.item.plan
 
 
 def _jsonable(value):

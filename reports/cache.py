@@ -1,0 +1,167 @@
+"""Cached figures and whole public pages, keyed by the versions of the data they show.
+
+The achievement engine's results for a plan and year, its figures by 担当課 and
+the plan's evaluated years are kept in Django's cache (local memory, or Redis
+when REDIS_URL is set) under keys made of the data versions they depend on
+(plans.versions). A write changes those versions in its own transaction, so a
+changed figure is never served from the cache; there is nothing to delete.
+
+A public page is the same for every anonymous reader, so
+PublicPageCacheMiddleware keeps the whole response of the pages a view marks
+with ``public_page`` and serves it again to readers without a session, until
+any version changes.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import translation
+
+from plans.versions import for_request as request_versions
+from plans.versions import request_scope
+
+TIMEOUT = 24 * 60 * 60  # a safety net only: keys change with the data
+SESSION_COOKIES = ("sessionid", "messages")
+
+
+def _rule_key(rule):
+    return f"{int(rule.undeterminable_in_denominator)}{rule.partial_weight}{int(rule.count_listings)}"
+
+
+def achievements(plan, fiscal_years, rule=None):
+    """compute_achievements through the cache: each year kept under its own versions."""
+    from reports.achievement import Rule, compute_achievements
+
+    rule = rule or Rule.from_settings()
+    versions = request_versions()
+    years = sorted(set(fiscal_years))
+    keys = {
+        year: f"achievement:{plan.pk}:{year}:{versions.of(plan, year)}:{_rule_key(rule)}"
+        for year in years
+    }
+    found = cache.get_many(list(keys.values())) if years else {}
+    results = {year: found[key] for year, key in keys.items() if key in found}
+    missing = [year for year in years if year not in results]
+    if missing:
+        computed = compute_achievements(plan, missing, rule=rule)
+        for result in computed.values():
+            result.plan = plan
+        cache.set_many({keys[year]: computed[year] for year in missing}, TIMEOUT)
+        results.update(computed)
+    for result in results.values():
+        result.plan = plan
+    return results
+
+
+def achievement(plan, fiscal_year, rule=None):
+    return achievements(plan, [fiscal_year], rule=rule)[fiscal_year]
+
+
+def by_section(plan, fiscal_year):
+    from reports.achievement import Rule, compute_by_section
+
+    rule = Rule.from_settings()
+    key = (
+        f"by-section:{plan.pk}:{fiscal_year}:"
+        f"{request_versions().of(plan, fiscal_year)}:{_rule_key(rule)}"
+    )
+    results = cache.get(key)
+    if results is None:
+        results = compute_by_section(plan, fiscal_year, rule=rule)
+        cache.set(key, results, TIMEOUT)
+    return results
+
+
+def evaluated_years(plan):
+    """actions.models.evaluated_fiscal_years, kept until any of the plan's data changes."""
+    from actions.models import evaluated_fiscal_years
+
+    key = f"evaluated-years:{plan.pk}:{request_versions().of_all(plan)}"
+    years = cache.get(key)
+    if years is None:
+        years = evaluated_fiscal_years(plan)
+        cache.set(key, years, TIMEOUT)
+    return years
+
+
+# --- whole pages ----------------------------------------------------------------------
+
+
+def public_page(view):
+    """Keep the view's responses to anonymous readers whole: they are the same for all of them."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            response.public_page = True
+        return response
+
+    wrapper.public_page = True
+    return wrapper
+
+
+class PublicPageCacheMiddleware:
+    """Serve the pages of ``public_page`` views from the cache to readers without a session.
+
+    Sits outside GZipMiddleware (the compressed body is kept, per encoding) and
+    inside SecurityMiddleware and WhiteNoise. A reader with a session or
+    messages cookie always gets a freshly made page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with request_scope():
+            if not self._may_serve(request):
+                return self.get_response(request)
+            key = self._key(request)
+            entry = cache.get(key)
+            if entry is not None:
+                return _response(entry)
+            response = self.get_response(request)
+            if (
+                getattr(response, "public_page", False)
+                and response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+            ):
+                cache.set(key, _entry(response), TIMEOUT)
+            return response
+
+    def _may_serve(self, request):
+        if request.method != "GET" or any(c in request.COOKIES for c in SESSION_COOKIES):
+            return False
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return getattr(match.func, "public_page", False)
+
+    def _key(self, request):
+        versions = request_versions()
+        accepts = request.META.get("HTTP_ACCEPT_ENCODING", "")
+        parts = (
+            request.get_host(),  # refuses a host not in ALLOWED_HOSTS before anything is served
+            request.get_full_path(),
+            translation.get_language_from_request(request),
+            "gzip" if "gzip" in accepts else "",
+        )
+        digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+        return f"page:{versions.everything}:{digest}"
+
+
+def _entry(response):
+    return (response.status_code, list(response.items()), response.content)
+
+
+def _response(entry):
+    status, headers, content = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
