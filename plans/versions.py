@@ -99,9 +99,7 @@ class Versions:
     def of_all(self, plan):
         """The versions of everything a plan shows, every year included, as a key fragment."""
         plan_id = getattr(plan, "pk", plan)
-        mine = frozenset(
-            item for item in self.rows.items() if item[0][0] in (plan_id, EVERYTHING)
-        )
+        mine = frozenset(item for item in self.rows.items() if item[0][0] in (plan_id, EVERYTHING))
         return str(hash(mine) & 0xFFFFFFFFFFFF)
 
 

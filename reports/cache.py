@@ -28,7 +28,9 @@ SESSION_COOKIES = ("sessionid", "messages")
 
 
 def _rule_key(rule):
-    return f"{int(rule.undeterminable_in_denominator)}{rule.partial_weight}{int(rule.count_listings)}"
+    return (
+        f"{int(rule.undeterminable_in_denominator)}{rule.partial_weight}{int(rule.count_listings)}"
+    )
 
 
 def achievements(plan, fiscal_years, rule=None):

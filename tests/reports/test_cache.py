@@ -90,9 +90,7 @@ def test_a_published_page_is_served_again_from_the_cache(client, plan, django_as
         _cached(client, url, django_assert_num_queries)
 
 
-def test_unpublishing_takes_the_cached_pages_down(
-    client, plan, admin, django_assert_num_queries
-):
+def test_unpublishing_takes_the_cached_pages_down(client, plan, admin, django_assert_num_queries):
     for url in (DASHBOARD, AREA, JSON):
         _cached(client, url, django_assert_num_queries)
     services.publish_year(plan, 2025, user=admin, publish=False)
@@ -107,8 +105,9 @@ def test_a_status_corrected_after_unlocking_is_what_the_pages_show(
     before = _cached(client, DASHBOARD, django_assert_num_queries)
     assert "60.0%" in before
     csv_before = client.get(CSV).content
-    achieved = ActionItem.objects.filter(plan=plan, statuses__fiscal_year=2025,
-                                         statuses__status=Status.ACHIEVED).first()
+    achieved = ActionItem.objects.filter(
+        plan=plan, statuses__fiscal_year=2025, statuses__status=Status.ACHIEVED
+    ).first()
 
     def correct():
         services.record_status(
@@ -125,9 +124,7 @@ def test_a_status_corrected_after_unlocking_is_what_the_pages_show(
 
 def test_a_draft_view_follows_every_save(client, plan, admin):
     items = list(ActionItem.objects.filter(plan=plan).order_by("number")[:2])
-    services.record_statuses(
-        [(item, 2024, Status.ACHIEVED) for item in items], user=admin
-    )
+    services.record_statuses([(item, 2024, Status.ACHIEVED) for item in items], user=admin)
     client.force_login(admin)
     url = "/?plan=nakai-dx-1.0&year=2024"
     assert "達成 2件" in client.get(url).content.decode()
