@@ -6,7 +6,6 @@ environment variables; there is no second settings file.
 
 import hashlib
 import os
-from importlib.util import find_spec
 from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -40,7 +39,14 @@ def database_from_url(url):
         if not path or path == ":memory:":
             return {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
         name = Path(path) if path.startswith("/") else BASE_DIR / path
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name, "OPTIONS": {"timeout": 20}}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": name,
+            "OPTIONS": {"timeout": 20},
+            # Kept open between requests: a new SQLite connection re-reads the schema
+            # on its first query, which costs more than serving a cached page.
+            "CONN_MAX_AGE": int(os.environ.get("CONN_MAX_AGE", "600")),
+        }
     if parsed.scheme in {"postgres", "postgresql"}:
         return {
             "ENGINE": "django.db.backends.postgresql",
@@ -210,12 +216,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Uploaded files kept by the site (backed up with the database: manage.py backup).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    # plotly.min.js from the installed plotly package, served by whitenoise
-    # (hashed and compressed) as vendor/plotly/plotly.min.js: no CDN.
-    ("vendor/plotly", Path(find_spec("plotly").origin).parent / "package_data"),
-]
+# plotly.js's basic bundle is in static/vendor/plotly (see its README): whitenoise
+# serves it hashed, Brotli- and gzip-compressed; no CDN.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

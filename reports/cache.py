@@ -13,10 +13,9 @@ any version changes.
 """
 
 import hashlib
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.core.cache import cache
-from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
@@ -122,9 +121,9 @@ class PublicPageCacheMiddleware:
             if not self._may_serve(request):
                 return self.get_response(request)
             key = self._key(request)
-            entry = cache.get(key)
-            if entry is not None:
-                return _response(entry)
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
             response = self.get_response(request)
             if (
                 getattr(response, "public_page", False)
@@ -132,17 +131,14 @@ class PublicPageCacheMiddleware:
                 and not response.streaming
                 and not response.cookies
             ):
-                cache.set(key, _entry(response), TIMEOUT)
+                # The response pickles whole: no header is converted again on a hit.
+                cache.set(key, response, TIMEOUT)
             return response
 
     def _may_serve(self, request):
         if request.method != "GET" or any(c in request.COOKIES for c in SESSION_COOKIES):
             return False
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return False
-        return getattr(match.func, "public_page", False)
+        return _is_public_page(request.path_info)
 
     def _key(self, request):
         versions = request_versions()
@@ -157,13 +153,11 @@ class PublicPageCacheMiddleware:
         return f"page:{versions.everything}:{digest}"
 
 
-def _entry(response):
-    return (response.status_code, list(response.items()), response.content)
-
-
-def _response(entry):
-    status, headers, content = entry
-    response = HttpResponse(content, status=status)
-    for name, value in headers:
-        response[name] = value
-    return response
+@lru_cache(maxsize=4096)
+def _is_public_page(path):
+    """Whether the view of a path is a ``public_page`` one (remembered: resolving shows)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return getattr(match.func, "public_page", False)

@@ -1,18 +1,19 @@
-"""Lets plotly.min.js draw under the site's Content-Security-Policy.
+"""Lets plotly.js draw under the site's Content-Security-Policy.
 
-plotly.min.js bundles maplibre (for map charts, unused here), whose stylesheet
+plotly's full bundle has maplibre (for map charts, unused here), whose stylesheet
 is injected as an inline <style> when the script loads, unless an element with
 the stylesheet's id is already in the page. The policy allows no inline style,
 so the page carries an empty placeholder with that id. The id is read from the
-installed plotly.min.js (once per process), so a plotly upgrade keeps working.
+bundle the site serves (once per process), so a plotly upgrade keeps working;
+the basic bundle (static/vendor/plotly) injects none.
 """
 
 import functools
 import re
-from importlib.util import find_spec
 from pathlib import Path
 
 from django import template
+from django.contrib.staticfiles import finders
 from django.utils.html import format_html_join
 
 register = template.Library()
@@ -24,12 +25,12 @@ _INJECTED_STYLE = re.compile(
 
 
 def plotly_bundle():
-    return Path(find_spec("plotly").origin).parent / "package_data" / "plotly.min.js"
+    return Path(finders.find("vendor/plotly/plotly-basic.min.js"))
 
 
 @functools.cache
 def injected_style_ids():
-    """Ids of the stylesheets plotly.min.js injects when none is in the page yet."""
+    """Ids of the stylesheets the plotly bundle injects when none is in the page yet."""
     return tuple(match.decode() for match in _INJECTED_STYLE.findall(plotly_bundle().read_bytes()))
 
 

@@ -1,5 +1,5 @@
 /* Draws the plotly charts from the JSON each page embeds (json_script).
-   Nothing is fetched: plotly.min.js is served by this site. Without JavaScript
+   Nothing is fetched: plotly.js (basic bundle, static/vendor/plotly) is served by this site. Without JavaScript
    the tables next to each chart carry the same numbers. */
 (function () {
   "use strict";
