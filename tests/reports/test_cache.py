@@ -123,7 +123,7 @@ def test_a_status_corrected_after_unlocking_is_what_the_pages_show(
 
 
 def test_a_draft_view_follows_every_save(client, plan, admin):
-    items = list(ActionItem.objects.filter(plan=plan).order_by("number")[:2])
+    items = list(ActionItem.objects.filter(plan=plan).order_by("sort_key")[:2])
     services.record_statuses([(item, 2024, Status.ACHIEVED) for item in items], user=admin)
     client.force_login(admin)
     url = "/?plan=nakai-dx-1.0&year=2024"
@@ -173,12 +173,12 @@ def test_master_edits_saved_one_by_one_show_at_once(client, plan, django_assert_
 
 def test_an_import_of_master_rows_shows_at_once(client, plan, admin, django_assert_num_queries):
     _cached(client, AREA, django_assert_num_queries)
-    item = ActionItem.objects.filter(plan=plan, primary_area__number=1).order_by("number").first()
+    item = ActionItem.objects.filter(plan=plan, primary_area__number=1).order_by("sort_key").first()
     sheet = SheetData(
         name="取組",
         rows=[
             (1, ("計画ID", "取組番号", "取組名", "重点施策区分")),
-            (2, ("nakai-dx-1.0", item.number, "取込で改めた取組名", item.primary_area.name)),
+            (2, ("nakai-dx-1.0", item.code, "取込で改めた取組名", item.primary_area.name)),
         ],
     )
     job = WorkbookImport([sheet], user=admin).run()

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.management import call_command
 
+from actions import services
 from actions.models import Status, YearlyStatus
 from plans.models import Plan
 from tests.factories import make_year
@@ -167,7 +168,7 @@ def test_the_csv_leaves_out_a_locked_year_that_is_not_published(client, locked_2
 def test_the_open_data_page_lists_a_locked_year_only_once_it_is_published(client, locked_2024):
     html = client.get("/opendata/").content.decode()
     assert "year=2024" not in html
-    locked_2024.evaluation_years.filter(fiscal_year=2024).update(is_published=True)
+    services.publish_year(locked_2024, 2024)
     html = client.get("/opendata/").content.decode()
     assert 'href="/opendata/achievement.json?plan=nakai-dx-1.0&amp;year=2024"' in html
 
