@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install setup lint format check browser-deps clean
+.PHONY: run test install setup lint format check bench browser-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ format: install
 check: install
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=1 $(BIN)/python fixtures/build_nakai_dx_plan.py --check
+
+## Every speed goal as a ratio, one table (SQLite; PostgreSQL too when DATABASE_URL points at it)
+bench: install
+	$(BIN)/python benchmarks/bench.py
 
 ## Debian's Chromium for the browser tests (as root)
 browser-deps:

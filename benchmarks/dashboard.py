@@ -61,7 +61,9 @@ def build(item_count, year_count):
     Listing = ActionItem.relisted_areas.through
     Listing.objects.bulk_create(
         [
-            Listing(actionitem_id=item.pk, priorityarea_id=areas[(int(item.code) + 1) % len(areas)].pk)
+            Listing(
+                actionitem_id=item.pk, priorityarea_id=areas[(int(item.code) + 1) % len(areas)].pk
+            )
             for item in items[::20]
         ],
         batch_size=2000,

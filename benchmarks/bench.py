@@ -1,0 +1,666 @@
+"""make bench: every speed goal of the dashboard measured as a ratio, printed as one table.
+
+    make bench                                   # SQLite
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nakai make bench   # SQLite and PostgreSQL
+
+Builds throwaway databases (SQLite files in a temporary folder; on PostgreSQL,
+databases named after DATABASE_URL's with a suffix, dropped afterwards), starts
+gunicorn (2 sync workers, DEBUG off) on BENCH_PORT (8300) and drives it with
+wrk (-t2 -c10, BENCH_SECONDS each, BENCH_ROUNDS interleaved rounds: a static
+file right before each page, and each ratio taken against it). Then the
+uncached server time at 100 and 100,000 status rows (Django's test client,
+DummyCache), the first load of ``/``, and the workbook import and export
+against bare openpyxl (SQLite, each in its own process for its peak memory).
+
+BENCH_ONLY=web,server,weight,import picks parts.
+"""
+
+import json
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PORT = int(os.environ.get("BENCH_PORT", "8300"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+ONLY = set(filter(None, os.environ.get("BENCH_ONLY", "web,server,weight,import").split(",")))
+STATIC = "/static/css/site.css"
+ROWS = []  # (section, figure, value, baseline, ratio, goal, met)
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def row(section, figure, value, baseline, ratio, goal, met):
+    ROWS.append((section, figure, value, baseline, ratio, goal, met))
+    log(f"  {figure}: {value} / {baseline} = {ratio} ({'ok' if met else 'NOT MET'})")
+
+
+# --- databases and processes ---------------------------------------------------------
+
+
+def databases(workdir):
+    """[(label, url_for(name))]: SQLite always, PostgreSQL when DATABASE_URL points at it."""
+    found = [("SQLite", lambda name: f"sqlite:///{workdir}/{name}.sqlite3")]
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        base = urlparse(url)
+        prefix = base.path.lstrip("/") or "nakai"
+        found.append(
+            ("PostgreSQL", lambda name: base._replace(path=f"/{prefix}_bench_{name}").geturl())
+        )
+    return found
+
+
+def _pg_admin(url, sql):
+    import psycopg
+
+    parsed = urlparse(url)
+    admin = parsed._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(sql)
+
+
+def fresh_database(url):
+    if url.startswith("sqlite"):
+        Path(urlparse(url).path[1:]).unlink(missing_ok=True)
+        return
+    name = urlparse(url).path.lstrip("/")
+    _pg_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _pg_admin(url, f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url):
+    if not url.startswith("sqlite"):
+        _pg_admin(url, f'DROP DATABASE IF EXISTS "{urlparse(url).path.lstrip("/")}" WITH (FORCE)')
+
+
+def environment(url, **extra):
+    env = dict(os.environ)
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="bench-" + "k" * 50,
+        ALLOWED_HOSTS="127.0.0.1,testserver",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="nakai_dx.settings",
+        PYTHONPATH=str(ROOT),
+    )
+    env.update(extra)
+    return env
+
+
+def run(args, url, **extra):
+    result = subprocess.run(
+        [PYTHON, *args], cwd=ROOT, env=environment(url, **extra), capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def prepare(url, kind, rows=0):
+    """A migrated database with the data; returns {plan, draft_year, session}."""
+    fresh_database(url)
+    run(["manage.py", "migrate", "--noinput", "-v0"], url)
+    output = run(["benchmarks/data.py", kind, str(rows)], url)
+    return dict(line.split("=", 1) for line in output.split() if "=" in line)
+
+
+class Gunicorn:
+    def __init__(self, url):
+        self.url = url
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [
+                str(Path(PYTHON).parent / "gunicorn"),
+                "nakai_dx.wsgi",
+                "--workers=2",
+                f"--bind=127.0.0.1:{PORT}",
+                "--log-level=warning",
+            ],
+            cwd=ROOT,
+            env=environment(self.url),
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}{STATIC}", timeout=2).read()
+                return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def wrk(path, cookie=None):
+    args = ["wrk", "-t2", "-c10", f"-d{SECONDS}s"]
+    if cookie:
+        args += ["-H", f"Cookie: sessionid={cookie}"]
+    output = subprocess.run(
+        [*args, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    if "Non-2xx" in output:
+        raise RuntimeError(f"{path} answered with errors:\n{output}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+# --- the parts -------------------------------------------------------------------------
+
+
+def web(label, url_for):
+    for kind, rows, name in (("town", 0, "町のデータ"), ("rows", 100_000, "達成状況 100,000件")):
+        url = url_for(f"web_{kind}")
+        log(f"{label} {name}: building")
+        data = prepare(url, kind, rows)
+        plan, draft, session = data["plan"], data["draft_year"], data["session"]
+        published = int(draft) - 1
+        pages = [
+            ("公開 /", "/", None, 0.5),
+            ("公開 区分ページ", f"/plans/{plan}/areas/1/", None, 0.5),
+            ("公開 JSON", f"/opendata/achievement.json?plan={plan}&year={published}", None, 0.5),
+            ("公開 CSV", "/opendata/achievement.csv", None, 0.5),
+            ("下書き /（ログイン）", f"/?plan={plan}&year={draft}", session, 0.1),
+            ("下書き 区分ページ（ログイン）", f"/plans/{plan}/areas/1/?year={draft}", session, 0.1),
+        ]
+        with Gunicorn(url):
+            for _, path, cookie, _ in pages:  # warm both workers' caches
+                for _ in range(4):
+                    wrk_once(path, cookie)
+            figures = {title: [] for title, *_ in pages}
+            statics = {title: [] for title, *_ in pages}
+            for _ in range(ROUNDS):
+                for title, path, cookie, _ in pages:
+                    statics[title].append(wrk(STATIC))
+                    figures[title].append(wrk(path, cookie))
+        for title, _path, _cookie, goal in pages:
+            ratios = [f / s for f, s in zip(figures[title], statics[title], strict=True)]
+            ratio = statistics.median(ratios)
+            row(
+                f"{label} / {name}",
+                f"{title} req/s",
+                f"{statistics.median(figures[title]):,.0f}",
+                f"静的ファイル {statistics.median(statics[title]):,.0f}",
+                f"{ratio:.2f}×",
+                f"≥ {goal}×",
+                ratio >= goal,
+            )
+        drop_database(url)
+
+
+def wrk_once(path, cookie=None):
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}")
+    if cookie:
+        request.add_header("Cookie", f"sessionid={cookie}")
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+
+
+def server_time(label, url_for):
+    urls = {}
+    for rows in (100, 100_000):
+        urls[rows] = url_for(f"server_{rows}")
+        log(f"{label} server time: building {rows:,} rows")
+        prepare(urls[rows], "rows", rows)
+    for variant, title, goal in (
+        ("warm", "ページキャッシュなし（集計はキャッシュ済み）", 1.5),
+        ("cold", "キャッシュなし（毎回すべての行を集計、参考）", None),
+    ):
+        results = {rows: {} for rows in urls}
+        for _ in range(3):  # interleaved blocks
+            for rows, url in urls.items():
+                out = json.loads(run([__file__, "_server_time", variant], url))
+                for page, timings in out.items():
+                    results[rows].setdefault(page, []).extend(timings)
+        for page in results[100]:
+            small = statistics.median(results[100][page])
+            large = statistics.median(results[100_000][page])
+            row(
+                f"{label} / サーバー時間、{title}",
+                f"{page} 100,000件",
+                f"{large:.1f} ms",
+                f"100件 {small:.1f} ms",
+                f"{large / small:.2f}×",
+                f"≤ {goal}×" if goal else "—",
+                goal is None or large / small <= goal,
+            )
+    for url in urls.values():
+        drop_database(url)
+
+
+def _server_time():
+    """(child) Timings of / and an area page rendered by their views for every request.
+
+    The whole-page cache is left out of the middleware; the figures cache is
+    warm, as between two writes ("ページキャッシュなし"). With ``cold`` every
+    cache is a DummyCache: the engine counts every status row each time.
+    """
+    import django
+
+    cold = "cold" in sys.argv
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    middleware = [m for m in settings.MIDDLEWARE if m != "reports.cache.PublicPageCacheMiddleware"]
+    override_settings(MIDDLEWARE=middleware).enable()
+    if cold:
+        override_settings(
+            CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+        ).enable()
+    client = Client()
+    pages = {"/": "/", "区分ページ": "/plans/bench-plan/areas/1/"}
+    out = {}
+    for path in pages.values():
+        for _ in range(2):
+            assert client.get(path).status_code == 200
+    for title, path in pages.items():
+        timings = []
+        for _ in range(5):
+            start = time.perf_counter()
+            client.get(path)
+            timings.append((time.perf_counter() - start) * 1000)
+        out[title] = timings
+    print(json.dumps(out))
+
+
+def weight(url_for):
+    url = url_for("weight")
+    prepare(url, "town")
+    total, parts = 0, []
+    with Gunicorn(url):
+        html, size = _fetch("/")
+        total += size
+        parts.append(("/", size))
+        for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', html):
+            _, size = _fetch(asset)
+            total += size
+            parts.append((asset, size))
+    drop_database(url)
+    log("  " + ", ".join(f"{path} {size / 1024:.1f} KB" for path, size in parts))
+    row(
+        "初回読み込み（町のデータ）",
+        "/ の転送量（HTML・CSS・JS・アイコン、Brotli/gzip）",
+        f"{total / 1024:.0f} KB",
+        "上限 500 KB",
+        f"{total / 1024 / 500:.2f}×",
+        "≤ 1×",
+        total <= 500 * 1024,
+    )
+
+
+def _fetch(path):
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}{path}", headers={"Accept-Encoding": "br, gzip"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        body = response.read()
+        headers = sum(len(k) + len(v) + 4 for k, v in response.getheaders())
+        encoding = response.headers.get("Content-Encoding", "")
+    text = ""
+    if path == "/":
+        import gzip
+
+        text = gzip.decompress(body).decode() if encoding == "gzip" else body.decode()
+    return text, len(body) + headers
+
+
+# --- imports and exports (SQLite, one process per measurement) ---------------------------
+
+
+def imports(workdir):
+    for rows in (10_000, 100_000):
+        folder = Path(workdir) / f"import_{rows}"
+        folder.mkdir()
+        url = f"sqlite:///{folder}/db.sqlite3"
+        log(f"import {rows:,}: building")
+        run([__file__, "_books", str(rows), str(folder)], url)
+        fresh_database(url)
+        run(["manage.py", "migrate", "--noinput", "-v0"], url)
+        run([__file__, "_import_db", str(rows)], url)
+        shutil.copy(folder / "db.sqlite3", folder / "empty.sqlite3")
+
+        def measure(*args, database=url, **extra):
+            return json.loads(run([__file__, *args], database, **extra).splitlines()[-1])
+
+        scan = measure("_scan", str(folder / "first.xlsx"))
+        scan_changed = measure("_scan", str(folder / "changed.xlsx"))
+        cases = [
+            ("初回取込", "first.xlsx", scan),
+            ("再取込（変更なし）", "first.xlsx", scan),
+            ("全行変更の取込", "changed.xlsx", scan_changed),
+        ]
+        peak = 0
+        for title, book, baseline in cases:
+            result = measure("_import", str(folder / book))
+            peak = max(peak, result["peak_mb"])
+            ratio = result["seconds"] / baseline["seconds"]
+            row(
+                f"取込 達成状況 {rows:,}行（SQLite）",
+                title,
+                f"{result['seconds']:.2f} 秒",
+                f"openpyxl 読み取りのみ {baseline['seconds']:.2f} 秒",
+                f"{ratio:.2f}×",
+                "≤ 2×",
+                ratio <= 2,
+            )
+        row(
+            f"取込 達成状況 {rows:,}行（SQLite）",
+            "取込のピークメモリ",
+            f"{peak:.0f} MB",
+            "上限 250 MB",
+            f"{peak / 250:.2f}×",
+            "≤ 1×",
+            rows < 100_000 or peak <= 250,
+        )
+        refused = measure(
+            "_refuse", str(folder / "first.xlsx"), IMPORT_MAX_ROWS_PER_SHEET=str(rows // 2)
+        )
+        ratio = refused["seconds"] / scan["seconds"]
+        row(
+            f"取込 達成状況 {rows:,}行（SQLite）",
+            f"上限（{rows // 2:,}行）を超えるシートの拒否",
+            f"{refused['seconds'] * 1000:.0f} ms",
+            f"openpyxl 読み取りのみ {scan['seconds']:.2f} 秒",
+            f"{ratio:.3f}×",
+            "≤ 0.05×（解析前に拒否）",
+            ratio <= 0.05,
+        )
+        if rows == 10_000:
+            ours = measure(
+                "_import", str(folder / "first.xlsx"), database=f"sqlite:///{folder}/empty.sqlite3"
+            )
+            shutil.copy(folder / "empty.sqlite3", folder / "ie.sqlite3")
+            theirs = measure(
+                "_import_export",
+                str(folder / "first.xlsx"),
+                database=f"sqlite:///{folder}/ie.sqlite3",
+            )
+            ratio = ours["seconds"] / theirs["seconds"]
+            row(
+                f"取込 達成状況 {rows:,}行（SQLite）",
+                "初回取込 vs django-import-export の既定の ModelResource",
+                f"{ours['seconds']:.2f} 秒",
+                f"import-export {theirs['seconds']:.2f} 秒",
+                f"{ratio:.2f}×",
+                "< 1×",
+                ratio < 1,
+            )
+        if rows == 100_000:
+            exported = measure("_export", str(folder / "export.xlsx"))
+            bare = measure("_bare_write", str(folder / "bare.xlsx"))
+            ratio = exported["seconds"] / bare["seconds"]
+            row(
+                f"書き出し {rows:,}行（SQLite）",
+                "計画の書き出し（write-only）",
+                f"{exported['seconds']:.2f} 秒、{exported['peak_mb']:.0f} MB",
+                f"openpyxl で同じセルを書くだけ {bare['seconds']:.2f} 秒",
+                f"{ratio:.2f}×",
+                "≤ 2×",
+                ratio <= 2,
+            )
+
+
+ITEMS_PER_ROW = 5  # years per item in the import books
+IMPORT_SLUG = "bench-1.0"
+
+
+def _labels():
+    return ["達成", "一部達成", "未達成", "判定不可", ""]
+
+
+def _books(rows, folder):
+    from openpyxl import Workbook
+
+    items = rows // ITEMS_PER_ROW
+    for name, shift, reason in (("first", 0, "理由を記入"), ("changed", 1, "理由を更新")):
+        book = Workbook(write_only=True)
+        ws = book.create_sheet("達成状況")
+        ws.append(["令和6年度～ 達成状況（ベンチマーク）"])
+        ws.append(["計画ID", "取組番号", "年度", "達成状況", "備考"])
+        labels = _labels()
+        for number in range(1, items + 1):
+            for offset in range(ITEMS_PER_ROW):
+                label = labels[(number + offset + shift) % len(labels)]
+                ws.append(
+                    [IMPORT_SLUG, number, f"令和{6 + offset}年度", label, reason if label else ""]
+                )
+        book.save(Path(folder) / f"{name}.xlsx")
+
+
+def _setup():
+    import django
+
+    django.setup()
+
+
+def _import_db(rows):
+    import datetime
+
+    _setup()
+    from django.contrib.auth import get_user_model
+
+    from actions.models import ActionItem
+    from plans.models import Plan, PriorityArea
+
+    get_user_model().objects.create_superuser("bench", "bench@example.com", "unused-9271")
+    plan = Plan.objects.create(
+        slug=IMPORT_SLUG,
+        name="ベンチマーク計画",
+        version="1.0",
+        published_on=datetime.date(2024, 4, 1),
+        period_start=datetime.date(2024, 4, 1),
+        period_end=datetime.date(2024 + ITEMS_PER_ROW, 3, 31),
+    )
+    areas = [PriorityArea.objects.create(plan=plan, number=n, name=f"区分{n}") for n in range(1, 7)]
+    items = [
+        ActionItem(plan=plan, code=str(n), title=f"取組{n}", primary_area=areas[n % 6])
+        for n in range(1, rows // ITEMS_PER_ROW + 1)
+    ]
+    for item in items:
+        item.fill_code_keys()
+    ActionItem.objects.bulk_create(items, batch_size=2000)
+
+
+def _report(seconds):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak}))
+
+
+def _scan(path):
+    from openpyxl import load_workbook
+
+    start = time.perf_counter()
+    book = load_workbook(path, read_only=True, data_only=True)
+    for ws in book.worksheets:
+        for _row in ws.iter_rows(values_only=True):
+            pass
+    book.close()
+    _report(time.perf_counter() - start)
+
+
+def _import(path):
+    _setup()
+    from django.contrib.auth import get_user_model
+
+    from actions.workbook.importer import WorkbookImport
+    from actions.workbook.reader import read_upload
+
+    user = get_user_model().objects.get(username="bench")
+    data = Path(path).read_bytes()
+    start = time.perf_counter()
+    job = WorkbookImport(read_upload(data, Path(path).name), user=user).run()
+    seconds = time.perf_counter() - start
+    assert job.ok, job.errors[:3]
+    _report(seconds)
+
+
+def _refuse(path):
+    _setup()
+    from actions.workbook.reader import ImportRefused, read_upload
+
+    data = Path(path).read_bytes()
+    start = time.perf_counter()
+    try:
+        read_upload(data, Path(path).name)
+    except ImportRefused:
+        _report(time.perf_counter() - start)
+        return
+    raise AssertionError("the oversized sheet was not refused")
+
+
+def _import_export(path):
+    """A default django-import-export ModelResource importing the same rows."""
+    _setup()
+    import tablib
+    from import_export import resources
+    from openpyxl import load_workbook
+
+    from actions.models import ActionItem, YearlyStatus
+    from actions.workbook.values import parse_fiscal_year
+
+    class StatusResource(resources.ModelResource):
+        class Meta:
+            model = YearlyStatus
+            fields = ("id", "item", "fiscal_year", "status", "comment")
+
+    ids = dict(ActionItem.objects.values_list("code", "id"))
+    statuses = {"達成": "achieved", "一部達成": "partially_achieved", "未達成": "not_achieved"}
+    statuses["判定不可"] = "undeterminable"
+    start = time.perf_counter()
+    book = load_workbook(path, read_only=True, data_only=True)
+    dataset = tablib.Dataset(headers=["id", "item", "fiscal_year", "status", "comment"])
+    for values in list(book.worksheets[0].iter_rows(values_only=True))[2:]:
+        _slug, code, year, label, comment = values
+        dataset.append(
+            ["", ids[str(code)], parse_fiscal_year(year), statuses.get(label, ""), comment or ""]
+        )
+    result = StatusResource().import_data(dataset, dry_run=False)
+    assert not result.has_errors()
+    _report(time.perf_counter() - start)
+
+
+def _export(path):
+    _setup()
+    from actions.workbook.exporter import build_workbook, workbook_bytes
+    from plans.models import Plan
+
+    plan = Plan.objects.get(slug=IMPORT_SLUG)
+    start = time.perf_counter()
+    Path(path).write_bytes(workbook_bytes(build_workbook([plan])))
+    _report(time.perf_counter() - start)
+
+
+def _bare_write(path):
+    """The cells of the 達成状況 sheet written with openpyxl's write-only mode, nothing else."""
+    _setup()
+    from openpyxl import Workbook
+
+    from actions.models import YearlyStatus
+
+    values = [
+        [IMPORT_SLUG, code, year, status, comment]
+        for code, year, status, comment in YearlyStatus.objects.values_list(
+            "item__code", "fiscal_year", "status", "comment"
+        ).order_by("item__sort_key", "fiscal_year")
+    ]
+    start = time.perf_counter()
+    book = Workbook(write_only=True)
+    ws = book.create_sheet("達成状況")
+    ws.append(["計画ID", "取組番号", "年度", "達成状況", "備考"])
+    for values_row in values:
+        ws.append(values_row)
+    book.save(path)
+    _report(time.perf_counter() - start)
+
+
+# --- the table ----------------------------------------------------------------------------
+
+
+def machine():
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if "model name" in line),
+        "?",
+    )
+    memory = next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+    load = os.getloadavg()
+    return (
+        f"{os.cpu_count()} コア（{cpu}）、メモリ {int(memory) / 1024 / 1024:.0f} GB、"
+        f"負荷平均 {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}（1/5/15分）"
+    )
+
+
+def print_table(started):
+    print()
+    print(f"計測環境: {machine()}、所要 {time.time() - started:.0f} 秒")
+    print()
+    print("| 区分 | 計測 | 値 | 基準 | 比 | 目標 | 判定 |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for section, figure, value, baseline, ratio, goal, met in ROWS:
+        print(
+            f"| {section} | {figure} | {value} | {baseline} | {ratio} | {goal} | {'達成' if met else '未達'} |"
+        )
+    missed = sum(1 for *_, met in ROWS if not met)
+    print()
+    print("すべての目標を達成" if not missed else f"未達 {missed} 件")
+    return missed
+
+
+def main():
+    started = time.time()
+    workdir = tempfile.mkdtemp(prefix="nakai-bench-")
+    try:
+        sqlite_url = f"sqlite:///{workdir}/static.sqlite3"
+        run(["manage.py", "collectstatic", "--noinput", "-v0"], sqlite_url)
+        found = databases(workdir)
+        if "web" in ONLY:
+            for label, url_for in found:
+                web(label, url_for)
+        if "server" in ONLY:
+            for label, url_for in found:
+                server_time(label, url_for)
+        if "weight" in ONLY:
+            weight(found[0][1])
+        if "import" in ONLY:
+            imports(workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    missed = print_table(started)
+    sys.exit(1 if missed else 0)
+
+
+CHILDREN = {
+    "_server_time": lambda *_: _server_time(),
+    "_books": lambda rows, folder: _books(int(rows), folder),
+    "_import_db": lambda rows: _import_db(int(rows)),
+    "_scan": _scan,
+    "_import": _import,
+    "_refuse": _refuse,
+    "_import_export": _import_export,
+    "_export": _export,
+    "_bare_write": _bare_write,
+}
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] in CHILDREN:
+        sys.path.insert(0, str(ROOT))
+        CHILDREN[sys.argv[1]](*sys.argv[2:])
+    else:
+        main()
