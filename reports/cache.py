@@ -16,6 +16,7 @@ import hashlib
 from functools import lru_cache, wraps
 
 from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
@@ -86,6 +87,40 @@ def evaluated_years(plan):
         years = evaluated_fiscal_years(plan)
         cache.set(key, years, TIMEOUT)
     return years
+
+
+def fragment_key(request):
+    """The key of a page's rendered main content ({% cache %} in its template).
+
+    The content depends on the URL, on whether the reader sees internal data
+    and drafts, and on the data: call this first in the view, so the versions
+    are read before the data they key.
+    """
+    from actions.permissions import can_view_internal
+
+    user = request.user
+    audience = (
+        "internal" if can_view_internal(user) else "signed-in" if user.is_authenticated else "public"
+    )
+    parts = (
+        request.get_full_path(),
+        audience,
+        translation.get_language(),
+        str(request_versions().everything),
+    )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+class Fragment:
+    """A page's rendered main content, kept by its template's {% cache name fragment.key %}.
+
+    The view reads it first and computes figures and charts only when it is
+    not there; ``html`` is None until then.
+    """
+
+    def __init__(self, name, request):
+        self.key = fragment_key(request)
+        self.html = cache.get(make_template_fragment_key(name, [self.key]))
 
 
 # --- whole pages ----------------------------------------------------------------------

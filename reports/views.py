@@ -30,6 +30,7 @@ from reports.tables import EXPORT_FORMATS, AreaItemsTable, export_response, with
 
 @cache.public_page
 def dashboard(request):
+    fragment = cache.Fragment("dashboard", request)
     plans = list(Plan.objects.all())
     moved = _version_in_force(plans, request.GET.get("plan"), request.GET.get("year"))
     if moved:
@@ -41,10 +42,13 @@ def dashboard(request):
         "plans": plans,
         "selection": selection,
         "handovers": selection.plan.handovers(plans) if selection else [],
+        "fragment": fragment,
     }
-    if selection and selection.fiscal_year is None:
+    if selection and selection.fiscal_year is None and fragment.html is None:
         context["registered_items"] = selection.plan.items.count()
-    if selection and selection.fiscal_year is not None:
+    if selection and selection.fiscal_year is not None and fragment.html is not None:
+        context["achievement"] = True  # the content is cached: only the scripts block asks
+    elif selection and selection.fiscal_year is not None:
         by_year = cache.achievements(
             selection.plan, [selection.fiscal_year, *selection.evaluated_years]
         )
@@ -101,12 +105,18 @@ def _area_rows(achievement):
 
 @cache.public_page
 def area_detail(request, slug, number):
+    fragment = cache.Fragment("area", request)
     plan = get_plan(slug)
     area = PriorityArea.objects.filter(plan=plan, number=number).first()
     if area is None:
         raise Http404(f"{plan}に区分番号 {number} の重点施策区分はありません。")
     selection = select_year(plan, request.user, request.GET.get("year"))
     fiscal_year = selection.fiscal_year
+    export_format = request.GET.get("_export")
+    if fragment.html is not None and export_format not in EXPORT_FORMATS:
+        # The content is cached: the title and the scripts block need only these.
+        context = {"area": area, "selection": selection, "fragment": fragment}
+        return render(request, "reports/area_detail.html", {**context, "chart": fiscal_year})
     result, rule = None, Rule.from_settings()
     if fiscal_year is not None:
         achievement = cache.achievement(plan, fiscal_year)
@@ -116,7 +126,6 @@ def area_detail(request, slug, number):
     if selection.year:
         caption += f"と{selection.year.label}の達成状況"
     table = AreaItemsTable(with_status_rank(area_items(area, fiscal_year)), caption=caption)
-    export_format = request.GET.get("_export")
     if export_format in EXPORT_FORMATS:
         RequestConfig(request, paginate=False).configure(table)
         filename = f"{plan.slug}_区分{area.number}_{area.name}_{fiscal_year or '未評価'}"
@@ -140,6 +149,7 @@ def area_detail(request, slug, number):
             "table": table,
             "has_relisted": has_relisted,
             "chart": charts.area_status_counts(result) if result else None,
+            "fragment": fragment,
         },
     )
 
