@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0002_plan_in_force_from'),
+        ('plans', '0003_seed_themes_related_plans_measures'),
     ]
 
     operations = [
