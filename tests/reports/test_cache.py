@@ -78,10 +78,10 @@ def _cached(client, url, django_assert_num_queries):
 
 def _reopen(plan, admin, change):
     """Withdraw and unlock 令和7年度, make the change, then lock and publish it again."""
-    services.publish_year(plan, 2025, user=admin, publish=False)
+    services.publish_year(plan, 2025, user=admin, publish=False, reason="訂正のため")
     services.unlock_year(plan, 2025, reason="訂正のため", user=admin)
     change()
-    services.lock_year(plan, 2025, user=admin)
+    services.lock_year(plan, 2025, user=admin, reason="訂正の確認済み")
     services.publish_year(plan, 2025, user=admin)
 
 
@@ -93,7 +93,7 @@ def test_a_published_page_is_served_again_from_the_cache(client, plan, django_as
 def test_unpublishing_takes_the_cached_pages_down(client, plan, admin, django_assert_num_queries):
     for url in (DASHBOARD, AREA, JSON):
         _cached(client, url, django_assert_num_queries)
-    services.publish_year(plan, 2025, user=admin, publish=False)
+    services.publish_year(plan, 2025, user=admin, publish=False, reason="訂正のため")
     for url in (DASHBOARD, AREA, JSON):
         assert client.get(url).status_code == 404, url
     assert "2025" not in client.get(CSV).content.decode("utf-8-sig")
