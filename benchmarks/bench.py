@@ -170,11 +170,11 @@ def web(label, url_for):
         log(f"{label} {name}: building")
         data = prepare(url, kind, rows)
         plan, draft, session = data["plan"], data["draft_year"], data["session"]
-        published = int(draft) - 1
+        public, published = data["public_plan"], data["public_year"]
         pages = [
             ("公開 /", "/", None, 0.5),
-            ("公開 区分ページ", f"/plans/{plan}/areas/1/", None, 0.5),
-            ("公開 JSON", f"/opendata/achievement.json?plan={plan}&year={published}", None, 0.5),
+            ("公開 区分ページ", f"/plans/{public}/areas/1/", None, 0.5),
+            ("公開 JSON", f"/opendata/achievement.json?plan={public}&year={published}", None, 0.5),
             ("公開 CSV", "/opendata/achievement.csv", None, 0.5),
             ("下書き /（ログイン）", f"/?plan={plan}&year={draft}", session, 0.1),
             ("下書き 区分ページ（ログイン）", f"/plans/{plan}/areas/1/?year={draft}", session, 0.1),

@@ -118,10 +118,14 @@ def main():
     django.setup()
     if sys.argv[1] == "town":
         plan, draft_year = build_town()
+        public_plan, public_year = "nakai-dx-1.0", 2025
     else:
         plan, draft_year = build_rows(int(sys.argv[2]))
+        public_plan, public_year = plan.slug, draft_year - 1
     print(f"plan={plan.slug}")
     print(f"draft_year={draft_year}")
+    print(f"public_plan={public_plan}")
+    print(f"public_year={public_year}")
     print(f"session={manager_session()}")
 
 
