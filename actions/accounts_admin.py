@@ -17,7 +17,25 @@ class StaffProfileInline(admin.StackedInline):
 
 class StaffUserAdmin(UserAdmin):
     inlines = [*UserAdmin.inlines, StaffProfileInline]
-    list_display = ("username", "last_name", "first_name", "roles", "is_active", "last_login")
+    list_display = (
+        "username",
+        "last_name",
+        "first_name",
+        "email",
+        "roles",
+        "is_active",
+        "last_login",
+    )
+    # The address reminders (督促) of the evaluation round go to, asked for when adding too.
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
     list_filter = ("groups", "is_active", "is_superuser")
 
     @admin.display(description="役割")

@@ -658,3 +658,35 @@ def visible_fiscal_years(plan, user, evaluated=None):
         for year in sorted(years, reverse=True)
         if plan.covers_fiscal_year(year)
     ]
+
+
+class ReminderLog(models.Model):
+    """A reminder (督促) mailed to one person on one day: at most one a day, whatever cron does.
+
+    The row is written before the mail goes out (the unique constraint decides
+    who sends when two runs overlap) and removed again if sending fails, so a
+    later run retries. ``summary`` keeps what the mail said, counts included.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="宛先",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    sent_on = models.DateField("送信日")
+    sent_at = models.DateTimeField("送信日時", auto_now_add=True)
+    email = models.EmailField("メールアドレス")
+    subject = models.CharField("件名", max_length=200)
+    summary = models.JSONField("内容", default=dict)
+
+    class Meta:
+        verbose_name = "督促メール"
+        verbose_name_plural = "督促メール"
+        ordering = ["-sent_on", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "sent_on"], name="one_reminder_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.sent_on} {self.user}: {self.subject}"

@@ -33,6 +33,11 @@ def is_section_head(user):
     return SECTION_HEAD_GROUP in _groups(user)
 
 
+def is_section_staff(user):
+    """Holds the 職員 role (a 課長 may record too, but is reminded of approvals only)."""
+    return STAFF_GROUP in _groups(user)
+
+
 def is_staff_member(user):
     return is_manager(user) or bool(_groups(user) & {STAFF_GROUP, SECTION_HEAD_GROUP})
 
@@ -74,6 +79,35 @@ def can_approve_item(user, item):
 def can_send_back_item(user, item):
     """差戻し: the 課長 of the item's section, the DX推進本部 (managers), or an admin."""
     return is_manager(user) or can_approve_item(user, item)
+
+
+def can_submit_item(user, item):
+    """提出: whoever records the item (its section's staff or 課長, or an admin)."""
+    return can_edit_item(user, item)
+
+
+def can_manage_round(user):
+    """Open the round of a year with a deadline, change the deadline, close it: the 本部."""
+    return is_manager(user)
+
+
+def can_view_progress(user):
+    """「進捗状況」: managers and admins see every section, a 課長 their own sections."""
+    return is_manager(user) or is_section_head(user)
+
+
+def can_view_approvals(user):
+    """「承認待ち」: a 課長 approves or sends back; the 本部 may send back."""
+    return is_manager(user) or is_section_head(user)
+
+
+def progress_section_ids(user):
+    """Sections whose progress this user sees: None (all) for the 本部, else the 課長's own."""
+    if is_manager(user):
+        return None
+    if is_section_head(user):
+        return section_ids(user)
+    return set()
 
 
 def can_lock_year(user):

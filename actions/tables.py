@@ -11,6 +11,8 @@ FIELD_LABELS = {
     "comment": "備考",
     "evidence": "根拠・内部メモ",
     "state_label": "評価作業の状態",
+    "round_label": "評価作業",
+    "deadline_label": "締切日",
     "value": "実績値",
     "is_locked": "確定",
     "is_published": "公表",

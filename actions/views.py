@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
-from actions import permissions, services
+from actions import permissions, reminders, services, workflow
 from actions.forms import AuditFilterForm, StatusForm, status_initial
 from actions.models import ActionItem, AuditEntry, EvaluationYear, KpiActual, YearlyStatus
 from actions.tables import AuditEntryTable
@@ -83,10 +83,10 @@ def _safe_next(request, default):
 
 @login_required
 def landing(request):
-    """Where the login form sends people: managers and admins to the years they lock and
-    publish, staff to their items, anyone else home."""
-    if permissions.can_lock_year(request.user):
-        return redirect("actions:years")
+    """Where the login form sends people: the 本部 (managers, admins) to the progress board,
+    staff and 課長 to their items (with the round's notice), anyone else home."""
+    if permissions.is_manager(request.user):
+        return redirect("actions:progress")
     if permissions.can_view_my_items(request.user):
         return redirect("actions:my_items")
     return redirect("reports:dashboard")
@@ -121,11 +121,16 @@ def my_items(request):
     rows = []
     for item in items:
         status = item.status_for_year[0] if item.status_for_year else None
+        state = workflow.state_of(status)
+        can_edit = not locked and permissions.can_edit_item(user, item)
         rows.append(
             {
                 "item": item,
                 "status": status,
-                "can_edit": not locked and permissions.can_edit_item(user, item),
+                "state": state,
+                "can_edit": can_edit,
+                "can_submit": can_edit and workflow.allows(workflow.SUBMIT, state),
+                "token": f"{item.pk}:{status.version if status else 0}",
             }
         )
     context = {
@@ -136,6 +141,11 @@ def my_items(request):
         "years": [(y, wareki.fiscal_year_label(y)) for y in plan.fiscal_years],
         "rows": rows,
         "missing_count": sum(1 for row in rows if not (row["status"] and row["status"].status)),
+        "submittable_count": sum(1 for row in rows if row["can_submit"]),
+        "returned_count": sum(1 for row in rows if row["state"] == workflow.S.RETURNED),
+        "dues": reminders.due_rounds(user),
+        "is_section_head": permissions.is_section_head(user),
+        "next": request.get_full_path(),
         "evaluation": evaluation,
         "locked": locked,
         "sees_all": sees_all,
@@ -199,12 +209,16 @@ def edit_status(request, slug, year, code):
     else:
         form = StatusForm(initial=status_initial(current, actuals), kpis=kpis)
 
+    state = workflow.state_of(current)
     context = {
         "item": item,
         "year": year,
         "year_label": wareki.fiscal_year_label(year),
         "form": form,
         "current": current,
+        "state": state,
+        "can_submit": not locked and workflow.allows(workflow.SUBMIT, state),
+        "submit_token": f"{item.pk}:{current.version if current else 0}",
         "locked": locked,
         "locked_message": _locked_message(year) if locked else "",
         "conflict": conflict,

@@ -358,6 +358,27 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = int(
 IMPORT_MAX_ROWS_PER_SHEET = int(os.environ.get("IMPORT_MAX_ROWS_PER_SHEET", "50000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 
+# Mail: the round's reminders (manage.py send_reminders). SMTP from the environment;
+# in development (DEBUG) the mails are printed to the console unless EMAIL_BACKEND says otherwise.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# The address the mails link to (https://dx.example.lg.jp); without it they give paths only.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Reminders go out from this many days before a round's deadline, and after it, once a day.
+REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "3"))
+
 # Logs: stderr, one JSON object a line (LOG_FORMAT=json, the default with DEBUG
 # off; LOG_FORMAT=text for people), each with the request id (django-guid; nginx
 # passes its $request_id as X-Request-ID). No request bodies, query strings, user

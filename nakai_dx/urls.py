@@ -19,7 +19,7 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("imports/", include("actions.import_urls")),
     # Sign-in, sign-out and changing one's own password. No password-reset pages:
-    # the town office sends no mail from this system; an admin resets passwords.
+    # the only mail this system sends is the round's reminders; an admin resets passwords.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

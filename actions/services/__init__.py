@@ -11,9 +11,10 @@ of queries; record_status and record_kpi_actual are the same code with one
 entry.
 
 The modules, by concern: status (達成状況), kpi (指標実績), evaluation (the
-status form's save of both), years (確定・公表), accounts (sections and staff
-accounts from a workbook), rows (the shared bulk write core), errors (the
-refusals), deletions (the admin's, recorded).
+status form's save of both), years (確定・公表), round (評価作業: the deadline and
+the items' 提出・承認・差戻し), accounts (sections and staff accounts from a
+workbook), rows (the shared bulk write core), errors (the refusals), deletions
+(the admin's, recorded).
 """
 
 from django.core.exceptions import ValidationError
@@ -39,6 +40,18 @@ from actions.services.errors import (
 )
 from actions.services.evaluation import record_evaluation
 from actions.services.kpi import ActualEntry, record_kpi_actual, record_kpi_actuals
+from actions.services.round import (
+    MoveEntry,
+    RoundRefused,
+    approve_items,
+    change_deadline,
+    close_round,
+    deadline_label,
+    move_items,
+    open_round,
+    send_back_items,
+    submit_items,
+)
 from actions.services.rows import (
     CREATED,
     DELETED,
@@ -74,21 +87,29 @@ __all__ = [
     "UPDATED",
     "ActualEntry",
     "InitialPassword",
+    "MoveEntry",
+    "RoundRefused",
     "StaleActualError",
     "StaleEditError",
     "StatusEntry",
     "ValidationError",
     "Written",
     "YearLockedError",
+    "approve_items",
+    "change_deadline",
     "check_items_deletable",
     "check_kpis_deletable",
     "check_year_open",
+    "close_round",
     "create_sections",
+    "deadline_label",
     "delete_items",
     "delete_kpis",
     "gaps_message",
     "is_year_locked",
     "lock_year",
+    "move_items",
+    "open_round",
     "out_of_period_message",
     "plan_evaluation_counts",
     "publish_year",
@@ -98,6 +119,8 @@ __all__ = [
     "record_status",
     "record_statuses",
     "save_staff_accounts",
+    "send_back_items",
+    "submit_items",
     "unlock_year",
     "unpublish_year",
     "validate_status",

@@ -80,6 +80,8 @@ def workflow_roles(context):
         "admin": permissions.is_admin(user),
         "audit": permissions.can_view_audit_log(user),
         "import": permissions.can_import(user),
+        "progress": permissions.can_view_progress(user),
+        "approvals": permissions.can_view_approvals(user),
     }
 
 

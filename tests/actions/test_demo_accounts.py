@@ -49,12 +49,26 @@ def test_it_creates_the_demo_accounts_once(town_data, settings, capsys):
     output = capsys.readouterr().out
     assert DEMO_PASSWORD in output and "staff-kikaku" in output
     users = {user.username: user for user in get_user_model().objects.all()}
-    assert set(users) == {"admin", "manager", "staff-kikaku", "staff-demo"}
+    assert set(users) == {
+        "admin",
+        "manager",
+        "staff-kikaku",
+        "staff-demo",
+        "head-kikaku",
+        "head-demo",
+    }
     assert permissions.is_admin(users["admin"]) and users["admin"].is_staff
     assert permissions.is_manager(users["manager"]) and not permissions.is_admin(users["manager"])
     assert users["admin"].check_password(DEMO_PASSWORD)
     kikaku, demo = (permissions.section_ids(users[name]) for name in ("staff-kikaku", "staff-demo"))
     assert kikaku and demo and kikaku != demo
+    # A 課長 for each demo section, who approves that section's items only.
+    for head, section in (("head-kikaku", kikaku), ("head-demo", demo)):
+        assert permissions.is_section_head(users[head])
+        assert not permissions.is_manager(users[head])
+        assert permissions.section_ids(users[head]) == section
+    # Reminders of the demo go to addresses that can never be delivered.
+    assert {user.email for user in users.values()} == {f"{name}@demo.invalid" for name in users}
     items = ActionItem.objects.filter(plan__slug="nakai-dx-2.0")
     assert items.filter(section_id__in=kikaku).exists()
     assert items.filter(section_id__in=demo).exists()

@@ -2,37 +2,61 @@
 
 (The year pages — 確定, 公表, 公表取消, 確定解除 — have theirs in test_year_permissions.)
 
-Rows: anonymous, staff of the owning section, staff of another section,
-manager, admin. A refused request must change nothing.
+Rows: anonymous, staff of the owning section, staff of another section, the
+owning section's 課長, another section's 課長, manager, admin. A refused
+request must change nothing; an allowed write must change something.
 """
+
+import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from actions import services
 from actions.models import AuditEntry, EvaluationYear, Kpi, KpiActual, YearlyStatus
 from tests.actions.staff_users import make_user
 from tests.factories import make_items, make_plan, make_section
 
 YEAR = 2026
 LOCKED_YEAR = 2025
-ROLES = ["anonymous", "owner", "other_staff", "manager", "admin"]
+OPEN_YEAR = 2027  # a year whose round is not open yet
+ROLES = ["anonymous", "owner", "other_staff", "head", "other_head", "manager", "admin"]
 
 
 @pytest.fixture
 def world(db):
     plan = make_plan()
     own, other = make_section("担当課A"), make_section("担当課B")
-    (item,) = make_items(plan, plan.areas.first(), 1, section=own)
+    item, entered, submitted = make_items(plan, plan.areas.first(), 3, section=own)
     kpi = Kpi.objects.create(item=item, name="利用件数", unit="件")
     EvaluationYear.objects.create(plan=plan, fiscal_year=LOCKED_YEAR, is_locked=True)
     users = {
         "anonymous": None,
         "owner": make_user("owner", "staff", [own]),
         "other_staff": make_user("other", "staff", [other]),
+        "head": make_user("head", "section_head", [own]),
+        "other_head": make_user("other_head", "section_head", [other]),
         "manager": make_user("manager", "manager"),
         "admin": make_user("admin", "admin"),
     }
-    return {"plan": plan, "item": item, "kpi": kpi, "users": users}
+    # The round of YEAR is open; one item is recorded (入力済み), one submitted (提出).
+    services.open_round(plan, YEAR, deadline=_in_days(14), user=users["manager"])
+    for one in (entered, submitted):
+        services.record_status(one, YEAR, status="achieved", user=users["owner"])
+    services.submit_items([services.MoveEntry(submitted, YEAR)], user=users["owner"])
+    return {
+        "plan": plan,
+        "item": item,
+        "entered": entered,
+        "submitted": submitted,
+        "kpi": kpi,
+        "users": users,
+    }
+
+
+def _in_days(days):
+    return timezone.localdate() + datetime.timedelta(days=days)
 
 
 def _client(client, world, role):
@@ -45,10 +69,21 @@ def _client(client, world, role):
 def _state():
     return (
         list(
-            YearlyStatus.objects.values_list("item", "fiscal_year", "status", "comment", "version")
+            YearlyStatus.objects.order_by("pk").values_list(
+                "item", "fiscal_year", "status", "comment", "version", "state", "return_reason"
+            )
         ),
         list(KpiActual.objects.values_list("kpi", "fiscal_year", "value")),
-        list(EvaluationYear.objects.values_list("fiscal_year", "is_locked", "is_published")),
+        list(
+            EvaluationYear.objects.order_by("pk").values_list(
+                "fiscal_year",
+                "is_locked",
+                "is_published",
+                "deadline",
+                "round_opened_at",
+                "round_closed_at",
+            )
+        ),
         AuditEntry.objects.count(),
     )
 
@@ -71,6 +106,21 @@ def _kpi_post(world):
     return {"status": "", "comment": "", "evidence": "", "version": "0", f"kpi_{kpi.pk}": "120"}
 
 
+def _roles(*codes):
+    return dict(zip(ROLES, codes, strict=True))
+
+
+def _move_post(world, which):
+    item = world[which]
+    version = YearlyStatus.objects.get(item=item, fiscal_year=YEAR).version
+    return {"plan": world["plan"].slug, "year": YEAR, "only": f"{item.pk}:{version}"}
+
+
+def _send_back_url(world):
+    item = world["submitted"]
+    return reverse("actions:send_back", args=[item.plan.slug, YEAR, item.code_key])
+
+
 # (name, method, url builder, data builder, expected per role)
 MATRIX = [
     (
@@ -78,49 +128,190 @@ MATRIX = [
         "get",
         lambda w: reverse("actions:my_items"),
         None,
-        {"anonymous": 302, "owner": 200, "other_staff": 200, "manager": 200, "admin": 200},
+        {
+            "anonymous": 302,
+            "owner": 200,
+            "other_staff": 200,
+            "head": 200,
+            "other_head": 200,
+            "manager": 200,
+            "admin": 200,
+        },
     ),
     (
         "edit_status_get",
         "get",
         _edit_url,
         None,
-        {"anonymous": 302, "owner": 200, "other_staff": 403, "manager": 403, "admin": 200},
+        {
+            "anonymous": 302,
+            "owner": 200,
+            "other_staff": 403,
+            "head": 200,
+            "other_head": 403,
+            "manager": 403,
+            "admin": 200,
+        },
     ),
     (
         "edit_status_post",
         "post",
         _edit_url,
         _status_post,
-        {"anonymous": 302, "owner": 302, "other_staff": 403, "manager": 403, "admin": 302},
+        {
+            "anonymous": 302,
+            "owner": 302,
+            "other_staff": 403,
+            "head": 302,
+            "other_head": 403,
+            "manager": 403,
+            "admin": 302,
+        },
     ),
     (
         "edit_kpi_post",
         "post",
         _edit_url,
         _kpi_post,
-        {"anonymous": 302, "owner": 302, "other_staff": 403, "manager": 403, "admin": 302},
+        {
+            "anonymous": 302,
+            "owner": 302,
+            "other_staff": 403,
+            "head": 302,
+            "other_head": 403,
+            "manager": 403,
+            "admin": 302,
+        },
     ),
     (
         "years_page",
         "get",
         lambda w: reverse("actions:years"),
         None,
-        {"anonymous": 302, "owner": 403, "other_staff": 403, "manager": 200, "admin": 200},
+        {
+            "anonymous": 302,
+            "owner": 403,
+            "other_staff": 403,
+            "head": 403,
+            "other_head": 403,
+            "manager": 200,
+            "admin": 200,
+        },
     ),
     (
         "audit_log",
         "get",
         lambda w: reverse("actions:audit_log"),
         None,
-        {"anonymous": 302, "owner": 403, "other_staff": 403, "manager": 200, "admin": 200},
+        {
+            "anonymous": 302,
+            "owner": 403,
+            "other_staff": 403,
+            "head": 403,
+            "other_head": 403,
+            "manager": 200,
+            "admin": 200,
+        },
     ),
     (
         "audit_log_csv",
         "get",
         lambda w: reverse("actions:audit_log_csv"),
         None,
-        {"anonymous": 302, "owner": 403, "other_staff": 403, "manager": 200, "admin": 200},
+        {
+            "anonymous": 302,
+            "owner": 403,
+            "other_staff": 403,
+            "head": 403,
+            "other_head": 403,
+            "manager": 200,
+            "admin": 200,
+        },
+    ),
+    # The round (評価作業): moving items, the 課長's and the 本部's pages, the round itself.
+    (
+        "submit",
+        "post",
+        lambda w: reverse("actions:submit"),
+        lambda w: _move_post(w, "entered"),
+        _roles(302, 302, 403, 302, 403, 403, 302),
+    ),
+    (
+        "submit_get",
+        "get",
+        lambda w: reverse("actions:submit"),
+        None,
+        _roles(302, 405, 405, 405, 405, 405, 405),
+    ),
+    (
+        "approve",
+        "post",
+        lambda w: reverse("actions:approve"),
+        lambda w: _move_post(w, "submitted"),
+        _roles(302, 403, 403, 302, 403, 403, 302),
+    ),
+    (
+        "send_back_get",
+        "get",
+        lambda w: _send_back_url(w),
+        None,
+        _roles(302, 403, 403, 200, 403, 200, 200),
+    ),
+    (
+        "send_back_post",
+        "post",
+        lambda w: _send_back_url(w),
+        lambda w: {"reason": "根拠を追記してください", "version": "1"},
+        _roles(302, 403, 403, 302, 403, 302, 302),
+    ),
+    (
+        "approvals",
+        "get",
+        lambda w: reverse("actions:approvals"),
+        None,
+        _roles(302, 403, 403, 200, 200, 200, 200),
+    ),
+    (
+        "progress",
+        "get",
+        lambda w: reverse("actions:progress"),
+        None,
+        _roles(302, 403, 403, 200, 200, 200, 200),
+    ),
+    (
+        "progress_items",
+        "get",
+        lambda w: reverse("actions:progress_items") + f"?plan={w['plan'].slug}&year={YEAR}",
+        None,
+        _roles(302, 403, 403, 200, 200, 200, 200),
+    ),
+    (
+        "open_round",
+        "post",
+        lambda w: _year_url(w, "open_round", OPEN_YEAR),
+        lambda w: {"deadline": _in_days(30).isoformat()},
+        _roles(302, 403, 403, 403, 403, 302, 302),
+    ),
+    (
+        "open_round_get",
+        "get",
+        lambda w: _year_url(w, "open_round", OPEN_YEAR),
+        None,
+        _roles(302, 405, 405, 405, 405, 405, 405),
+    ),
+    (
+        "change_deadline",
+        "post",
+        lambda w: _year_url(w, "change_deadline", YEAR),
+        lambda w: {"deadline": _in_days(21).isoformat(), "reason": "延長"},
+        _roles(302, 403, 403, 403, 403, 302, 302),
+    ),
+    (
+        "close_round",
+        "post",
+        lambda w: _year_url(w, "close_round", YEAR),
+        None,
+        _roles(302, 403, 403, 403, 403, 302, 302),
     ),
 ]
 

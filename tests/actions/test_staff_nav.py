@@ -1,6 +1,7 @@
 """The navigation for signed-in users, and the user admin with the sections inline."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from actions.models import StaffProfile
@@ -17,9 +18,34 @@ def _nav(client, user):
 @pytest.mark.parametrize(
     ("role", "shown", "hidden"),
     [
-        ("staff", ["担当の取組"], ["年度の確定・公表", "変更履歴", "取込", "管理画面"]),
-        ("manager", ["担当の取組", "年度の確定・公表", "変更履歴"], ["取込", "管理画面"]),
-        ("admin", ["担当の取組", "年度の確定・公表", "変更履歴", "取込", "管理画面"], []),
+        (
+            "staff",
+            ["担当の取組"],
+            ["進捗状況", "承認待ち", "年度の確定・公表", "変更履歴", "取込", "管理画面"],
+        ),
+        (
+            "section_head",
+            ["担当の取組", "進捗状況", "承認待ち"],
+            ["年度の確定・公表", "変更履歴", "取込", "管理画面"],
+        ),
+        (
+            "manager",
+            ["担当の取組", "進捗状況", "承認待ち", "年度の確定・公表", "変更履歴"],
+            ["取込", "管理画面"],
+        ),
+        (
+            "admin",
+            [
+                "担当の取組",
+                "進捗状況",
+                "承認待ち",
+                "年度の確定・公表",
+                "変更履歴",
+                "取込",
+                "管理画面",
+            ],
+            [],
+        ),
     ],
 )
 def test_the_nav_shows_each_role_its_pages(client, db, role, shown, hidden):
@@ -46,3 +72,29 @@ def test_admins_edit_a_users_sections_in_the_user_admin(client, db):
     assert response.status_code == 200
     assert "所属担当課" in response.text
     assert StaffProfile.objects.get(user=staff).sections.get() == section
+
+
+def test_admins_set_the_reminder_address_when_adding_or_editing_a_user(client, db):
+    admin = make_user("admin", "admin")
+    admin.is_staff = True
+    admin.save(update_fields=["is_staff"])
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "suzuki",
+            "email": "suzuki@town.example.lg.jp",
+            "usable_password": "true",
+            "password1": "a-long-pass-for-tests-2026",
+            "password2": "a-long-pass-for-tests-2026",
+            "staff_profile-TOTAL_FORMS": "0",
+            "staff_profile-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.text
+    user = get_user_model().objects.get(username="suzuki")
+    assert user.email == "suzuki@town.example.lg.jp"
+    change = client.get(reverse("admin:auth_user_change", args=[user.pk])).text
+    assert 'name="email"' in change and "suzuki@town.example.lg.jp" in change
+    listing = client.get(reverse("admin:auth_user_changelist")).text
+    assert "suzuki@town.example.lg.jp" in listing

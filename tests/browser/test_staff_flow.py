@@ -78,8 +78,9 @@ def test_the_manager_pages_pass_axe(page, live_server, staff_world):
     page.get_by_label("ユーザー名").fill(manager.username)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログイン").click()
-    page.wait_for_url("**/staff/years/")
-    for path in ["/staff/years/", "/staff/history/"]:
+    page.wait_for_url("**/staff/progress/")
+    assert run_axe(page) == []
+    for path in ["/staff/approvals/", "/staff/years/", "/staff/history/"]:
         page.goto(live_server.url + path)
         assert run_axe(page) == [], path
     assert page.get_by_role("link", name="この条件でCSVをダウンロード").is_visible()

@@ -34,7 +34,7 @@ def _sign_in(page, live_server, username):
     page.get_by_label("ユーザー名").fill(username)
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログイン").click()
-    page.wait_for_url("**/staff/years/")  # managers land on the year list
+    page.wait_for_url("**/staff/progress/")  # managers land on the progress board
 
 
 def _locked():

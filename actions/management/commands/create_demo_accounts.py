@@ -1,6 +1,7 @@
 """Demo accounts for trying the staff workflow (DEBUG only, never in production).
 
-Creates one account per role plus staff of two different sections, and, because
+Creates one account per role: staff and a 課長 (section head) for each of two
+sections, a manager and an admin; and, because
 the town's data names only one section and leaves items unassigned, a clearly
 labelled demo section and a split of plan 2.0's unassigned items between them.
 Running it again changes nothing but the passwords (reset to the demo one).
@@ -13,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from actions.models import ActionItem, StaffProfile
-from actions.permissions import ADMIN_GROUP, MANAGER_GROUP, STAFF_GROUP
+from actions.permissions import ADMIN_GROUP, MANAGER_GROUP, SECTION_HEAD_GROUP, STAFF_GROUP
 from plans.models import Plan, Section
 
 DEMO_PASSWORD = "nakai-demo-2026"
@@ -27,11 +28,17 @@ ACCOUNTS = [
     ("manager", MANAGER_GROUP, None, "管理職（デモ）"),
     ("staff-kikaku", STAFF_GROUP, REAL_SECTION, "企画課職員（デモ）"),
     ("staff-demo", STAFF_GROUP, DEMO_SECTION, "デモ用担当課職員（デモ）"),
+    ("head-kikaku", SECTION_HEAD_GROUP, REAL_SECTION, "企画課長（デモ）"),
+    ("head-demo", SECTION_HEAD_GROUP, DEMO_SECTION, "デモ用担当課長（デモ）"),
 ]
+# Reminder mails of the demo go to addresses that can never be delivered (RFC 2606).
+DEMO_EMAIL_DOMAIN = "demo.invalid"
 
 
 class Command(BaseCommand):
-    help = "デモ用アカウント（管理者・管理職・2つの担当課の職員）を作成します（DEBUG 時のみ）。"
+    help = (
+        "デモ用アカウント（管理者・管理職・2つの担当課の職員と課長）を作成します（DEBUG 時のみ）。"
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -66,6 +73,7 @@ class Command(BaseCommand):
         User = get_user_model()
         user, _ = User.objects.get_or_create(username=username)
         user.last_name = display_name
+        user.email = f"{username}@{DEMO_EMAIL_DOMAIN}"
         user.is_staff = role == ADMIN_GROUP
         user.is_superuser = False
         user.is_active = True

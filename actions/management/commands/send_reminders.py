@@ -1,0 +1,59 @@
+"""manage.py send_reminders: the round's reminders (督促), safe to run as often as cron likes."""
+
+import datetime
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from actions import reminders
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"日付は 2027-05-31 の形で指定してください（{value}）。") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "評価作業の締切が近い（または過ぎた）年度について、未入力・未提出・差戻しの取組がある職員と、"
+        "承認待ちの取組がある課長にメールを送ります。1人に1日1通までです。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--days-before",
+            type=int,
+            default=None,
+            help=f"締切日の何日前から送るか（既定は REMINDER_DAYS_BEFORE = {settings.REMINDER_DAYS_BEFORE}）",
+        )
+        parser.add_argument("--date", type=_date, default=None, help="今日とみなす日付（確認用）")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="送らずに、送る相手と件名だけを表示します"
+        )
+
+    def handle(self, *args, days_before=None, date=None, dry_run=False, **options):
+        if days_before is not None and days_before < 0:
+            raise CommandError("--days-before は 0 以上の日数です。")
+        outcome = reminders.send_reminders(today=date, days_before=days_before, dry_run=dry_run)
+        verb = "送信予定" if dry_run else "送信"
+        for user, subject in outcome.sent:
+            self.stdout.write(f"{verb}: {user.get_username()} <{user.email}> {subject}")
+        for user in outcome.no_address:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"メールアドレス未登録のため送れません: {user.get_username()}"
+                    "（管理画面の「ユーザー」で登録してください）"
+                )
+            )
+        for user, error in outcome.failed:
+            self.stderr.write(
+                f"送信できませんでした: {user.get_username()} <{user.email}>: {error}"
+            )
+        self.stdout.write(
+            f"督促メール: {verb} {len(outcome.sent)}通、本日送信済み {len(outcome.already)}人、"
+            f"アドレス未登録 {len(outcome.no_address)}人、失敗 {len(outcome.failed)}人"
+        )
+        if outcome.failed:
+            raise CommandError("送信できなかったメールがあります（次の実行で送り直します）。")
