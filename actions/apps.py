@@ -14,5 +14,6 @@ class ActionsConfig(AppConfig):
 
         accounts_admin.register()
         user_logged_in.connect(first_login.mark_session, dispatch_uid="first_login_mark")
-        # Cached figures and pages change with every saved row but the history and accounts.
-        versions.watch(self, exclude=("AuditEntry", "StaffProfile"))
+        # Cached figures and pages change with every saved row but the history, accounts and
+        # the reminders sent.
+        versions.watch(self, exclude=("AuditEntry", "StaffProfile", "ReminderLog"))

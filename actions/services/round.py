@@ -18,6 +18,7 @@ the reminders; only locking (確定) stops changes.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -35,6 +36,7 @@ from actions.services.rows import (
 )
 from actions.services.years import _evaluation_year, _year_audit
 from plans import wareki
+from plans.versions import data_changed
 
 # A deadline more than this many years after its fiscal year's end is a typo.
 DEADLINE_YEARS_AFTER_YEAR_END = 2
@@ -337,6 +339,12 @@ def move_items(transition, entries, *, user, reason="", source=AuditEntry.Source
     for start in range(0, len(pks), BULK_BATCH):
         YearlyStatus.objects.filter(pk__in=pks[start : start + BULK_BATCH]).update(**changes)
     AuditEntry.objects.bulk_create(audits)
+    # Cached pages that show the round's states are keyed by the year's data version.
+    years = defaultdict(set)
+    for entry, _row in moving:
+        years[entry.item.plan_id].add(entry.fiscal_year)
+    for plan_id, plan_years in years.items():
+        data_changed(plan_id, plan_years)
     return [row for _entry, row in moving]
 
 

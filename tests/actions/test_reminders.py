@@ -211,3 +211,11 @@ def test_mail_settings_come_from_the_environment(tmp_path):
         timeout=120,
     )
     assert debug.stdout.split()[0] == "django.core.mail.backends.console.EmailBackend", debug.stderr
+
+
+def test_sending_reminders_leaves_the_cached_figures_alone(world):
+    from plans.versions import current
+
+    before = current()
+    reminders.send_reminders(today=world["today"])
+    assert len(mail.outbox) == 2 and current() == before

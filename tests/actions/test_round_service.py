@@ -334,3 +334,23 @@ def _move_queries(world, count):
 
 def test_bulk_moves_take_the_same_queries_for_2_and_60_items(world):
     assert _move_queries(world, 2) == _move_queries(world, 60)
+
+
+def test_every_move_and_round_change_tells_the_caches(world):
+    from plans.versions import current
+
+    plan, item = world["plan"], world["items"][0]
+    _record([item], world["staff"])
+    seen = []
+    for call in (
+        lambda: services.open_round(plan, YEAR, deadline=_soon(), user=world["manager"]),
+        lambda: services.submit_items(_entries([item]), user=world["staff"]),
+        lambda: services.send_back_items(_entries([item]), user=world["head"], reason="再確認"),
+        lambda: services.submit_items(_entries([item]), user=world["staff"]),
+        lambda: services.approve_items(_entries([item]), user=world["head"]),
+        lambda: services.close_round(plan, YEAR, user=world["manager"]),
+    ):
+        before = current().get((plan.pk, YEAR))
+        call()
+        seen.append(current().get((plan.pk, YEAR)) != before)
+    assert seen == [True] * 6
