@@ -16,4 +16,4 @@ class ActionsConfig(AppConfig):
         user_logged_in.connect(first_login.mark_session, dispatch_uid="first_login_mark")
         # Cached figures and pages change with every saved row but the history, accounts and
         # the reminders sent.
-        versions.watch(self, exclude=("AuditEntry", "StaffProfile", "ReminderLog"))
+        versions.watch(self, exclude=("AuditEntry", "StaffProfile", "ReminderLog", "ImportJob"))

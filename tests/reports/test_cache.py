@@ -198,3 +198,18 @@ def test_the_figures_cache_is_keyed_by_plan_and_year(client, db):
     a = client.get("/opendata/achievement.json?plan=plan-a&year=2025").json()
     b = client.get("/opendata/achievement.json?plan=plan-b&year=2025").json()
     assert (a["plan"], b["plan"]) == ("plan-a", "plan-b")
+
+
+def test_an_import_job_s_own_bookkeeping_leaves_the_cached_pages_in_place(
+    client, plan, admin, django_assert_num_queries
+):
+    from actions.models import ImportJob
+    from actions.workbook import store
+
+    _cached(client, DASHBOARD, django_assert_num_queries)
+    job = store.save_upload(b"not read here", filename="x.xlsx", user=admin)
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED)
+    job.refresh_from_db()
+    job.save()
+    with django_assert_num_queries(1):
+        assert client.get(DASHBOARD).status_code == 200
