@@ -133,7 +133,7 @@ def main():
     # Static files: compressed, cached for a year, the bytes collectstatic wrote.
     for pattern in (
         rb"/static/css/site\.[0-9a-f]{12}\.css",
-        rb"/static/vendor/plotly/plotly\.min\.[0-9a-f]{12}\.js",
+        rb"/static/vendor/plotly/plotly-basic\.min\.[0-9a-f]{12}\.js",
     ):
         match = re.search(pattern, page)
         check(match is not None, f"the dashboard links {pattern.decode()}")

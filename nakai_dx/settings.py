@@ -255,9 +255,9 @@ X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp): scripts and styles only from this site's
 # static files; no inline script, style element, style attribute or event handler.
-# The one exception is an *empty* <style> element (its hash below): plotly.min.js
+# The one exception is an *empty* <style> element (its hash below): plotly.js
 # creates one and fills it through the CSSOM, which the policy does not govern.
-# maplibre's stylesheet, also bundled in plotly.min.js, is kept out by a
+# maplibre's stylesheet, bundled in plotly.js's full build, is kept out by a
 # placeholder element (reports/templatetags/plotly_csp.py).
 EMPTY_INLINE_STYLE = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
 CONTENT_SECURITY_POLICY = {
