@@ -57,6 +57,14 @@ def _year_state(evaluation):
     return {"is_locked": evaluation.is_locked, "is_published": evaluation.is_published}
 
 
+def _required_reason(reason, message):
+    """The reason, stripped; a ValidationError with ``message`` when it is blank."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(message, code="reason_required")
+    return reason
+
+
 def gaps_message(gaps):
     """「承認されていない取組が 5件（うち未評価 3件）あります。」"""
     unrated = f"（うち未評価 {gaps.not_evaluated}件）" if gaps.not_evaluated else ""
@@ -110,9 +118,7 @@ def lock_year(plan, fiscal_year, *, reason="", expected_gaps=None, user=None, so
 @transaction.atomic
 def unlock_year(plan, fiscal_year, *, reason, user=None, source=None):
     """確定解除: only with a recorded reason."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError("確定を解除する理由を入力してください。", code="reason_required")
+    reason = _required_reason(reason, "確定を解除する理由を入力してください。")
     evaluation = _evaluation_year(plan, fiscal_year, create=False)
     if not evaluation.is_locked:
         return evaluation, False
@@ -161,9 +167,7 @@ def publish_year(plan, fiscal_year, *, user=None, publish=True, reason="", sourc
 @transaction.atomic
 def unpublish_year(plan, fiscal_year, *, reason, user=None, source=None):
     """公表取消: the figures leave the public pages and open data; only with a recorded reason."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError("公表を取り消す理由を入力してください。", code="reason_required")
+    reason = _required_reason(reason, "公表を取り消す理由を入力してください。")
     evaluation = _evaluation_year(plan, fiscal_year, create=False)
     if not evaluation.is_published:
         return evaluation, False
