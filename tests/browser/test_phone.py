@@ -2,6 +2,8 @@
 sideways and axe finds nothing. Details (the figures' tables) are opened first, since
 those are what grew wider than the screen."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -17,27 +19,49 @@ PHONE = {"width": 375, "height": 800}
 PASSWORD = "phone-browser-test-2026"
 DRAFT_DASHBOARD = "/?plan=nakai-dx-2.0&year=2026"
 DRAFT_TREND = "/?plan=nakai-dx-1.0&year=2024"
+# Captions of the tables that are wider than their box, or whose row headings are squeezed
+# into a column under 5em wide, three lines or more of a few characters each (a table with many
+# columns needs cards on a phone).
+CRAMPED_TABLES = """
+(() => {
+  const lines = (cell) => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+  };
+  return [...document.querySelectorAll('table')]
+    .filter((t) => (t.classList.contains('data-table--cards')
+                    && t.scrollWidth > t.parentElement.clientWidth + 1)
+                   || [...t.querySelectorAll('tbody th[scope=row]')]
+                        .some((th) => th.offsetWidth > 0 && th.offsetWidth < 80 && lines(th) >= 3))
+    .map((t) => (t.caption ? t.caption.textContent.trim() : t.className));
+})()
+"""
 
 
 @pytest.fixture
 def world(live_town_data):
-    """Two sections' staff, a manager, an admin; a draft year on each plan."""
+    """Two sections' staff and 課長, a manager, an admin; a draft year on each plan, its round
+    open with one item submitted for approval."""
     section = make_section("スマホ確認課")
     items = list(ActionItem.objects.filter(plan__slug="nakai-dx-2.0").order_by("sort_key"))
     ActionItem.objects.filter(pk__in=[item.pk for item in items[:4]]).update(section=section)
     staff = make_user("kato", "staff", [section], password=PASSWORD)
     admin = make_user("ito", "admin", password=PASSWORD)
     make_user("mori", "manager", password=PASSWORD)
+    make_user("sato", "section_head", [section], password=PASSWORD)
+    services.open_round(items[0].plan, 2026, deadline=datetime.date(2026, 12, 25), user=admin)
     for item, status in zip(items[:3], ["achieved", "partially_achieved", "achieved"], strict=True):
         item.refresh_from_db()
         services.record_status(item, 2026, status=status, user=staff)
+    services.submit_items([(items[1], 2026)], user=staff)
     # A draft 令和6年度 on plan 1.0 (one rated item): 図3 mixes draft and published years.
     first = ActionItem.objects.filter(plan__slug="nakai-dx-1.0").order_by("sort_key").first()
     services.record_status(first, 2024, status="achieved", user=admin)
     # A locked, unpublished 令和9年度 on plan 2.0: its unlock form and publish page.
     services.lock_year(items[0].plan, 2027, reason="スマホ表示の確認", user=admin)
     items[0].refresh_from_db()
-    return {"item": items[0], "other_plan_item": first}
+    return {"item": items[0], "submitted": items[1], "other_plan_item": first}
 
 
 def _sign_in(page, live_server, username):
@@ -50,6 +74,10 @@ def _sign_in(page, live_server, username):
 
 def _status_form_url(item, year=2026):
     return reverse("actions:edit_status", args=[item.plan.slug, year, item.code_key])
+
+
+def _send_back_url(item, year=2026):
+    return reverse("actions:send_back", args=[item.plan.slug, year, item.code_key])
 
 
 def _refuse_a_status_without_reason(page):
@@ -92,6 +120,16 @@ def _pages(role, world):
         ("draft dashboard", DRAFT_DASHBOARD, None),
         ("item page with the staff panel", item.get_absolute_url(), None),
     ]
+    round_pages = [
+        ("承認待ち", "/staff/approvals/?plan=nakai-dx-2.0&year=2026", None),
+        ("send-back form", _send_back_url(world["submitted"]), None),
+        ("進捗状況", "/staff/progress/?plan=nakai-dx-2.0&year=2026", None),
+        (
+            "進捗状況 items",
+            "/staff/progress/items/?plan=nakai-dx-2.0&year=2026&state=submitted",
+            None,
+        ),
+    ]
     if role == "staff":
         return [
             *signed_in,
@@ -99,6 +137,8 @@ def _pages(role, world):
             ("status form", _status_form_url(item), None),
             ("status form with errors", _status_form_url(item), _refuse_a_status_without_reason),
         ]
+    if role == "section_head":
+        return [*signed_in, ("担当の取組 (課長)", "/staff/items/", None), *round_pages]
     managing = [
         *signed_in,
         ("draft trend", DRAFT_TREND, None),
@@ -110,6 +150,7 @@ def _pages(role, world):
         ("変更履歴", "/staff/history/", None),
         ("変更履歴 filtered", f"/staff/history/?item={world['other_plan_item'].pk}", None),
         ("imports", "/imports/", None),
+        *round_pages,
     ]
     if role == "manager":
         return managing
@@ -121,7 +162,13 @@ def _pages(role, world):
     ]
 
 
-USERNAMES = {None: None, "staff": "kato", "manager": "mori", "admin": "ito"}
+USERNAMES = {
+    None: None,
+    "staff": "kato",
+    "section_head": "sato",
+    "manager": "mori",
+    "admin": "ito",
+}
 
 
 @pytest.mark.parametrize("role", list(USERNAMES))
@@ -138,8 +185,9 @@ def test_no_page_scrolls_sideways_on_a_phone_and_axe_finds_nothing(page, live_se
             page.wait_for_selector("figure .chart svg.main-svg", timeout=10_000)
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         width = page.evaluate("document.documentElement.scrollWidth")
+        cramped = page.evaluate(CRAMPED_TABLES)
         violations = [violation["id"] for violation in run_axe(page)]
-        if width > PHONE["width"] or violations:
-            problems[name] = {"scrollWidth": width, "axe": violations}
+        if width > PHONE["width"] or cramped or violations:
+            problems[name] = {"scrollWidth": width, "cramped": cramped, "axe": violations}
     assert problems == {}
     assert page.watcher.external_requests == []
