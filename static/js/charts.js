@@ -1,6 +1,10 @@
-/* Draws the plotly charts from the JSON each page embeds (json_script).
-   Nothing is fetched: plotly.js (basic bundle, static/vendor/plotly) is served by this site. Without JavaScript
-   the tables next to each chart carry the same numbers. */
+/* Draws the plotly charts from the JSON each page embeds (json_script), each when it
+   comes into view. plotly.js (basic bundle, static/vendor/plotly, served by this site;
+   its address is this script tag's data-plotly-src) is ~1 MB to parse and run, so it is
+   fetched only when a chart is within a screen of the viewport (after the page has
+   loaded) and run only when a chart reaches it. Until then each chart's place is held
+   at its height, and the tables next to the charts carry the same numbers, as they do
+   without JavaScript. */
 (function () {
   "use strict";
 
@@ -40,37 +44,160 @@
     }
   };
   var PRINT_WIDTH = 680; /* A4 portrait inside 15 mm margins at 96 dpi */
+  var PLOTLY_SRC = document.currentScript && document.currentScript.getAttribute("data-plotly-src");
+  var pending = Array.prototype.slice.call(document.querySelectorAll("[data-chart]"));
   var charts = [];
+  var loading = null;
+  var fetched = false;
+  var inView = null;
 
-  function draw() {
-    if (typeof window.Plotly === "undefined") {
+  /* The bundle into the HTTP cache without running it (no main-thread work). */
+  function prefetch() {
+    if (fetched || window.Plotly) {
       return;
     }
-    document.querySelectorAll("[data-chart]").forEach(function (element) {
-      var source = document.getElementById(element.getAttribute("data-chart"));
-      if (!source) {
-        return;
-      }
-      var figure = JSON.parse(source.textContent);
-      window.Plotly.newPlot(element, figure.data, figure.layout, CONFIG);
-      charts.push(element);
+    fetched = true;
+    var link = document.createElement("link");
+    link.rel = "prefetch";
+    link.as = "script";
+    link.href = PLOTLY_SRC;
+    document.head.appendChild(link);
+  }
+
+  function loadPlotly() {
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        if (window.Plotly) {
+          resolve();
+          return;
+        }
+        var script = document.createElement("script");
+        script.src = PLOTLY_SRC;
+        script.onload = function () { resolve(); };
+        script.onerror = function () {
+          /* Offline for a moment: the tables carry the numbers meanwhile. */
+          document.head.removeChild(script);
+          loading = null;
+          reject(new Error("plotly.js did not load"));
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return loading;
+  }
+
+  function draw(element) {
+    var index = pending.indexOf(element);
+    var source = document.getElementById(element.getAttribute("data-chart"));
+    if (index < 0 || !source || typeof window.Plotly === "undefined") {
+      return;
+    }
+    pending.splice(index, 1);
+    var figure = JSON.parse(source.textContent);
+    element.textContent = ""; /* the placeholder */
+    window.Plotly.newPlot(element, figure.data, figure.layout, CONFIG);
+    element.setAttribute("data-drawn", "");
+    charts.push(element);
+  }
+
+  /* One chart per task, so that drawing several keeps no long task. */
+  var queue = [];
+  function drawSoon(element) {
+    queue.push(element);
+    if (queue.length === 1) {
+      loadPlotly().then(next, function () {
+        /* Watched again: coming back into view tries once more. */
+        queue.splice(0).forEach(function (element) { inView.observe(element); });
+      });
+    }
+  }
+  function next() {
+    draw(queue.shift());
+    if (queue.length) {
+      window.setTimeout(next, 0);
+    }
+  }
+
+  function drawAll() {
+    return loadPlotly().then(function () {
+      pending.slice().forEach(draw);
     });
   }
 
+  function watch() {
+    if (!("IntersectionObserver" in window)) {
+      drawAll().catch(function () {});
+      return;
+    }
+    var near = new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) {
+        near.disconnect();
+        prefetch();
+      }
+    }, { rootMargin: "100% 0px" });
+    inView = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          inView.unobserve(entry.target);
+          drawSoon(entry.target);
+        }
+      });
+    });
+    pending.forEach(function (element) {
+      near.observe(element);
+      inView.observe(element);
+    });
+  }
+
+  /* Printing: Ctrl/Cmd+P draws every chart first; a print started from the browser's
+     menu before plotly has come prints the charts' tables instead (print.css). */
+  document.addEventListener("keydown", function (event) {
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "p" && pending.length) {
+      event.preventDefault();
+      var print = function () { window.print(); };
+      drawAll().then(print, print);
+    }
+  });
+  var openedForPrint = [];
   window.addEventListener("beforeprint", function () {
+    if (window.Plotly) {
+      pending.slice().forEach(draw);
+    } else {
+      loadPlotly().catch(function () {});
+    }
+    pending.forEach(function (element) {
+      var figure = element.closest(".figure");
+      var table = figure && figure.querySelector("details.figure__data");
+      if (table) {
+        table.setAttribute("data-print-table", "");
+        if (!table.open) {
+          table.open = true;
+          openedForPrint.push(table);
+        }
+      }
+    });
     charts.forEach(function (element) {
       window.Plotly.relayout(element, { width: PRINT_WIDTH });
     });
   });
   window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (table) { table.open = false; });
+    openedForPrint = [];
+    document.querySelectorAll("[data-print-table]").forEach(function (table) {
+      table.removeAttribute("data-print-table");
+    });
     charts.forEach(function (element) {
       window.Plotly.relayout(element, { width: null, autosize: true });
     });
   });
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
+  if (!pending.length || !PLOTLY_SRC) {
+    return;
+  }
+  if (document.readyState === "complete") {
+    watch();
   } else {
-    draw();
+    /* Nothing of plotly's competes with the page's own first load. */
+    window.addEventListener("load", watch);
   }
 })();

@@ -83,3 +83,13 @@ def run_axe(page):
         options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}},
     )
     return results.response["violations"]
+
+
+def draw_charts(page, timeout=10_000):
+    """Scrolls each chart into view (static/js/charts.js draws a chart as it comes into
+    view) and waits until plotly has drawn it; returns the number of charts."""
+    charts = page.locator("[data-chart]").all()
+    for chart in charts:
+        chart.scroll_into_view_if_needed()
+        chart.locator("svg.main-svg").first.wait_for(state="attached", timeout=timeout)
+    return len(charts)

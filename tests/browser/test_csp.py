@@ -3,6 +3,8 @@
 import pytest
 from django.contrib.auth.models import User
 
+from tests.browser.conftest import draw_charts
+
 RECORD_VIOLATIONS = """
 window.cspViolations = [];
 document.addEventListener("securitypolicyviolation", function (event) {
@@ -23,6 +25,7 @@ def test_charts_draw_under_the_policy_without_a_violation(page, live_server, liv
     page.add_init_script(RECORD_VIOLATIONS)
     response = page.goto(live_server.url + path, wait_until="load")
     assert "script-src 'self'" in response.headers["content-security-policy"]
+    draw_charts(page)
     page.wait_for_selector(drawn, state="attached", timeout=10_000)
     assert page.locator(drawn).count() > 0
     # plotly's own rules (modebar, hover labels) went into its style sheet.
@@ -39,6 +42,7 @@ def test_a_chart_saves_as_a_png_under_the_policy(browser, live_server, live_town
     page = context.new_page()
     page.add_init_script(RECORD_VIOLATIONS)
     page.goto(live_server.url + "/", wait_until="load")
+    page.locator("#chart-area-rates").scroll_into_view_if_needed()
     button = page.locator("#chart-area-rates .modebar-btn").first
     button.wait_for(state="attached")
     page.hover("#chart-area-rates")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from actions import services
 from actions.models import ActionItem
 from tests.actions.staff_users import make_user
-from tests.browser.conftest import run_axe
+from tests.browser.conftest import draw_charts, run_axe
 from tests.browser.test_import_pages import _workbook_with_a_bad_status
 from tests.browser.test_pages import PAGES as PUBLIC_PAGES
 from tests.factories import make_section
@@ -181,8 +181,7 @@ def test_no_page_scrolls_sideways_on_a_phone_and_axe_finds_nothing(page, live_se
         page.goto(live_server.url + path, wait_until="load")
         if action:
             action(page)
-        if page.locator("[data-chart]").count():
-            page.wait_for_selector("figure .chart svg.main-svg", timeout=10_000)
+        draw_charts(page)
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         width = page.evaluate("document.documentElement.scrollWidth")
         cramped = page.evaluate(CRAMPED_TABLES)
