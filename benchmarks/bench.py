@@ -289,6 +289,7 @@ def weight(url_for):
         html, size = _fetch("/")
         total += size
         parts.append(("/", size))
+        # data-plotly-src matches too: plotly.js counts, though it comes only with a chart in view.
         for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', html):
             _, size = _fetch(asset)
             total += size
