@@ -53,7 +53,7 @@
 
   /* The bundle into the HTTP cache without running it (no main-thread work). */
   function prefetch() {
-    if (fetched || window.Plotly) {
+    if (fetched || loading || window.Plotly) {
       return;
     }
     fetched = true;
@@ -132,7 +132,8 @@
     var near = new IntersectionObserver(function (entries) {
       if (entries.some(function (entry) { return entry.isIntersecting; })) {
         near.disconnect();
-        prefetch();
+        /* After this round of observers: a chart already in view loads plotly itself. */
+        window.setTimeout(prefetch, 0);
       }
     }, { rootMargin: "100% 0px" });
     inView = new IntersectionObserver(function (entries) {

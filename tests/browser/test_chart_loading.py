@@ -63,10 +63,15 @@ def test_plotly_is_not_requested_until_a_chart_is_near_and_the_chart_draws_once_
 
 
 def test_a_chart_already_in_view_draws_without_scrolling(page, live_server, live_town_data):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(live_server.url + "/plans/nakai-dx-1.0/areas/2/?year=2025", wait_until="load")
     assert page.locator("#chart-area").bounding_box()["y"] < 900
     page.wait_for_selector("#chart-area svg.main-svg", state="attached", timeout=10_000)
     assert page.evaluate("window.scrollY") == 0
+    page.wait_for_load_state("networkidle")
+    # Fetched once, as the script: no prefetch alongside it.
+    assert len(_plotly(requested)) == 1
     page.watcher.assert_clean()
 
 
