@@ -350,7 +350,8 @@ def imports(workdir):
         ]
         peak = 0
         for title, book, baseline in cases:
-            result = measure("_import", str(folder / book))
+            # 100,000 rows is over the default limit per sheet: the admin raises it to import them.
+            result = measure("_import", str(folder / book), IMPORT_MAX_ROWS_PER_SHEET=str(rows))
             peak = max(peak, result["peak_mb"])
             ratio = result["seconds"] / baseline["seconds"]
             row(
@@ -385,10 +386,11 @@ def imports(workdir):
             ratio <= 0.05,
         )
         if rows == 10_000:
+            # Both start from the same empty database (copied before ours fills it).
+            shutil.copy(folder / "empty.sqlite3", folder / "ie.sqlite3")
             ours = measure(
                 "_import", str(folder / "first.xlsx"), database=f"sqlite:///{folder}/empty.sqlite3"
             )
-            shutil.copy(folder / "empty.sqlite3", folder / "ie.sqlite3")
             theirs = measure(
                 "_import_export",
                 str(folder / "first.xlsx"),

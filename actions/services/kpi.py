@@ -15,9 +15,11 @@ from actions.services.rows import (
     UPDATED,
     Written,
     _attach_items,
+    _audit_row,
     _bulk_update,
     _check_entry_open,
     _for_entry,
+    _insert_audits,
     _insert_first,
     _record,
     _YearlyRows,
@@ -97,30 +99,28 @@ def _write_actuals(entries, editor, source, locked):
                 outcome = UPDATED
             actual.value = entry.value
             actual.updated_by = editor
-            actual.updated_at = now  # bulk_update does not apply auto_now
+            actual.updated_at = now  # a bulk write does not apply auto_now
             after = {"value": str(actual.value)}
         audits.append(
-            AuditEntry(
-                user=editor,
-                action="指標実績の記録",
-                source=source,
-                plan=item.plan,
-                item=item,
-                section_id=item.section_id,
-                fiscal_year=entry.fiscal_year,
-                object_repr=f"{item} / {kpi.name}"[:300],
-                before=before,
-                after=after,
+            _audit_row(
+                editor,
+                source,
+                "指標実績の記録",
+                item,
+                entry.fiscal_year,
+                f"{item} / {kpi.name}",
+                before,
+                after,
             )
         )
         results.append(Written(entry, actual, outcome))
     _insert_first(KpiActual, creates)
-    _bulk_update(KpiActual, updates, ["value"], updated_by=editor, updated_at=now)
+    _bulk_update(KpiActual, updates, ["value", "updated_by", "updated_at"])
     if deletes:
         KpiActual.objects.filter(pk__in=[actual.pk for actual in deletes]).delete()
         for actual in deletes:
             actual.pk = None
-    AuditEntry.objects.bulk_create(audits)
+    _insert_audits(audits, editor)
     return results
 
 

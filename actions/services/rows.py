@@ -13,17 +13,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
+from django.db.models import UniqueConstraint
 
-from actions.models import ActionItem, EvaluationYear, Kpi
+from actions.models import ActionItem, AuditEntry, EvaluationYear, Kpi
+from actions.services import bulk
 from actions.services.errors import YearLockedError
-from plans.models import Plan
+from plans.models import Plan, Section
 from plans.versions import data_changed
 from plans.wareki import fiscal_year_label
 
 UNCHECKED = object()  # no expected value given: the write is not checked for staleness
 CREATED, UPDATED, UNCHANGED, DELETED = "created", "updated", "unchanged", "deleted"
-BULK_BATCH = 1000  # rows per UPDATE statement (SQLite also splits at its 999-variable limit)
+BULK_BATCH = 1000  # rows per UPDATE … WHERE pk IN (…) statement (round moves)
 RACE_ATTEMPTS = 3  # a lost first-time insert race is re-planned against the winner's row
 
 
@@ -168,38 +170,70 @@ def _with_race_retry(write):
     raise AssertionError("unreachable")
 
 
-def _bulk_update(model, rows, fields, **common):
-    """Write ``fields`` of ``rows`` (and ``common``, the values all rows get) in few UPDATEs.
+def _bulk_update(model, rows, fields):
+    """Write ``fields`` of the saved ``rows`` as they hold them: one UPDATE by pk per row.
 
-    Only a field whose new value differs from row to row goes through
-    bulk_update's CASE WHEN expressions (costly to build in Python, and
-    quadratic in the batch on PostgreSQL); the values every row shares (the
-    editor, the time, version + 1, or one status for all) are set by one plain
-    UPDATE per BULK_BATCH rows. A single row is one UPDATE. bulk_update does
-    not apply auto_now: ``common`` carries updated_at.
+    One statement run by the driver for every row (bulk.update), not
+    bulk_update's CASE WHEN, which is costly to build in Python and which the
+    database searches for every row (quadratic in the batch). auto_now is not
+    applied: the caller sets updated_at.
     """
-    if not rows:
-        return
-    common = dict(common)
-    varying = []
-    for name in fields:
-        values = {getattr(row, name) for row in rows}
-        if len(values) == 1:
-            common[name] = values.pop()
-        else:
-            varying.append(name)
-    if varying:
-        model.objects.bulk_update(rows, varying, batch_size=BULK_BATCH)
-    for start in range(0, len(rows), BULK_BATCH):
-        model.objects.filter(pk__in=[row.pk for row in rows[start : start + BULK_BATCH]]).update(
-            **common
-        )
+    bulk.update(model, rows, fields)
 
 
 def _insert_first(model, objs):
-    if objs:
-        with transaction.atomic():
-            model.objects.bulk_create(objs)
+    """Insert the new rows in a savepoint (a lost race rolls back to it), then read their pks.
+
+    The pks are read back by the model's unique key (item or KPI, fiscal year)
+    in one query: the rows are this transaction's own.
+    """
+    if not objs:
+        return
+    with transaction.atomic():
+        bulk.insert(model, objs)
+    (constraint,) = [c for c in model._meta.constraints if isinstance(c, UniqueConstraint)]
+    owner, year = (model._meta.get_field(name).attname for name in constraint.fields)
+    pks = {
+        (owner_id, fiscal_year): pk
+        for owner_id, fiscal_year, pk in model.objects.filter(
+            **{f"{owner}__in": {getattr(obj, owner) for obj in objs}},
+            **{f"{year}__in": {getattr(obj, year) for obj in objs}},
+        ).values_list(owner, year, "pk")
+    }
+    db = router.db_for_write(model)
+    for obj in objs:
+        obj.pk = pks[(getattr(obj, owner), getattr(obj, year))]
+        obj._state.adding, obj._state.db = False, db
+
+
+def _audit_row(editor, source, action, item, fiscal_year, object_repr, before, after):
+    """One AuditEntry of a yearly write, as a row for _insert_audits (no instance made)."""
+    return {
+        "user_id": editor.pk if editor else None,
+        "action": action,
+        "source": source,
+        "plan_id": item.plan_id,
+        "item_id": item.pk,
+        "section_id": item.section_id,
+        "fiscal_year": fiscal_year,
+        "object_repr": object_repr[:300],
+        "before": before,
+        "after": after,
+    }
+
+
+def _insert_audits(rows, editor):
+    """Insert _audit_rows in one statement, each with the editor's and its section's names
+    as they are now, as AuditEntry.copy_names writes them for AuditEntry.objects.bulk_create."""
+    if not rows:
+        return
+    username = editor.get_username() if editor else ""
+    sections = Section.objects.in_bulk({row["section_id"] for row in rows} - {None})
+    for row in rows:
+        section = sections.get(row["section_id"])
+        row["username"] = username
+        row["section_name"] = str(section)[:200] if section else ""
+    bulk.insert_values(AuditEntry, rows)
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,16 @@
 from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
-from django.db.models import F
 from django.utils import timezone
 
-from actions.models import ActionItem, AuditEntry, EvaluationState, Status, YearlyStatus
+from actions.models import (
+    NOT_EVALUATED_LABEL,
+    ActionItem,
+    AuditEntry,
+    EvaluationState,
+    Status,
+    YearlyStatus,
+)
 from actions.services.errors import StaleEditError, out_of_period_message
 from actions.services.rows import (
     CREATED,
@@ -14,9 +20,11 @@ from actions.services.rows import (
     UPDATED,
     Written,
     _attach_plans,
+    _audit_row,
     _bulk_update,
     _check_entry_open,
     _for_entry,
+    _insert_audits,
     _insert_first,
     _record,
     _YearlyRows,
@@ -25,23 +33,30 @@ from actions.services.rows import (
 COMMENT_REQUIRED = {Status.NOT_ACHIEVED, Status.UNDETERMINABLE}
 STATUS_FIELDS = ("status", "comment", "evidence")
 STATE_FIELDS = ("state", "state_changed_at", "state_changed_by")
+WRITE_FIELDS = ("updated_by", "updated_at", "version")
+
+
+# Labels by value: a dict lookup per audit row, where get_FOO_display() flattens the choices.
+STATUS_LABELS = {"": NOT_EVALUATED_LABEL, **dict(Status.choices)}
+STATE_LABELS = dict(EvaluationState.choices)
+STATUS_VALUES = frozenset(Status.values)
 
 
 def _status_snapshot(status):
     return {
         "status": status.status,
-        "status_label": status.status_label,
+        "status_label": STATUS_LABELS.get(status.status, status.status),
         "comment": status.comment,
         "evidence": status.evidence,
         "state": status.state,
-        "state_label": status.get_state_display(),
+        "state_label": STATE_LABELS.get(status.state, status.state),
     }
 
 
 def validate_status(item, fiscal_year, status, comment, *, comment_required=True):
     """The rules of a 達成状況. ``comment_required=False`` is for history brought in by an
     import: past years' sheets often give no reason, and the import warns instead."""
-    if status and status not in Status.values:
+    if status and status not in STATUS_VALUES:
         allowed = "、".join(Status.labels)
         raise ValidationError(
             f"達成状況は {allowed} のいずれか（空欄は未評価）です。", code="invalid_status"
@@ -124,7 +139,7 @@ def _write_statuses(entries, editor, source, locked):
         .order_by("pk")
     }
     now = timezone.now()
-    results, creates, updates, audits, varying = [], [], [], [], set()
+    results, creates, updates, audits = [], [], [], []
     for entry in entries:
         item = entry.item
         current = rows.get((item.pk, entry.fiscal_year))
@@ -145,46 +160,32 @@ def _write_statuses(entries, editor, source, locked):
             creates.append(current)
         else:
             updates.append(current)
-            varying.update(
-                name
-                for name, value in zip(STATUS_FIELDS, new_values, strict=True)
-                if getattr(current, name) != value
-            )
         current.status, current.comment, current.evidence = new_values
         # A saved change (after submission or approval too) is 入力済み again: see workflow.RECORD.
         state = EvaluationState.ENTERED if entry.status else EvaluationState.NOT_ENTERED
         if current.state != state:
             current.state = state
             current.state_changed_at, current.state_changed_by = now, editor
-            varying.update({"state", "state_changed_at", "state_changed_by"})
         current.updated_by = editor
         current.version = version + 1
-        current.updated_at = now  # bulk_update does not apply auto_now
+        current.updated_at = now  # a bulk write does not apply auto_now
         audits.append(
-            AuditEntry(
-                user=editor,
-                action="達成状況の記録",
-                source=source,
-                plan=item.plan,
-                item=item,
-                section_id=item.section_id,
-                fiscal_year=entry.fiscal_year,
-                object_repr=str(item)[:300],
-                before=before,
-                after=_status_snapshot(current),
+            _audit_row(
+                editor,
+                source,
+                "達成状況の記録",
+                item,
+                entry.fiscal_year,
+                str(item),
+                before,
+                _status_snapshot(current),
             )
         )
         results.append(Written(entry, current, UPDATED if before else CREATED))
     _insert_first(YearlyStatus, creates)
-    _bulk_update(
-        YearlyStatus,
-        updates,
-        [name for name in (*STATUS_FIELDS, *STATE_FIELDS) if name in varying],
-        updated_by=editor,
-        updated_at=now,
-        version=F("version") + 1,  # the rows are locked: the same as each row's version + 1
-    )
-    AuditEntry.objects.bulk_create(audits)
+    # The rows are locked (FOR UPDATE above): each row's version + 1 is its stored version + 1.
+    _bulk_update(YearlyStatus, updates, [*STATUS_FIELDS, *STATE_FIELDS, *WRITE_FIELDS])
+    _insert_audits(audits, editor)
     return results
 
 

@@ -51,22 +51,11 @@ def apply_steps(job, *, chunk_size):
     # Bulk writes send no signal: say which plans' cached figures and pages changed.
     for plan in {_plan_of(w.obj).pk for w in job.master_writes}:
         data_changed(plan)
-    status_entries = [
-        services.StatusEntry(
-            item,
-            year,
-            status,
-            comment,
-            current.evidence if current else "",
-            current.version if current else 0,
-        )
-        for _row, item, year, status, comment, current in job.status_writes
-    ]
     yield from _write_in_chunks(
         job,
         # Past years' sheets often give no reason: the dry run warned, the import lets them in.
         partial(services.record_statuses, comment_required=False),
-        status_entries,
+        _status_entry,
         job.status_writes,
         S.STATUS,
         done,
@@ -74,14 +63,10 @@ def apply_steps(job, *, chunk_size):
         chunk_size,
     )
     done += len(job.status_writes)
-    actual_entries = [
-        services.ActualEntry(kpi, year, value, current.value if current else None)
-        for _row, kpi, year, value, current in job.actual_writes
-    ]
     yield from _write_in_chunks(
         job,
         services.record_kpi_actuals,
-        actual_entries,
+        _actual_entry,
         job.actual_writes,
         S.KPI_ACTUAL,
         done,
@@ -99,15 +84,27 @@ def apply_steps(job, *, chunk_size):
     yield total, total, "完了"
 
 
-def _write_in_chunks(job, record, entries, writes, sheet_def, done, total, chunk_size):
+def _status_entry(write):
+    _row, item, year, status, comment, current = write
+    evidence, version = (current.evidence, current.version) if current else ("", 0)
+    return services.StatusEntry(item, year, status, comment, evidence, version)
+
+
+def _actual_entry(write):
+    _row, kpi, year, value, current = write
+    return services.ActualEntry(kpi, year, value, current.value if current else None)
+
+
+def _write_in_chunks(job, record, entry, writes, sheet_def, done, total, chunk_size):
     """Write through a bulk service, chunk_size entries a call, yielding progress.
 
     The locked years are read again by the service inside the transaction,
     and each entry carries the version (value) the dry run saw, so a change
-    made since then stops the whole import. A refusal names the row.
+    made since then stops the whole import. A refusal names the row. The
+    entries are made a chunk at a time: an import's memory stays that of its plan.
     """
-    for start in range(0, len(entries), chunk_size):
-        chunk = entries[start : start + chunk_size]
+    for start in range(0, len(writes), chunk_size):
+        chunk = [entry(write) for write in writes[start : start + chunk_size]]
         try:
             record(chunk, user=job.user, source=job.source)
         except ValidationError as exc:

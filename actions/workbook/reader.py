@@ -28,7 +28,8 @@ with warnings.catch_warnings():
     defusedxml.defuse_stdlib()
 
 from openpyxl import DEFUSEDXML as OPENPYXL_USES_DEFUSEDXML  # noqa: E402
-from openpyxl import load_workbook  # noqa: E402  (after defuse_stdlib)
+from openpyxl.reader.excel import ExcelReader  # noqa: E402  (after defuse_stdlib)
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet  # noqa: E402
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
@@ -176,7 +177,7 @@ def read_xlsx(data):
     _refuse_long_sheets(archive)
     has_formulas = _sheets_with_formulas(archive)
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = load_workbook(data, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken part
         if type(exc).__module__.startswith("defusedxml"):
             raise ImportRefused("ファイルに危険な XML が含まれているため読み込みません。") from exc
@@ -192,6 +193,38 @@ def read_xlsx(data):
     if has_formulas:
         _mark_formulas_without_value(data, sheets)
     return sheets
+
+
+class _UnsizedSheet(ReadOnlyWorksheet):
+    """A read-only sheet that does not look for its dimensions when opened.
+
+    openpyxl reads a sheet's stored size when it opens it; a sheet written
+    without one (openpyxl's own write-only mode, many exporters) is parsed to
+    its end just to find that out. Every sheet here is read whole anyway
+    (reset_dimensions: a stored size may be wrong), so that parse is skipped.
+    """
+
+    def _get_size(self):
+        pass
+
+
+class _ReadOnlyBook(ExcelReader):
+    """openpyxl's read-only reader, opening every worksheet as an _UnsizedSheet."""
+
+    def read_worksheets(self):
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files or "chartsheet" in rel.Type:
+                continue  # a chart sheet holds no cells
+            ws = _UnsizedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            ws.sheet_state = sheet.state
+            self.wb._sheets.append(ws)
+
+
+def load_workbook(data, *, data_only):
+    """openpyxl.load_workbook(read_only=True) without its size-finding parse of each sheet."""
+    reader = _ReadOnlyBook(io.BytesIO(data), read_only=True, data_only=data_only)
+    reader.read()
+    return reader.wb
 
 
 _ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row>")
@@ -278,7 +311,7 @@ def _read_sheet(ws):
 
 def _mark_formulas_without_value(data, sheets):
     """openpyxl cannot calculate: find formulas whose cached value is missing."""
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    book = load_workbook(data, data_only=False)
     try:
         for ws, sheet in zip(book.worksheets, sheets, strict=True):
             cached = {number: values for number, values in sheet.rows}

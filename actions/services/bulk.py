@@ -1,0 +1,156 @@
+"""Bulk INSERT and UPDATE as one statement the driver runs for every row (executemany).
+
+bulk_create and bulk_update compile every value of every row through the
+query compiler, and bulk_update writes a CASE WHEN branch per row and field
+that the database then searches for each row (quadratic in the batch). An
+import writes up to 100,000 rows in one transaction: here the statement is
+built once, each value is prepared as Django prepares it (get_db_prep_save)
+unless the driver takes it as it is (text, integers, a foreign key's id),
+and the driver binds row after row (SQLite reuses the prepared statement;
+psycopg pipelines them). Neither sends signals, as bulk_create does not.
+"""
+
+from django.db import connections, router
+from django.utils import timezone
+
+# Values the drivers bind as they are: Django's get_db_prep_save returns them unchanged.
+AS_IS = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "CharField",
+        "ForeignKey",
+        "IntegerField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SlugField",
+        "SmallIntegerField",
+        "TextField",
+    }
+)
+
+
+def _preparers(fields, connection):
+    """Per field, a function from a Python value to the value to bind (None: as it is)."""
+    preparers = []
+    for field in fields:
+        internal = field.get_internal_type()
+        if internal == "ForeignKey":
+            internal = field.target_field.get_internal_type()
+        if internal in AS_IS:
+            preparers.append(None)
+        else:
+            preparers.append(_memoised(field, connection))
+    return preparers
+
+
+def _memoised(field, connection):
+    # The same value object in every row (the time of the write, one editor) is prepared once.
+    last = [object(), None]
+
+    def prepare(value):
+        if value is not last[0]:
+            last[0], last[1] = value, field.get_db_prep_save(value, connection)
+        return last[1]
+
+    return prepare
+
+
+def _rows(objs, fields, preparers, extra=()):
+    """The parameter rows of instances, as a list (the debug cursor counts them)."""
+    names = [field.attname for field in fields]
+    prepared = [(index, prepare) for index, prepare in enumerate(preparers) if prepare]
+    rows = []
+    for obj in objs:
+        values = [getattr(obj, name) for name in names]
+        for index, prepare in prepared:
+            values[index] = prepare(values[index])
+        values.extend(getattr(obj, name) for name in extra)
+        rows.append(values)
+    return rows
+
+
+def _insert_sql(model, fields, connection):
+    quote = connection.ops.quote_name
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+
+
+def _insert_fields(model):
+    return [f for f in model._meta.local_concrete_fields if not f.primary_key]
+
+
+def insert(model, objs):
+    """INSERT ``objs`` (new instances) in one executemany; their pks are not read back.
+
+    auto_now / auto_now_add fields are filled as bulk_create fills them.
+    """
+    if not objs:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = _insert_fields(model)
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for obj in objs:
+                field.pre_save(obj, add=True)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            _insert_sql(model, fields, connection),
+            _rows(objs, fields, _preparers(fields, connection)),
+        )
+
+
+def insert_values(model, rows):
+    """INSERT ``rows``, mappings of attname to value, in one executemany: no instances made.
+
+    A field missing from a row gets its default; auto_now / auto_now_add
+    fields get the time of this call (one value for all the rows).
+    """
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = _insert_fields(model)
+    fixed = {}
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            fixed[field.attname] = timezone.now()
+        elif field.has_default() or field.empty_strings_allowed or field.null:
+            fixed[field.attname] = field.get_default()
+    names = [field.attname for field in fields]
+    preparers = _preparers(fields, connection)
+    params = []
+    for row in rows:
+        values = [row.get(name, fixed.get(name)) for name in names]
+        for index, prepare in enumerate(preparers):
+            if prepare is not None:
+                values[index] = prepare(values[index])
+        params.append(values)
+    with connection.cursor() as cursor:
+        cursor.executemany(_insert_sql(model, fields, connection), params)
+
+
+def update(model, objs, field_names):
+    """UPDATE ``field_names`` of each of ``objs`` (saved instances) by pk, in one executemany.
+
+    Writes the values the instances hold, as bulk_update does; auto_now is not applied.
+    """
+    if not objs or not field_names:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = [model._meta.get_field(name) for name in field_names]
+    pk = model._meta.pk
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} "
+        f"SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
+        f"WHERE {quote(pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql, _rows(objs, fields, _preparers(fields, connection), extra=[pk.attname])
+        )
