@@ -8,6 +8,8 @@ A check that fails reports the cell and raises RowInvalid, which skips the
 rest of that row only.
 """
 
+from functools import lru_cache
+
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 
@@ -64,6 +66,21 @@ COLUMNS_BY_FIELD = {
 }
 
 
+# Pure parsers of the cells that repeat down a sheet (the plan, the year, the status,
+# an item's code on its five year rows, a stock comment): each value is parsed once.
+# typed: 1 and 1.0 and True stay apart; a refusal is not cached, so each row reports it.
+MEMOISED = {
+    parser: lru_cache(maxsize=1024, typed=True)(parser)
+    for parser in (
+        V.parse_plan_id,
+        V.parse_item_code,
+        V.parse_fiscal_year,
+        V.parse_status,
+        V.clean_text,
+    )
+}
+
+
 class RowChecks:
     @staticmethod
     def _kpi_key(item, name):
@@ -87,7 +104,7 @@ class RowChecks:
             )
             raise RowInvalid
         try:
-            return parser(value, *args, **kwargs)
+            return MEMOISED.get(parser, parser)(value, *args, **kwargs)
         except V.CellError as exc:
             self.error(row.sheet, row.number, column, value, str(exc))
             raise RowInvalid from exc

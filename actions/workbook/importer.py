@@ -37,7 +37,7 @@ from actions.workbook.masters import MasterRows
 from actions.workbook.people import PeopleRows
 from actions.workbook.results import WARNING_KINDS, RowError, RowWarning, SheetSummary
 from actions.workbook.table import collect_rows
-from actions.workbook.yearly import YearlyRows
+from actions.workbook.yearly import StoredStatus, YearlyRows
 from plans.models import Plan, PriorityArea, Section
 
 WRITE_CHUNK = 1000  # entries per bulk service call: progress steps, bounded statements
@@ -143,12 +143,14 @@ class WorkbookImport(MasterRows, YearlyRows, PeopleRows, LineageRows):
             for kpi in Kpi.objects.filter(item__plan_id__in=plan_ids):
                 kpi.item = item_by_id[kpi.item_id]
                 self.kpis[self._kpi_key(kpi.item, kpi.name)] = kpi
-        self.statuses = {}
+        self.statuses = {}  # (item pk, fiscal year) -> StoredStatus
         if S.STATUS.name in self.rows:
-            for status in YearlyStatus.objects.filter(item__plan_id__in=plan_ids).only(
-                "id", "item_id", "fiscal_year", "status", "comment", "evidence", "version"
+            for item_id, year, *stored in (
+                YearlyStatus.objects.filter(item__plan_id__in=plan_ids)
+                .order_by()
+                .values_list("item_id", "fiscal_year", *StoredStatus._fields)
             ):
-                self.statuses[(status.item_id, status.fiscal_year)] = status
+                self.statuses[(item_id, year)] = StoredStatus(*stored)
         self.actuals = {}
         if S.KPI_ACTUAL.name in self.rows:
             for actual in KpiActual.objects.filter(kpi__item__plan_id__in=plan_ids):
