@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from import_export import fields, resources
 
-from actions.models import ActionItem, Kpi, KpiActual, YearlyStatus
+from actions.models import ActionItem, Kpi, KpiActual, Status, YearlyStatus
 from actions.workbook import sheets as S
 from plans.models import Plan, PriorityArea, Section, WorkingGroup
 
@@ -33,6 +33,10 @@ def _num(value):
 
 class SheetResource(resources.ModelResource):
     sheet = None  # the SheetDef whose header these columns are
+
+    def export_rows(self, queryset):
+        """The sheet's rows as lists of native values (the workbook export writes these)."""
+        return [list(row) for row in self.export(queryset, force_native_type=True)]
 
     def export_field(self, field, instance, **kwargs):
         # Native values (int, date, Decimal) rather than the widgets' strings.
@@ -151,6 +155,14 @@ class YearlyStatusResource(SheetResource):
     def dehydrate_status_label(self, status):
         return status.get_status_display() if status.status else ""
 
+    def export_rows(self, queryset):
+        """export()'s rows, read as tuples and streamed: a plan may hold 100,000 of them."""
+        labels = dict(Status.choices)
+        for slug, code, year, status, comment in queryset.values_list(
+            "item__plan__slug", "item__code", "fiscal_year", "status", "comment"
+        ).iterator(chunk_size=5000):
+            yield [slug, code, year, labels.get(status, status) if status else "", comment]
+
 
 class KpiResource(SheetResource):
     sheet = S.KPI
@@ -209,6 +221,13 @@ class KpiActualResource(SheetResource):
 
     def dehydrate_actual(self, actual):
         return _num(actual.value)
+
+    def export_rows(self, queryset):
+        """export()'s rows, read as tuples and streamed, as for 達成状況."""
+        for slug, code, name, year, value in queryset.values_list(
+            "kpi__item__plan__slug", "kpi__item__code", "kpi__name", "fiscal_year", "value"
+        ).iterator(chunk_size=5000):
+            yield [slug, code, name, year, _num(value)]
 
 
 SHEET_RESOURCES = {

@@ -11,6 +11,7 @@ import io
 
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -93,43 +94,64 @@ EXAMPLES = {
 }
 
 
-def _write_header(ws, names):
-    ws.append(names)
+def _start_sheet(ws, names):
+    """Column widths and formats, the frozen header row: all before the first row is written."""
     for index, name in enumerate(names, start=1):
-        cell = ws.cell(row=1, column=index)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        ws.column_dimensions[get_column_letter(index)].width = WIDE_COLUMNS.get(name, 14)
+        column = ws.column_dimensions[get_column_letter(index)]
+        column.width = WIDE_COLUMNS.get(name, 14)
+        if name in TEXT_COLUMNS:
+            column.number_format = TEXT_FORMAT  # cells typed later in Excel
     ws.freeze_panes = "A2"
+    ws.append([_styled(ws, name, font=HEADER_FONT, fill=HEADER_FILL) for name in names])
 
 
-def _write_rows(ws, rows):
-    for row in rows:
-        ws.append([safe_cell(value) for value in row])
-    for column in ws.iter_cols(min_row=2):
-        for cell in column:
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = DATE_FORMAT
+def _styled(ws, value, **style):
+    cell = WriteOnlyCell(ws, value)
+    for name, value in style.items():
+        setattr(cell, name, value)
+    return cell
 
 
-def _text_columns(ws, names):
-    """取組番号 as text cells: Excel keeps 「1-2」 and 「01」 as typed, not a date or 1."""
-    for index, name in enumerate(names, start=1):
-        if name not in TEXT_COLUMNS:
-            continue
-        letter = get_column_letter(index)
-        ws.column_dimensions[letter].number_format = TEXT_FORMAT  # cells typed later
-        for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
-            if cell.value is not None:
-                cell.value = str(cell.value)
-            cell.number_format = TEXT_FORMAT
+class _RowWriter:
+    """Append rows to a write-only sheet: every text through safe_cell, 取組番号 as a text
+    cell (Excel keeps 「1-2」 and 「01」 as typed, not a date or 1), dates as dates.
+
+    A styled cell is made once per column and given each row's value: the
+    write-only sheet writes a row as it is appended.
+    """
+
+    def __init__(self, ws, names):
+        self.ws = ws
+        self.text = {
+            index: _styled(ws, None, number_format=TEXT_FORMAT)
+            for index, name in enumerate(names)
+            if name in TEXT_COLUMNS
+        }
+        self.dates = {}
+
+    def append(self, row):
+        values = [safe_cell(value) for value in row]
+        for index, cell in self.text.items():
+            if index < len(values) and values[index] is not None:
+                cell.value = str(values[index])
+                values[index] = cell
+        for index, value in enumerate(values):
+            if isinstance(value, datetime.date):
+                values[index] = self._date_cell(index, value)
+        self.ws.append(values)
+
+    def _date_cell(self, index, value):
+        cell = self.dates.get(index)
+        if cell is None:
+            cell = self.dates[index] = _styled(self.ws, None, number_format=DATE_FORMAT)
+        cell.value = value
+        return cell
 
 
 def sheet_rows(sheet_name, plan):
     """The rows of one sheet of a plan, as native values, from the sheet's Resource."""
     resource = SHEET_RESOURCES[sheet_name]()
-    dataset = resource.export(queryset_for_plan(sheet_name, plan), force_native_type=True)
-    return [list(row) for row in dataset]
+    return resource.export_rows(queryset_for_plan(sheet_name, plan))
 
 
 def _add_choices(book, plans):
@@ -173,7 +195,7 @@ def _add_validations(book, n_statuses, n_areas):
         showInputMessage=True,
     )
     rule.add(f"{column}2:{column}{VALIDATION_ROWS}")
-    status_ws.add_data_validation(rule)
+    status_ws.data_validations.append(rule)  # a write-only sheet writes it when saved
     if n_areas:
         item_ws = book[S.ITEM.name]
         column = get_column_letter(S.ITEM.names.index("重点施策区分") + 1)
@@ -187,30 +209,22 @@ def _add_validations(book, n_statuses, n_areas):
             showInputMessage=True,
         )
         rule.add(f"{column}2:{column}{VALIDATION_ROWS}")
-        item_ws.add_data_validation(rule)
+        item_ws.data_validations.append(rule)
 
 
 def _add_examples(book):
     ws = book.create_sheet(S.EXAMPLE_SHEET)
-    ws.append(
-        [
-            "記入例（このシートは取り込まれません。各シートの見出しの下に、この形で1行ずつ入力します）"
-        ]
-    )
-    ws["A1"].font = HEADER_FONT
-    for sheet in S.TEMPLATE_SHEETS:
-        ws.append([])
-        ws.append([f"シート「{sheet.name}」"])
-        ws.cell(row=ws.max_row, column=1).font = HEADER_FONT
-        ws.append(sheet.names)
-        for index in range(1, len(sheet.names) + 1):
-            ws.cell(row=ws.max_row, column=index).fill = HEADER_FILL
-        ws.append([safe_cell(v) for v in EXAMPLES[sheet.name]])
-        for index, name in enumerate(sheet.names, start=1):
-            if name in TEXT_COLUMNS:
-                ws.cell(row=ws.max_row, column=index).number_format = TEXT_FORMAT
     for index in range(1, 9):
         ws.column_dimensions[get_column_letter(index)].width = 22
+    title = (
+        "記入例（このシートは取り込まれません。各シートの見出しの下に、この形で1行ずつ入力します）"
+    )
+    ws.append([_styled(ws, title, font=HEADER_FONT)])
+    for sheet in S.TEMPLATE_SHEETS:
+        ws.append([])
+        ws.append([_styled(ws, f"シート「{sheet.name}」", font=HEADER_FONT)])
+        ws.append([_styled(ws, name, fill=HEADER_FILL) for name in sheet.names])
+        _RowWriter(ws, sheet.names).append(EXAMPLES[sheet.name])
 
 
 def guide_lines():
@@ -254,26 +268,31 @@ def guide_lines():
 
 def _add_guide(book):
     ws = book.create_sheet(S.GUIDE_SHEET)
-    for line in guide_lines():
-        ws.append([safe_cell(line)])
-    ws["A1"].font = Font(bold=True, size=14)
     ws.column_dimensions["A"].width = 120
+    title, *lines = guide_lines()
+    ws.append([_styled(ws, safe_cell(title), font=Font(bold=True, size=14))])
+    for line in lines:
+        ws.append([safe_cell(line)])
 
 
 def build_workbook(plans=(), *, template=False):
-    """An openpyxl Workbook with every sheet; empty sheets (headers only) for the template."""
+    """A write-only openpyxl Workbook with every sheet; headers only for the template.
+
+    Rows are written as they are read (a plan may hold 100,000 status rows);
+    the book can be saved once (workbook_bytes).
+    """
     plans = list(plans)
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     if template:
         _add_guide(book)  # the template opens on how to fill it in
     for sheet in S.TEMPLATE_SHEETS if template else S.SHEETS:
         ws = book.create_sheet(sheet.name)
-        _write_header(ws, sheet.names)
+        _start_sheet(ws, sheet.names)
         if not template:
+            writer = _RowWriter(ws, sheet.names)
             for plan in plans:
-                _write_rows(ws, sheet_rows(sheet.name, plan))
-        _text_columns(ws, sheet.names)
+                for row in sheet_rows(sheet.name, plan):
+                    writer.append(row)
     n_statuses, n_areas = _add_choices(book, plans)
     _add_validations(book, n_statuses, n_areas)
     _add_examples(book)

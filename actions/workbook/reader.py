@@ -298,8 +298,16 @@ def _read_sheet(ws):
     ws.reset_dimensions()  # some writers store a wrong dimension; read every row
     sheet = SheetData(name=ws.title, hidden=ws.sheet_state != "visible")
     filled = 0
+    # The parser makes a new string per cell: the plan, the year, the status and
+    # stock comments that repeat down a long sheet are kept once.
+    strings = {}
     for number, row in enumerate(ws.iter_rows(), start=1):
-        values = _trim([_cell_value(cell) for cell in row])
+        values = _trim(
+            [
+                strings.setdefault(value, value) if isinstance(value, str) else value
+                for value in map(_cell_value, row)
+            ]
+        )
         if not values:
             continue
         filled += 1

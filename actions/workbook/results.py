@@ -95,7 +95,7 @@ class SheetSummary:
         return self.created + self.updated + self.unchanged
 
 
-@dataclass
+@dataclass(slots=True)  # one per changed row: up to 100,000
 class Change:
     """One planned write, as the dry run lists it."""
 

@@ -13,8 +13,10 @@ from openpyxl.utils import get_column_letter
 from actions.workbook import sheets as S
 from actions.workbook import values as V
 
+NO_FORMULAS = frozenset()
 
-@dataclass
+
+@dataclass(slots=True)  # a sheet may have 100,000 of them
 class Row:
     sheet: str
     number: int
@@ -147,9 +149,11 @@ def _read_table(sheet_def, data, header_index, rows, error):
         }
         if all(V.is_blank(v) for v in values.values()):
             continue
-        formula_cells = {
-            name
-            for name, position in columns.items()
-            if f"{get_column_letter(position + 1)}{number}" in data.formulas_without_value
-        }
+        formula_cells = NO_FORMULAS
+        if data.formulas_without_value:
+            formula_cells = {
+                name
+                for name, position in columns.items()
+                if f"{get_column_letter(position + 1)}{number}" in data.formulas_without_value
+            }
         rows[sheet_def.name].append(Row(sheet_def.name, number, values, present, formula_cells))

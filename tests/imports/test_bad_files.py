@@ -247,3 +247,32 @@ def test_a_formula_without_a_saved_value_gets_a_clear_message(plan):
     [error] = run_import(data).errors
     assert (error.row, error.column) == (2, "年度")
     assert "数式の計算結果がファイルに保存されていません" in error.message
+
+
+def test_a_bad_value_repeated_down_the_sheet_is_reported_on_every_row(plan):
+    # Each repeated cell value is parsed once; a refusal is still reported for each row.
+    rows = [[plan.slug, item.code, "令和99年度", "達成", ""] for item in plan.items.all()[:3]]
+    job = run_import(xlsx_bytes({"達成状況": [STATUS_HEADER, *rows]}))
+    assert [error.row for error in job.errors] == [2, 3, 4]
+    assert not YearlyStatus.objects.exists()
+
+
+def test_a_sheet_saved_without_its_size_is_read_to_its_last_row(plan):
+    # openpyxl's write-only mode (like many exporters) stores no <dimension>.
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet("達成状況")
+    ws.append(["タイトル行"])
+    ws.append(STATUS_HEADER)
+    for item in plan.items.all():
+        ws.append([plan.slug, item.code, "令和7年度", "達成", ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert b"<dimension" not in zipfile.ZipFile(buffer).read("xl/worksheets/sheet1.xml")
+
+    (sheet,) = read_upload(buffer.getvalue(), "w.xlsx")
+
+    assert [number for number, _values in sheet.rows] == [1, 2, 3, 4, 5]
+    job = run_import(buffer.getvalue())
+    assert job.errors == [] and YearlyStatus.objects.count() == 3

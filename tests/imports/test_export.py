@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from actions.resources import SHEET_RESOURCES
+from actions.resources import SHEET_RESOURCES, queryset_for_plan
 from actions.workbook import exporter
 from actions.workbook import sheets as S
 from plans.models import Plan
@@ -76,3 +76,34 @@ def test_the_export_keeps_numbers_and_dates_native(town_data):
     status_row = [c.value for c in book["達成状況"][2]]
     assert status_row[:4] == ["nakai-dx-1.0", "1", 2025, "達成"]  # 取組番号 is text
     assert [c.value for c in book["指標実績"][2]][-1] == 100
+
+
+@pytest.mark.parametrize("sheet", [S.STATUS, S.KPI_ACTUAL], ids=lambda s: s.name)
+def test_the_streamed_yearly_rows_are_the_resources_rows(town_data, sheet):
+    """The long sheets are read as tuples: the same rows as the Resource's own export."""
+    resource = SHEET_RESOURCES[sheet.name]()
+    compared = 0
+    for plan in Plan.objects.all():
+        queryset = queryset_for_plan(sheet.name, plan)
+        dataset = resource.export(queryset, force_native_type=True)
+        rows = list(resource.export_rows(queryset))
+        assert rows == [list(row) for row in dataset]
+        compared += len(rows)
+    assert compared  # the town's data has rows on both sheets
+
+
+def test_the_write_only_export_keeps_styles_formats_and_choices(town_data):
+    book = load_workbook(
+        io.BytesIO(exporter.workbook_bytes(exporter.build_workbook(Plan.objects.all())))
+    )
+    ws = book["達成状況"]
+    header = ws[1]
+    assert [c.value for c in header] == S.STATUS.names
+    assert all(c.font.b for c in header) and ws.freeze_panes == "A2"
+    codes = [row[1] for row in ws.iter_rows(min_row=2)]
+    assert codes and all(c.number_format == "@" and isinstance(c.value, str) for c in codes)
+    assert ws.column_dimensions["B"].number_format == "@"  # cells typed later stay text
+    assert book["計画"]["E2"].number_format == "yyyy/m/d"
+    assert book[S.CHOICES_SHEET].sheet_state == "hidden"
+    (rule,) = ws.data_validations.dataValidation
+    assert str(rule.sqref) == "D2:D2000"

@@ -1,0 +1,153 @@
+"""The executemany write path (actions.services.bulk): the rows it leaves are the ORM's rows."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from actions import services
+from actions.models import AuditEntry, EvaluationState, YearlyStatus
+from actions.services import UPDATED, StatusEntry, bulk
+from actions.workbook.importer import WorkbookImport
+from actions.workbook.reader import read_upload
+from tests.actions.staff_users import make_user
+from tests.factories import make_items, make_plan, make_section
+from tests.imports.conftest import STATUS_HEADER, xlsx_bytes
+
+YEAR = 2026
+COLUMNS = (
+    "status",
+    "comment",
+    "evidence",
+    "state",
+    "state_changed_at",
+    "state_changed_by",
+    "updated_by",
+    "updated_at",
+    "version",
+)
+
+
+@pytest.fixture
+def world(db):
+    plan = make_plan()
+    section = make_section()
+    items = make_items(plan, plan.areas.first(), 8, section=section)
+    for item in items:
+        item.plan = plan
+    return {"plan": plan, "items": items, "user": make_user("kanri", "admin"), "section": section}
+
+
+def _edit(rows, user, when):
+    """The same edits, row by row: quotes, new lines, 全角, None and set foreign keys."""
+    edits = [
+        ("achieved", "引用 'quote' \"double\"", "", EvaluationState.ENTERED, when, user),
+        ("not_achieved", "改行\nあり", "メモ；；", EvaluationState.ENTERED, None, None),
+        ("", "", "", EvaluationState.NOT_ENTERED, when, None),
+        ("undeterminable", "=1+1", "%s %% ?", EvaluationState.SUBMITTED, None, user),
+    ]
+    for row, (status, comment, evidence, state, at, by) in zip(rows, edits, strict=True):
+        row.status, row.comment, row.evidence, row.state = status, comment, evidence, state
+        row.state_changed_at, row.state_changed_by = at, by
+        row.updated_by, row.updated_at, row.version = user, when, row.version + 4
+
+
+def _stored(rows):
+    stored = YearlyStatus.objects.filter(pk__in=[row.pk for row in rows]).order_by("item_id")
+    return [tuple(getattr(row, name) for name in COLUMNS) for row in stored]
+
+
+def test_update_leaves_the_rows_bulk_update_leaves(world):
+    items, user = world["items"], world["user"]
+    ours = [YearlyStatus.objects.create(item=item, fiscal_year=YEAR) for item in items[:4]]
+    django = [YearlyStatus.objects.create(item=item, fiscal_year=YEAR) for item in items[4:]]
+    when = timezone.now() - datetime.timedelta(days=3)
+    _edit(ours, user, when)
+    _edit(django, user, when)
+
+    with CaptureQueriesContext(connection) as queries:
+        bulk.update(YearlyStatus, ours, COLUMNS)
+    YearlyStatus.objects.bulk_update(django, COLUMNS)
+
+    assert len(queries) == 1  # one statement, run by the driver for every row
+    assert _stored(ours) == _stored(django)
+    assert _stored(ours)[0][0] == "achieved"
+
+
+def test_insert_values_leaves_the_row_the_orm_leaves(world):
+    item, user, section = world["items"][0], world["user"], world["section"]
+    fields = {
+        "user_id": user.pk,
+        "username": user.get_username(),
+        "action": "達成状況の記録",
+        "source": AuditEntry.Source.IMPORT,
+        "plan_id": item.plan_id,
+        "item_id": item.pk,
+        "section_id": section.pk,
+        "section_name": str(section),
+        "fiscal_year": YEAR,
+        "object_repr": str(item),
+        "before": None,
+        "after": {"status": "achieved", "comment": "「引用」\n'x'", "n": [1, 2]},
+    }
+    before = timezone.now()
+    bulk.insert_values(AuditEntry, [dict(fields)])
+    AuditEntry.objects.create(**fields)
+
+    ours, theirs = AuditEntry.objects.order_by("id")
+    names = [f.attname for f in AuditEntry._meta.concrete_fields if f.attname not in ("id", "at")]
+    assert [getattr(ours, n) for n in names] == [getattr(theirs, n) for n in names]
+    assert ours.reason == "" and ours.at >= before
+
+
+def test_created_rows_come_back_with_their_pks(world):
+    a, b = world["items"][:2]
+    results = services.record_statuses(
+        [StatusEntry(a, YEAR, "achieved"), StatusEntry(b, YEAR, "", "未着手")]
+    )
+    assert [r.obj.pk for r in results] == [
+        YearlyStatus.objects.get(item=item, fiscal_year=YEAR).pk for item in (a, b)
+    ]
+    assert all(not r.obj._state.adding for r in results)
+
+
+def _status_book(plan, items, label, comment):
+    rows = [[plan.slug, item.code, "令和8年度", label, comment] for item in items]
+    return read_upload(xlsx_bytes({"達成状況": [STATUS_HEADER, *rows]}), "x.xlsx")
+
+
+def test_a_changed_import_audits_every_row_with_names_before_and_after(world):
+    plan, items, user = world["plan"], world["items"], world["user"]
+    WorkbookImport(_status_book(plan, items, "一部達成", "途中"), user=user).run()
+    first = YearlyStatus.objects.filter(item__in=items).values_list("pk", "state_changed_at")
+
+    job = WorkbookImport(_status_book(plan, items, "達成", "完了"), user=user).run()
+
+    assert job.summaries["達成状況"].updated == len(items)
+    audits = AuditEntry.objects.filter(source="import", action="達成状況の記録").order_by("id")
+    changed = list(audits)[len(items) :]
+    assert [a.item_id for a in changed] == [item.pk for item in items]
+    for audit in changed:
+        assert audit.username == "kanri" and audit.section_name == str(world["section"])
+        assert audit.fiscal_year == YEAR and audit.plan_id == plan.pk
+        assert audit.before["status"] == "partially_achieved" and audit.before["comment"] == "途中"
+        assert audit.after["status"] == "achieved" and audit.after["status_label"] == "達成"
+        assert audit.after["comment"] == "完了" and audit.at is not None
+    stored = YearlyStatus.objects.filter(item__in=items)
+    assert {(s.status, s.comment, s.version, s.updated_by_id) for s in stored} == {
+        ("achieved", "完了", 2, user.pk)
+    }
+    # The state did not change (入力済み both times): its time is left as it was.
+    assert set(stored.values_list("pk", "state_changed_at")) == set(first)
+
+
+def test_an_update_of_one_row_is_one_statement_whatever_its_fields(world):
+    a = world["items"][0]
+    services.record_status(a, YEAR, status="achieved")
+    with CaptureQueriesContext(connection) as queries:
+        (result,) = services.record_statuses([StatusEntry(a, YEAR, "", "取り消し")])
+    assert result.outcome == UPDATED
+    updates = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1 and "CASE" not in updates[0]
