@@ -35,7 +35,13 @@ from actions.workbook.checks import RowInvalid
 from actions.workbook.lineage import LineageRows
 from actions.workbook.masters import MasterRows
 from actions.workbook.people import PeopleRows
-from actions.workbook.results import WARNING_KINDS, RowError, RowWarning, SheetSummary
+from actions.workbook.results import (
+    WARNING_KINDS,
+    ChangeList,
+    RowError,
+    RowWarning,
+    SheetSummary,
+)
 from actions.workbook.table import collect_rows
 from actions.workbook.yearly import StoredStatus, YearlyRows
 from plans.models import Plan, PriorityArea, Section
@@ -51,7 +57,7 @@ class WorkbookImport(MasterRows, YearlyRows, PeopleRows, LineageRows):
         self.errors = []
         self.warnings = []
         self.summaries = {sheet.name: SheetSummary(sheet.name) for sheet in S.TEMPLATE_SHEETS}
-        self.changes = []
+        self.changes = ChangeList()
         self.rows = defaultdict(list)  # sheet name -> [Row]
         self.validated = False
         self.applied = False
@@ -145,12 +151,19 @@ class WorkbookImport(MasterRows, YearlyRows, PeopleRows, LineageRows):
                 self.kpis[self._kpi_key(kpi.item, kpi.name)] = kpi
         self.statuses = {}  # (item pk, fiscal year) -> StoredStatus
         if S.STATUS.name in self.rows:
-            for item_id, year, *stored in (
+            texts = {}  # the same status or comment read from many rows is kept once
+            for item_id, year, pk, status, comment, evidence, version in (
                 YearlyStatus.objects.filter(item__plan_id__in=plan_ids)
                 .order_by()
                 .values_list("item_id", "fiscal_year", *StoredStatus._fields)
             ):
-                self.statuses[(item_id, year)] = StoredStatus(*stored)
+                self.statuses[(item_id, year)] = StoredStatus(
+                    pk,
+                    texts.setdefault(status, status),
+                    texts.setdefault(comment, comment),
+                    texts.setdefault(evidence, evidence),
+                    version,
+                )
         self.actuals = {}
         if S.KPI_ACTUAL.name in self.rows:
             for actual in KpiActual.objects.filter(kpi__item__plan_id__in=plan_ids):
@@ -189,6 +202,8 @@ class WorkbookImport(MasterRows, YearlyRows, PeopleRows, LineageRows):
 
     def validate(self):
         collect_rows(self.sheet_data, self.rows, self.error)
+        # From here the Rows are the sheets: the read cells are freed unless the caller keeps them.
+        self.sheet_data = None
         self._load_state()
         handlers = {
             S.PLAN.name: self._plan_row,

@@ -118,6 +118,28 @@ class Change:
         ]
 
 
+class ChangeList(list):
+    """The planned changes the dry run lists: every master row's, and the first
+    YEARLY_KEPT of the yearly rows' (a yearly sheet may change 100,000 rows and
+    the page shows the first few hundred); ``len()`` counts them all."""
+
+    YEARLY_KEPT = 1000
+
+    def __init__(self):
+        super().__init__()
+        self.not_kept = 0
+
+    def add_yearly(self, make):
+        """Append ``make()`` (a Change) while fewer than YEARLY_KEPT are kept; else count it."""
+        if super().__len__() < self.YEARLY_KEPT:
+            self.append(make())
+        else:
+            self.not_kept += 1
+
+    def __len__(self):
+        return super().__len__() + self.not_kept
+
+
 @dataclass
 class MasterWrite:
     kind: str

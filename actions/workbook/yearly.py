@@ -88,21 +88,8 @@ class YearlyRows(RowChecks):
         self.status_writes.append((row.number, item, year, status, comment, current))
         kind = "create" if current is None else "update"
         setattr(summary, kind + "d", getattr(summary, kind + "d") + 1)
-        before_label = current.status_label if current else "未評価"
-        fields_shown = []
-        after_label = Status(status).label if status else "未評価"
-        if current is None or current.status != status:
-            fields_shown.append(("達成状況", before_label if current else None, after_label))
-        if (current.comment if current else "") != comment:
-            fields_shown.append(("備考", current.comment if current else None, comment))
-        self.changes.append(
-            Change(
-                row.sheet,
-                row.number,
-                kind,
-                f"{plan.slug} {item_label(item)} {wareki.fiscal_year_label(year, with_western=False)}",
-                fields_shown,
-            )
+        self.changes.add_yearly(
+            lambda: _status_change(row, kind, plan, item, year, status, comment, current)
         )
 
     # 指標実績
@@ -157,8 +144,8 @@ class YearlyRows(RowChecks):
         self.actual_writes.append((row.number, kpi, year, value, current))
         kind = "create" if current is None else "update"
         setattr(summary, kind + "d", getattr(summary, kind + "d") + 1)
-        self.changes.append(
-            Change(
+        self.changes.add_yearly(
+            lambda: Change(
                 row.sheet,
                 row.number,
                 kind,
@@ -167,3 +154,20 @@ class YearlyRows(RowChecks):
                 [("実績値", current.value if current else None, value)],
             )
         )
+
+
+def _status_change(row, kind, plan, item, year, status, comment, current):
+    before_label = current.status_label if current else "未評価"
+    fields_shown = []
+    after_label = Status(status).label if status else "未評価"
+    if current is None or current.status != status:
+        fields_shown.append(("達成状況", before_label if current else None, after_label))
+    if (current.comment if current else "") != comment:
+        fields_shown.append(("備考", current.comment if current else None, comment))
+    return Change(
+        row.sheet,
+        row.number,
+        kind,
+        f"{plan.slug} {item_label(item)} {wareki.fiscal_year_label(year, with_western=False)}",
+        fields_shown,
+    )

@@ -276,3 +276,17 @@ def test_a_sheet_saved_without_its_size_is_read_to_its_last_row(plan):
     assert [number for number, _values in sheet.rows] == [1, 2, 3, 4, 5]
     job = run_import(buffer.getvalue())
     assert job.errors == [] and YearlyStatus.objects.count() == 3
+
+
+def test_the_dry_run_keeps_the_first_yearly_changes_and_counts_them_all(plan, monkeypatch):
+    from actions.workbook.report import dry_run_report
+    from actions.workbook.results import ChangeList
+
+    monkeypatch.setattr(ChangeList, "YEARLY_KEPT", 2)
+    rows = [[plan.slug, item.code, "令和7年度", "達成", ""] for item in plan.items.all()]
+    job = run_import(xlsx_bytes({"達成状況": [STATUS_HEADER, *rows]}), dry_run=True)
+
+    assert len(job.changes) == 3 and [c.row for c in job.changes[:]] == [2, 3]
+    report = dry_run_report(job)
+    assert report["change_count"] == 3 and len(report["changes"]) == 2
+    assert job.summaries["達成状況"].created == 3 and job.total_writes == 3
