@@ -156,7 +156,8 @@ def _write_statuses(entries, editor, source, locked):
         _check_entry_open(entry, item.plan, locked)
         before = _status_snapshot(current) if current else None
         if current is None:
-            current = YearlyStatus(item=item, fiscal_year=entry.fiscal_year)
+            current = YearlyStatus(item_id=item.pk, fiscal_year=entry.fiscal_year)
+            YearlyStatus.item.field.set_cached_value(current, item)
             creates.append(current)
         else:
             updates.append(current)
@@ -165,8 +166,9 @@ def _write_statuses(entries, editor, source, locked):
         state = EvaluationState.ENTERED if entry.status else EvaluationState.NOT_ENTERED
         if current.state != state:
             current.state = state
-            current.state_changed_at, current.state_changed_by = now, editor
-        current.updated_by = editor
+            current.state_changed_at = now
+            _set_user(current, "state_changed_by", editor)
+        _set_user(current, "updated_by", editor)
         current.version = version + 1
         current.updated_at = now  # a bulk write does not apply auto_now
         audits.append(
@@ -187,6 +189,14 @@ def _write_statuses(entries, editor, source, locked):
     _bulk_update(YearlyStatus, updates, [*STATUS_FIELDS, *STATE_FIELDS, *WRITE_FIELDS])
     _insert_audits(audits, editor)
     return results
+
+
+def _set_user(row, name, user):
+    """``row.<name> = user`` without the descriptor's per-assignment router check
+    (the same user on every row of a bulk write, thousands of times)."""
+    field = YearlyStatus._meta.get_field(name)
+    setattr(row, field.attname, user.pk if user else None)
+    field.set_cached_value(row, user)
 
 
 STATUS_ROWS = _YearlyRows(
