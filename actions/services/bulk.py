@@ -58,6 +58,29 @@ def _memoised(field, connection):
     return prepare
 
 
+def maker(model):
+    """A function making unsaved instances of ``model`` from attnames, cheaply.
+
+    Model(**kwargs) resolves every keyword against the fields (tens of
+    microseconds, thousands of times in a bulk write); positional arguments in
+    field order skip that. The fields' defaults are read once here, so a model
+    with a callable default is refused.
+    """
+    fields = model._meta.concrete_fields
+    if any(callable(field.default) for field in fields if field.has_default()):
+        raise ValueError(f"{model.__name__} has a callable default")
+    defaults = [field.get_default() for field in fields]
+    index = {field.attname: position for position, field in enumerate(fields)}
+
+    def make(**values):
+        args = list(defaults)
+        for name, value in values.items():
+            args[index[name]] = value
+        return model(*args)
+
+    return make
+
+
 def _rows(objs, fields, preparers, extra=()):
     """The parameter rows of instances, as a list (the debug cursor counts them)."""
     names = [field.attname for field in fields]

@@ -13,6 +13,7 @@ from actions.models import (
     Status,
     YearlyStatus,
 )
+from actions.services import bulk
 from actions.services.errors import StaleEditError, out_of_period_message
 from actions.services.rows import (
     CREATED,
@@ -139,6 +140,7 @@ def _write_statuses(entries, editor, source, locked):
         .order_by("pk")
     }
     now = timezone.now()
+    new_status = bulk.maker(YearlyStatus)
     results, creates, updates, audits = [], [], [], []
     for entry in entries:
         item = entry.item
@@ -156,7 +158,7 @@ def _write_statuses(entries, editor, source, locked):
         _check_entry_open(entry, item.plan, locked)
         before = _status_snapshot(current) if current else None
         if current is None:
-            current = YearlyStatus(item_id=item.pk, fiscal_year=entry.fiscal_year)
+            current = new_status(item_id=item.pk, fiscal_year=entry.fiscal_year)
             YearlyStatus.item.field.set_cached_value(current, item)
             creates.append(current)
         else:

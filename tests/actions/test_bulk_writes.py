@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from actions import services
-from actions.models import AuditEntry, EvaluationState, YearlyStatus
+from actions.models import AuditEntry, EvaluationState, ImportJob, YearlyStatus
 from actions.services import UPDATED, StatusEntry, bulk
 from actions.workbook.importer import WorkbookImport
 from actions.workbook.reader import read_upload
@@ -151,3 +151,14 @@ def test_an_update_of_one_row_is_one_statement_whatever_its_fields(world):
     assert result.outcome == UPDATED
     updates = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
     assert len(updates) == 1 and "CASE" not in updates[0]
+
+
+def test_a_made_instance_is_the_one_the_model_makes(world):
+    item = world["items"][0]
+    made = bulk.maker(YearlyStatus)(item_id=item.pk, fiscal_year=YEAR)
+    plain = YearlyStatus(item_id=item.pk, fiscal_year=YEAR)
+    names = [f.attname for f in YearlyStatus._meta.concrete_fields]
+    assert [getattr(made, n) for n in names] == [getattr(plain, n) for n in names]
+    assert made._state.adding and made.pk is None
+    with pytest.raises(ValueError, match="callable default"):
+        bulk.maker(ImportJob)  # its id is uuid4()
