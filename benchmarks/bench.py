@@ -418,14 +418,18 @@ def imports(workdir):
                 ratio < 1,
             )
         if rows == 100_000:
-            exported = measure("_export", str(folder / "export.xlsx"))
-            bare = measure("_bare_write", str(folder / "bare.xlsx"))
-            ratio = exported["seconds"] / bare["seconds"]
+            ours, bares, peak = [], [], 0
+            for _round in range(IMPORT_ROUNDS):  # interleaved, medians compared
+                bares.append(measure("_bare_write", str(folder / "bare.xlsx"))["seconds"])
+                exported = measure("_export", str(folder / "export.xlsx"))
+                ours.append(exported["seconds"])
+                peak = max(peak, exported["peak_mb"])
+            ratio = statistics.median(ours) / statistics.median(bares)
             row(
                 f"書き出し {rows:,}行（SQLite）",
                 "計画の書き出し（write-only）",
-                f"{exported['seconds']:.2f} 秒、{exported['peak_mb']:.0f} MB",
-                f"openpyxl で同じセルを書くだけ {bare['seconds']:.2f} 秒",
+                f"{statistics.median(ours):.2f} 秒、{peak:.0f} MB",
+                f"openpyxl で同じセルを書くだけ {statistics.median(bares):.2f} 秒",
                 f"{ratio:.2f}×",
                 "≤ 2×",
                 ratio <= 2,
@@ -583,24 +587,24 @@ def _export(path):
 
 
 def _bare_write(path):
-    """The cells of the 達成状況 sheet written with openpyxl's write-only mode, nothing else."""
+    """The same cells as the export (every sheet's rows) written with openpyxl's
+    write-only mode and nothing else: the values are read before the clock starts."""
     _setup()
     from openpyxl import Workbook
 
-    from actions.models import YearlyStatus
+    from actions.workbook import sheets as S
+    from actions.workbook.exporter import sheet_rows
+    from plans.models import Plan
 
-    values = [
-        [IMPORT_SLUG, code, year, status, comment]
-        for code, year, status, comment in YearlyStatus.objects.values_list(
-            "item__code", "fiscal_year", "status", "comment"
-        ).order_by("item__sort_key", "fiscal_year")
-    ]
+    plan = Plan.objects.get(slug=IMPORT_SLUG)
+    sheets = [(sheet.name, sheet.names, list(sheet_rows(sheet.name, plan))) for sheet in S.SHEETS]
     start = time.perf_counter()
     book = Workbook(write_only=True)
-    ws = book.create_sheet("達成状況")
-    ws.append(["計画ID", "取組番号", "年度", "達成状況", "備考"])
-    for values_row in values:
-        ws.append(values_row)
+    for name, header, rows in sheets:
+        ws = book.create_sheet(name)
+        ws.append(header)
+        for values_row in rows:
+            ws.append(values_row)
     book.save(path)
     _report(time.perf_counter() - start)
 

@@ -149,7 +149,7 @@ class _RowWriter:
 
 
 def sheet_rows(sheet_name, plan):
-    """The rows of one sheet of a plan, as native values, from the sheet's Resource."""
+    """The rows of one sheet of a plan (an iterable), as native values, from the sheet's Resource."""
     resource = SHEET_RESOURCES[sheet_name]()
     return resource.export_rows(queryset_for_plan(sheet_name, plan))
 

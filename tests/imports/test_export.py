@@ -78,8 +78,8 @@ def test_the_export_keeps_numbers_and_dates_native(town_data):
     assert [c.value for c in book["指標実績"][2]][-1] == 100
 
 
-@pytest.mark.parametrize("sheet", [S.STATUS, S.KPI_ACTUAL], ids=lambda s: s.name)
-def test_the_streamed_yearly_rows_are_the_resources_rows(town_data, sheet):
+@pytest.mark.parametrize("sheet", [S.ITEM, S.STATUS, S.KPI_ACTUAL], ids=lambda s: s.name)
+def test_the_streamed_rows_are_the_resources_rows(town_data, sheet):
     """The long sheets are read as tuples: the same rows as the Resource's own export."""
     resource = SHEET_RESOURCES[sheet.name]()
     compared = 0

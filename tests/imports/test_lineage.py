@@ -135,7 +135,7 @@ def test_unknown_codes_and_plans_without_a_previous_version_are_refused(plans, a
 def test_the_export_writes_the_links_and_reads_them_back_unchanged(plans, admin_user):
     _old, new = plans
     run_import(items_book(["v2", "A-1", "窓口DX", 1, "1、2"]), user=admin_user)
-    rows = exporter.sheet_rows("取組", new)
+    rows = list(exporter.sheet_rows("取組", new))
     assert rows[0][1] == "A-1" and rows[0][-1] == "1、2"
     book = exporter.workbook_bytes(exporter.build_workbook([new]))
     assert run_import(book, user=admin_user).total_writes == 0
