@@ -13,7 +13,8 @@ entry.
 The modules, by concern: status (達成状況), kpi (指標実績), evaluation (the
 status form's save of both), years (確定・公表), round (評価作業: the deadline and
 the items' 提出・承認・差戻し), accounts (sections and staff accounts from a
-workbook), rows (the shared bulk write core), errors (the refusals), deletions
+workbook), rows (the shared bulk write core), bulk (its executemany INSERT and
+UPDATE), errors (the refusals), deletions
 (the admin's, recorded).
 """
 
