@@ -8,7 +8,10 @@ built once, each value is prepared as Django prepares it (get_db_prep_save)
 unless the driver takes it as it is (text, integers, a foreign key's id),
 and the driver binds row after row (SQLite reuses the prepared statement;
 psycopg pipelines them). Neither sends signals, as bulk_create does not.
+The inserts are for models whose pk the database assigns (an auto field).
 """
+
+from operator import attrgetter
 
 from django.db import connections, router
 from django.utils import timezone
@@ -47,13 +50,18 @@ def _preparers(fields, connection):
 
 
 def _memoised(field, connection):
-    # The same value object in every row (the time of the write, one editor) is prepared once.
-    last = [object(), None]
+    # Equal values (the time of the write, the one editor, the same earlier time read
+    # back from many rows) are prepared once per statement.
+    prepared = {}
 
     def prepare(value):
-        if value is not last[0]:
-            last[0], last[1] = value, field.get_db_prep_save(value, connection)
-        return last[1]
+        try:
+            return prepared[value]
+        except KeyError:
+            result = prepared[value] = field.get_db_prep_save(value, connection)
+            return result
+        except TypeError:  # unhashable (a JSON value)
+            return field.get_db_prep_save(value, connection)
 
     return prepare
 
@@ -83,14 +91,14 @@ def maker(model):
 
 def _rows(objs, fields, preparers, extra=()):
     """The parameter rows of instances, as a list (the debug cursor counts them)."""
-    names = [field.attname for field in fields]
+    names = [field.attname for field in fields] + list(extra)
+    get = attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
     prepared = [(index, prepare) for index, prepare in enumerate(preparers) if prepare]
     rows = []
     for obj in objs:
-        values = [getattr(obj, name) for name in names]
+        values = list(get(obj))
         for index, prepare in prepared:
             values[index] = prepare(values[index])
-        values.extend(getattr(obj, name) for name in extra)
         rows.append(values)
     return rows
 
@@ -111,7 +119,8 @@ def _insert_fields(model):
 def insert(model, objs):
     """INSERT ``objs`` (new instances) in one executemany; their pks are not read back.
 
-    auto_now / auto_now_add fields are filled as bulk_create fills them.
+    auto_now / auto_now_add fields are filled as bulk_create fills them (with one
+    time for all the rows).
     """
     if not objs:
         return
@@ -119,8 +128,9 @@ def insert(model, objs):
     fields = _insert_fields(model)
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = field.pre_save(objs[0], add=True)  # one time for the whole statement
             for obj in objs:
-                field.pre_save(obj, add=True)
+                setattr(obj, field.attname, value)
     with connection.cursor() as cursor:
         cursor.executemany(
             _insert_sql(model, fields, connection),
@@ -131,24 +141,30 @@ def insert(model, objs):
 def insert_values(model, rows):
     """INSERT ``rows``, mappings of attname to value, in one executemany: no instances made.
 
-    A field missing from a row gets its default; auto_now / auto_now_add
-    fields get the time of this call (one value for all the rows).
+    A field missing from a row gets its default (a callable one called for
+    each such row); auto_now / auto_now_add fields get the time of this call
+    (one value for all the rows).
     """
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
     fields = _insert_fields(model)
-    fixed = {}
+    fixed, called = {}, {}
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             fixed[field.attname] = timezone.now()
-        elif field.has_default() or field.empty_strings_allowed or field.null:
+        elif field.has_default() and callable(field.default):
+            called[field.attname] = field.get_default
+        else:
             fixed[field.attname] = field.get_default()
     names = [field.attname for field in fields]
     preparers = _preparers(fields, connection)
     params = []
     for row in rows:
-        values = [row.get(name, fixed.get(name)) for name in names]
+        values = [
+            row[name] if name in row else called[name]() if name in called else fixed[name]
+            for name in names
+        ]
         for index, prepare in enumerate(preparers):
             if prepare is not None:
                 values[index] = prepare(values[index])

@@ -114,9 +114,10 @@ def record_statuses(
     nothing, the error carrying ``.entry``. An entry equal to the stored row is
     UNCHANGED, even in a locked year. A constant number of queries whatever the
     number of entries: one for the locked years (unless ``locked_years`` is
-    given: {plan pk: years}), one to lock the existing rows, then one bulk
-    insert, update and audit insert each (SQLite splits long statements at
-    its 999-variable limit). ``comment_required=False`` lets 未達成・判定不可 without
+    given: {plan pk: years}), one to lock the existing rows, then one insert
+    (and one to read the new rows' pks), one update and one audit insert, each
+    a single statement the driver runs per row (actions.services.bulk), and one
+    for the sections' names. ``comment_required=False`` lets 未達成・判定不可 without
     a 備考 through (the workbook import of past years, which warns about them).
     """
     return _record(
@@ -196,9 +197,14 @@ def _write_statuses(entries, editor, source, locked):
 def _set_user(row, name, user):
     """``row.<name> = user`` without the descriptor's per-assignment router check
     (the same user on every row of a bulk write, thousands of times)."""
-    field = YearlyStatus._meta.get_field(name)
-    setattr(row, field.attname, user.pk if user else None)
+    field = USER_FIELDS[name]
+    row.__dict__[field.attname] = user.pk if user is not None else None
     field.set_cached_value(row, user)
+
+
+USER_FIELDS = {
+    name: YearlyStatus._meta.get_field(name) for name in ("updated_by", "state_changed_by")
+}
 
 
 STATUS_ROWS = _YearlyRows(

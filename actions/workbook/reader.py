@@ -29,6 +29,7 @@ with warnings.catch_warnings():
 
 from openpyxl import DEFUSEDXML as OPENPYXL_USES_DEFUSEDXML  # noqa: E402
 from openpyxl.reader.excel import ExcelReader  # noqa: E402  (after defuse_stdlib)
+from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE  # noqa: E402
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet  # noqa: E402
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -275,6 +276,19 @@ def _cell_value(cell):
     return value
 
 
+def _has_percent_format(book):
+    """Whether any cell style of the book has a percent number format (as ReadOnlyCell reads it)."""
+    for style in book._cell_styles:
+        number_format = (
+            BUILTIN_FORMATS.get(style.numFmtId, "General")
+            if style.numFmtId < BUILTIN_FORMATS_MAX_SIZE
+            else book._number_formats[style.numFmtId - BUILTIN_FORMATS_MAX_SIZE]
+        )
+        if "%" in number_format:
+            return True
+    return False
+
+
 def _trim(values):
     end = len(values)
     while end and (values[end - 1] is None or values[end - 1] == ""):
@@ -301,12 +315,13 @@ def _read_sheet(ws):
     # The parser makes a new string per cell: the plan, the year, the status and
     # stock comments that repeat down a long sheet are kept once.
     strings = {}
-    for number, row in enumerate(ws.iter_rows(), start=1):
+    if _has_percent_format(ws.parent):
+        rows = ([_cell_value(cell) for cell in row] for row in ws.iter_rows())
+    else:  # no cell can be a percentage: the values alone, without a cell object each
+        rows = ws.iter_rows(values_only=True)
+    for number, row in enumerate(rows, start=1):
         values = _trim(
-            [
-                strings.setdefault(value, value) if isinstance(value, str) else value
-                for value in map(_cell_value, row)
-            ]
+            [strings.setdefault(value, value) if isinstance(value, str) else value for value in row]
         )
         if not values:
             continue

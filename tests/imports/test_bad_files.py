@@ -290,3 +290,21 @@ def test_the_dry_run_keeps_the_first_yearly_changes_and_counts_them_all(plan, mo
     report = dry_run_report(job)
     assert report["change_count"] == 3 and len(report["changes"]) == 2
     assert job.summaries["達成状況"].created == 3 and job.total_writes == 3
+
+
+def test_a_book_without_percent_formats_reads_the_same_values_without_cell_objects(
+    plan, monkeypatch
+):
+    from actions.workbook import reader
+
+    when = datetime.datetime(2025, 4, 1, 9, 30)  # noqa: DTZ001  (Excel cells hold no time zone)
+    rows = [
+        [plan.slug, 1, "令和7年度", "達成", "備考", 12.5, datetime.date(2025, 4, 1), True],
+        [plan.slug, "A-01", 2025, None, "", 0, when, "=x"],
+        [None, None, None],
+    ]
+    data = xlsx_bytes({"達成状況": [STATUS_HEADER, *rows]})
+    fast = read_upload(data, "x.xlsx")
+    monkeypatch.setattr(reader, "_has_percent_format", lambda book: True)
+    assert read_upload(data, "x.xlsx") == fast
+    assert fast[0].rows[1][1][:2] == (plan.slug, 1)
