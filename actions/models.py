@@ -636,20 +636,26 @@ def evaluated_fiscal_years(plan):
     )
 
 
-def visible_fiscal_years(plan, user, evaluated=None):
+def published_fiscal_years(plan):
+    return set(
+        EvaluationYear.objects.published().filter(plan=plan).values_list("fiscal_year", flat=True)
+    )
+
+
+def visible_fiscal_years(plan, user, evaluated=None, published=None):
     """The fiscal years of a plan whose figures this user may see, newest first.
 
     The public sees published years only; signed-in members of the office also
     see years that have statuses but are not published yet (shown as 「未公表（下書き）」).
     Only the years the plan is in force for: a revision's earlier years belong to
     the version it revises, whatever rows exist for them.
-    ``evaluated`` is evaluated_fiscal_years(plan), for a caller that has it already.
+    ``evaluated`` is evaluated_fiscal_years(plan) and ``published``
+    published_fiscal_years(plan), for a caller that has them already.
     """
     from actions.permissions import can_view_internal
 
-    published = set(
-        EvaluationYear.objects.published().filter(plan=plan).values_list("fiscal_year", flat=True)
-    )
+    if published is None:
+        published = published_fiscal_years(plan)
     years = set(published)
     if can_view_internal(user):
         years |= evaluated_fiscal_years(plan) if evaluated is None else evaluated

@@ -225,11 +225,12 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "nakai_dx.storage.StaticFilesStorage"
         ),
     },
 }
 
+SESSION_ENGINE = "nakai_dx.sessions"  # Django's database sessions, read with plain SQL
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True

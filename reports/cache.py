@@ -89,6 +89,45 @@ def evaluated_years(plan):
     return years
 
 
+def plans():
+    """Every plan (as Plan.objects.all() lists them), kept until any data changes."""
+    from plans.models import Plan
+
+    key = f"plans:{request_versions().everything}"
+    found = cache.get(key)
+    if found is None:
+        found = list(Plan.objects.all())
+        cache.set(key, found, TIMEOUT)
+    return found
+
+
+def area(plan, number):
+    """The plan's priority area of that number (None if there is none), kept with the plan's data."""
+    from plans.models import PriorityArea
+
+    key = f"areas:{plan.pk}:{request_versions().of(plan)}"
+    areas = cache.get(key)
+    if areas is None:
+        areas = {area.number: area for area in PriorityArea.objects.filter(plan=plan)}
+        cache.set(key, areas, TIMEOUT)
+    found = areas.get(number)
+    if found is not None:
+        found.plan = plan
+    return found
+
+
+def published_years(plan):
+    """The plan's published fiscal years, kept until any of the plan's data changes."""
+    from actions.models import published_fiscal_years
+
+    key = f"published-years:{plan.pk}:{request_versions().of_all(plan)}"
+    years = cache.get(key)
+    if years is None:
+        years = published_fiscal_years(plan)
+        cache.set(key, years, TIMEOUT)
+    return years
+
+
 def fragment_key(request):
     """The key of a page's rendered main content ({% cache %} in its template).
 

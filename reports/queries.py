@@ -52,9 +52,10 @@ def year_options(plan, user):
     from reports import cache
 
     evaluated = cache.evaluated_years(plan)
+    published = cache.published_years(plan)
     return [
         YearOption(year, is_published, year in evaluated)
-        for year, is_published in visible_fiscal_years(plan, user, evaluated)
+        for year, is_published in visible_fiscal_years(plan, user, evaluated, published)
     ]
 
 
@@ -82,7 +83,9 @@ def select_year(plan, user, year_text=None):
 
 
 def get_plan(slug):
-    plan = Plan.objects.filter(slug=slug).first()
+    from reports import cache
+
+    plan = next((plan for plan in cache.plans() if plan.slug == slug), None)
     if plan is None:
         raise unknown_plan(slug)
     return plan

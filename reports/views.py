@@ -15,7 +15,7 @@ from django_tables2 import RequestConfig
 from actions.lineage import item_lineage
 from actions.models import ActionItem, KpiActual, YearlyStatus, visible_fiscal_years
 from actions.permissions import can_view_internal
-from plans.models import Plan, PriorityArea, WellBeingMeasure
+from plans.models import WellBeingMeasure
 from reports import cache, charts, opendata
 from reports.achievement import Rule
 from reports.queries import (
@@ -31,7 +31,7 @@ from reports.tables import EXPORT_FORMATS, AreaItemsTable, export_response, with
 @cache.public_page
 def dashboard(request):
     fragment = cache.Fragment("dashboard", request)
-    plans = list(Plan.objects.all())
+    plans = cache.plans()
     moved = _version_in_force(plans, request.GET.get("plan"), request.GET.get("year"))
     if moved:
         return redirect(moved)
@@ -107,7 +107,7 @@ def _area_rows(achievement):
 def area_detail(request, slug, number):
     fragment = cache.Fragment("area", request)
     plan = get_plan(slug)
-    area = PriorityArea.objects.filter(plan=plan, number=number).first()
+    area = cache.area(plan, number)
     if area is None:
         raise Http404(f"{plan}に区分番号 {number} の重点施策区分はありません。")
     selection = select_year(plan, request.user, request.GET.get("year"))

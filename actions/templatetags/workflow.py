@@ -3,6 +3,8 @@
 import math
 
 from django import template
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone
 
 from actions import permissions
@@ -83,6 +85,21 @@ def workflow_roles(context):
         "progress": permissions.can_view_progress(user),
         "approvals": permissions.can_view_approvals(user),
     }
+
+
+# The navigation's HTML per set of roles and script prefix: the same for everyone who holds them.
+_NAV_HTML = {}
+
+
+@register.simple_tag(takes_context=True)
+def staff_nav(context):
+    """The signed-in user's navigation links, rendered once per set of roles in each process."""
+    roles = workflow_roles(context)
+    key = (get_script_prefix(), *sorted(name for name, held in roles.items() if held))
+    html = _NAV_HTML.get(key)
+    if html is None:
+        html = _NAV_HTML[key] = render_to_string("includes/staff_nav.html", {"roles": roles})
+    return html
 
 
 @register.filter
