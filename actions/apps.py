@@ -9,11 +9,15 @@ class ActionsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from actions import accounts_admin, first_login
+        from actions import accounts_admin, first_login, tallies
         from plans import versions
 
         accounts_admin.register()
         user_logged_in.connect(first_login.mark_session, dispatch_uid="first_login_mark")
         # Cached figures and pages change with every saved row but the history, accounts and
         # the reminders sent.
-        versions.watch(self, exclude=("AuditEntry", "StaffProfile", "ReminderLog", "ImportJob"))
+        versions.watch(
+            self, exclude=("AuditEntry", "StaffProfile", "ReminderLog", "ImportJob", "StatusTally")
+        )
+        # Every write counts the figures' tallies again, in its own transaction.
+        versions.on_change(tallies.refresh)

@@ -626,14 +626,10 @@ class ImportJob(models.Model):
 
 
 def evaluated_fiscal_years(plan):
-    """Fiscal years in which at least one item of the plan has a status."""
-    return set(
-        YearlyStatus.objects.filter(item__plan=plan)
-        .exclude(status="")
-        .values_list("fiscal_year", flat=True)
-        .distinct()
-        .order_by()
-    )
+    """Fiscal years in which at least one item of the plan has a status (from the tallies)."""
+    from actions import tallies
+
+    return tallies.evaluated_years(plan)
 
 
 def published_fiscal_years(plan):
@@ -696,3 +692,36 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.sent_on} {self.user}: {self.subject}"
+
+
+class StatusTally(models.Model):
+    """How many listings of a plan's items hold each status and state, per year, area and 担当課.
+
+    A summary of the items and their YearlyStatus rows that every write keeps
+    current (actions.tallies, from plans.versions.data_changed, in the writer's
+    transaction), so the figures are read in proportion to areas × sections,
+    never to status rows. Rows of fiscal year 0 count the items themselves. An
+    item counts once under its main area and once more under each area that
+    lists it again (``relisted``, 再掲).
+    """
+
+    ITEMS = 0  # fiscal_year of the rows that count the items, whatever their statuses
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    area = models.ForeignKey(PriorityArea, on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    relisted = models.BooleanField("再掲")
+    status = models.CharField("達成状況", max_length=20, blank=True)
+    state = models.CharField("評価の状態", max_length=20, blank=True)
+    count = models.PositiveIntegerField("件数")
+
+    class Meta:
+        verbose_name = "達成状況の集計"
+        verbose_name_plural = "達成状況の集計"
+        indexes = [models.Index(fields=["plan", "fiscal_year"], name="tally_by_plan_year")]
+
+    def __str__(self):
+        return f"{self.plan_id} {self.fiscal_year} {self.area_id} {self.status}: {self.count}"

@@ -28,19 +28,35 @@ EVERYTHING = 0  # plan_id of the data every plan shows
 PLAN_DATA = 0  # fiscal_year of a plan's own data
 
 
-def data_changed(plan=None, fiscal_years=None):
+def data_changed(plan=None, fiscal_years=None, *, recount=True):
     """Mark a plan's years (or the whole plan, or everything) as changed.
 
     One UPDATE (and an INSERT the first time), in the caller's transaction: a
-    rolled-back write rolls its new version back with it.
+    rolled-back write rolls its new version back with it. The summaries kept
+    from the data (``on_change``: actions.tallies) are counted again in the
+    same transaction, unless ``recount`` is False (loaddata counts once at its end).
     """
     plan_id = getattr(plan, "pk", plan) or EVERYTHING
     if plan_id == EVERYTHING or fiscal_years is None:
         keys = {(plan_id, PLAN_DATA)}
+        years = None
     else:
-        keys = {(plan_id, int(year)) for year in fiscal_years}
+        years = sorted({int(year) for year in fiscal_years})
+        keys = {(plan_id, year) for year in years}
     _bump(keys)
     _forget_request_versions()
+    if recount:
+        for listener in _listeners:
+            listener(None if plan_id == EVERYTHING else plan_id, years)
+
+
+_listeners = []
+
+
+def on_change(listener):
+    """Have data_changed call ``listener(plan_id, fiscal_years)`` (None: all) in the writer's transaction."""
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 def _bump(keys):
@@ -170,8 +186,8 @@ def _plan_id(obj):
 
 
 def _saved(sender, instance, raw=False, **kwargs):
-    if raw:  # loaddata: related rows may not be there yet
-        data_changed()
+    if raw:  # loaddata: related rows may not be there yet; it counts once at its end
+        data_changed(recount=False)
         return
     data_changed(*scope(instance))
 

@@ -1,7 +1,7 @@
 """The achievement engine: the one place that computes 達成度.
 
 Every page, export and command asks :func:`compute_achievement`; nothing else
-counts statuses or divides them.
+divides statuses. The counts come from the status tallies (actions.tallies).
 
 The plan's own footnote defines 達成度 = (達成 + 一部達成) / 取組数. Items that
 have no status for the year (未評価) are counted apart and left out of the
@@ -17,9 +17,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import Count
 
-from actions.models import ActionItem, Status, YearlyStatus
+from actions import tallies
+from actions.models import Status
 from plans import wareki
 from plans.models import PublishedFigure
 
@@ -259,51 +259,6 @@ def _json_rate(rate):
     return None if rounded is None else float(rounded)
 
 
-def _totals(plan):
-    """Items per area: listed first (primary) and listed again (再掲)."""
-    primary = dict(
-        ActionItem.objects.filter(plan=plan)
-        .values_list("primary_area_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    Listing = ActionItem.relisted_areas.through
-    relisted = dict(
-        Listing.objects.filter(priorityarea__plan=plan)
-        .values_list("priorityarea_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return primary, relisted
-
-
-def _status_counts(plan, fiscal_years):
-    """{(year, area_id, status): n} for primary listings, and the same for 再掲 listings."""
-    primary = {
-        (year, area_id, status): n
-        for year, area_id, status, n in YearlyStatus.objects.filter(
-            # status > '' (not IN): one range probe of the covering index per item and year.
-            item__plan=plan, fiscal_year__in=fiscal_years, status__gt=""
-        )
-        .values_list("fiscal_year", "item__primary_area_id", "status")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
-    Listing = ActionItem.relisted_areas.through
-    relisted = {
-        (year, area_id, status): n
-        for year, area_id, status, n in Listing.objects.filter(
-            priorityarea__plan=plan,
-            actionitem__statuses__fiscal_year__in=fiscal_years,
-            actionitem__statuses__status__gt="",
-        )
-        .values_list("actionitem__statuses__fiscal_year", "priorityarea_id", "actionitem__statuses__status")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
-    return primary, relisted
-
-
 def _counts(total, statuses, year, area_id):
     counts = Counts(total=total)
     for name, value in STATUS_FIELDS:
@@ -321,13 +276,16 @@ def compute_achievements(plan, fiscal_years, rule=None):
     """:func:`compute_achievement` for several years of a plan at once: {year: Achievement}.
 
     The number of queries is the same for one year or many, and for five items or
-    five thousand: the counts come from grouped aggregates, never from a loop.
+    fifty thousand: the counts come from the status tallies (actions.tallies), a
+    few rows per area and 担当課 that every write keeps current, never from the
+    status rows themselves.
     """
     rule = rule or Rule.from_settings()
     fiscal_years = sorted(set(fiscal_years))
     areas = list(plan.areas.all())
-    primary_totals, relisted_totals = _totals(plan)
-    primary_statuses, relisted_statuses = _status_counts(plan, fiscal_years)
+    primary_totals, relisted_totals, primary_statuses, relisted_statuses = tallies.by_area(
+        plan, fiscal_years
+    )
     figures = list(
         PublishedFigure.objects.filter(plan=plan, fiscal_year__in=fiscal_years).order_by("id")
     )
@@ -433,21 +391,7 @@ def compute_by_section(plan, fiscal_year, rule=None):
     from plans.models import Section
 
     rule = rule or Rule.from_settings()
-    totals = dict(
-        ActionItem.objects.filter(plan=plan)
-        .values_list("section_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    statuses = {
-        (fiscal_year, section_id, status): n
-        for section_id, status, n in YearlyStatus.objects.filter(
-            item__plan=plan, fiscal_year=fiscal_year, status__gt=""
-        )
-        .values_list("item__section_id", "status")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
+    totals, statuses = tallies.by_section(plan, fiscal_year)
     sections = Section.objects.filter(pk__in=[pk for pk in totals if pk is not None])
     results = []
     for section in [*sections, None]:

@@ -5,6 +5,7 @@ import itertools
 
 from actions.models import ActionItem, EvaluationState, EvaluationYear, YearlyStatus
 from plans.models import Plan, PriorityArea, Section
+from plans.versions import data_changed
 
 _sequence = itertools.count(1)
 
@@ -46,10 +47,14 @@ def make_items(plan, area, count, start_number=None, **fields):
     ]
     for item in items:
         item.fill_code_keys()
-    return ActionItem.objects.bulk_create(items)
+    items = ActionItem.objects.bulk_create(items)
+    data_changed(plan)  # a bulk write sends no signal
+    return items
 
 
 def set_statuses(items, fiscal_year, status):
+    """A status for each of ``items`` (new rows), as a bulk write that says what it changed."""
+    items = list(items)
     YearlyStatus.objects.bulk_create(
         [
             YearlyStatus(
@@ -61,6 +66,8 @@ def set_statuses(items, fiscal_year, status):
             for item in items
         ]
     )
+    for plan_id in {item.plan_id for item in items}:
+        data_changed(plan_id, [fiscal_year])  # a bulk write sends no signal
 
 
 YEAR_STATES = {

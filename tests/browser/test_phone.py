@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from actions import services
 from actions.models import ActionItem
+from plans.versions import data_changed
 from tests.actions.staff_users import make_user
 from tests.browser.conftest import draw_charts, run_axe
 from tests.browser.test_import_pages import _workbook_with_a_bad_status
@@ -46,6 +47,7 @@ def world(live_town_data):
     section = make_section("スマホ確認課")
     items = list(ActionItem.objects.filter(plan__slug="nakai-dx-2.0").order_by("sort_key"))
     ActionItem.objects.filter(pk__in=[item.pk for item in items[:4]]).update(section=section)
+    data_changed(items[0].plan)  # a bulk update sends no signal
     staff = make_user("kato", "staff", [section], password=PASSWORD)
     admin = make_user("ito", "admin", password=PASSWORD)
     make_user("mori", "manager", password=PASSWORD)

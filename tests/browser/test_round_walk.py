@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from actions import services
 from actions.models import ActionItem, AuditEntry, EvaluationState, EvaluationYear, YearlyStatus
+from plans.versions import data_changed
 from tests.actions.staff_users import make_user
 from tests.browser.conftest import PageWatcher, run_axe
 from tests.factories import make_section
@@ -33,6 +34,7 @@ def office(live_town_data):
     ActionItem.objects.filter(pk=first.pk).update(section=a)
     ActionItem.objects.filter(pk=second.pk).update(section=b)
     ActionItem.objects.filter(pk__in=[item.pk for item in rest]).update(section=c)
+    data_changed(first.plan)  # bulk updates send no signal
     users = {
         "admin": make_user("kanri", "admin", password=PASSWORD),
         "manager": make_user("honbu", "manager", password=PASSWORD),

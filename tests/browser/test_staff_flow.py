@@ -6,6 +6,7 @@ import pytest
 
 from actions import services
 from actions.models import ActionItem
+from plans.versions import data_changed
 from tests.actions.staff_users import make_user
 from tests.browser.conftest import run_axe
 from tests.factories import make_section
@@ -20,6 +21,7 @@ def staff_world(live_town_data):
     section = make_section("ブラウザテスト課")
     first, second = ActionItem.objects.filter(plan__slug=PLAN)[:2]
     ActionItem.objects.filter(pk__in=[first.pk, second.pk]).update(section=section)
+    data_changed(first.plan_id)  # a bulk update sends no signal
     first.refresh_from_db()
     second.refresh_from_db()
     staff = make_user("yamada", "staff", [section], password=PASSWORD)

@@ -7,6 +7,7 @@ import pytest
 
 from actions import services
 from actions.models import ActionItem, AuditEntry, EvaluationState, EvaluationYear, YearlyStatus
+from plans.versions import data_changed
 from tests.actions.staff_users import make_user
 from tests.browser.conftest import run_axe
 
@@ -26,6 +27,7 @@ def half_rated(live_town_data):
     YearlyStatus.objects.filter(item=items[0], fiscal_year=YEAR).update(
         state=EvaluationState.APPROVED
     )
+    data_changed(items[0].plan, [YEAR])  # a bulk update sends no signal
     return make_user("suzuki", "manager", password=PASSWORD)
 
 

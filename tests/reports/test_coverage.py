@@ -15,6 +15,7 @@ from actions import services
 from actions.models import ActionItem, Status, YearlyStatus
 from actions.permissions import STAFF_GROUP
 from plans.models import Plan, Section
+from plans.versions import data_changed
 from tests.html_tables import table
 
 PLAN = "nakai-dx-2.0"
@@ -35,6 +36,7 @@ def partly_rated(town_data):
             for code, status in rated.items()
         ]
     )
+    data_changed(Plan.objects.get(slug=PLAN), [YEAR])  # a bulk write sends no signal
     return Plan.objects.get(slug=PLAN)
 
 
@@ -77,6 +79,7 @@ def test_sections_show_their_coverage_too(staff_client, partly_rated):
     items = ActionItem.objects.filter(plan=partly_rated)
     items.filter(code__in=["1", "2"]).update(section=north)
     items.exclude(code__in=["1", "2"]).update(section=south)
+    data_changed(partly_rated)  # a bulk update sends no signal
     sections = table(staff_client.get(DRAFT_URL).content.decode(), "担当課ごとの取組数と達成度")
     rows = {row["担当課"]: (row["達成度"], row["評価済み"]) for row in sections.rows()}
     assert rows == {"北課": ("50.0%", "2／2"), "南課": ("100.0% 暫定", "1／9")}
@@ -113,6 +116,7 @@ def test_the_trend_table_marks_the_provisional_year(staff_client, partly_rated):
             for item in ActionItem.objects.filter(plan=partly_rated)
         ]
     )
+    data_changed(partly_rated, [YEAR + 1])  # a bulk write sends no signal
     trend = table(staff_client.get(DRAFT_URL).content.decode(), "図3の数値")
     assert trend.body == [
         ["令和8年度（2026年度） 未公表（下書き）", "66.7% 暫定", "75.0% 暫定", "3／11"],
@@ -185,6 +189,7 @@ def test_the_trend_chart_does_not_plot_a_partial_year_as_final(partly_rated):
             for item in ActionItem.objects.filter(plan=partly_rated)
         ]
     )
+    data_changed(partly_rated, [YEAR + 1])  # a bulk write sends no signal
     by_year = compute_achievements(partly_rated, [YEAR, YEAR + 1])
     figure = charts.year_trend([by_year[YEAR], by_year[YEAR + 1]])
     pooled = figure["data"][0]

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, User
 from actions.models import ActionItem, Status, YearlyStatus
 from actions.permissions import MANAGER_GROUP
 from plans.models import Plan
+from plans.versions import data_changed
 from tests.html_tables import table
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +31,7 @@ def stray_rows(town_data):
         [YearlyStatus(item=item, fiscal_year=2025, status=Status.ACHIEVED) for item in items]
         + [YearlyStatus(item=items[0], fiscal_year=2026, status=Status.ACHIEVED)]
     )
+    data_changed(items[0].plan, [2025, 2026])  # a bulk write sends no signal
     return items
 
 
