@@ -122,22 +122,29 @@ def area_items(area, fiscal_year):
     The year's status is one LEFT JOIN on (item, fiscal year), unique, so there
     is no correlated subquery per row and no DISTINCT; the 再掲 listings are an
     ``IN`` on the listing table. The cost stays in proportion to the area's items,
-    whatever the number of other items, plans and years.
+    whatever the number of other items, plans and years; a page of them is
+    counted and chosen on ``area_listing`` (reports.tables.AreaItemsData).
     """
     return (
-        ActionItem.objects.in_area(area)
+        area_listing(area)
         .annotate(
             year_status=FilteredRelation(
                 "statuses", condition=Q(statuses__fiscal_year=fiscal_year)
             ),
             status=F("year_status__status"),
             comment=F("year_status__comment"),
-            is_relisted=Case(
-                When(primary_area=area, then=Value(False)),
-                default=Value(True),
-                output_field=BooleanField(),
-            ),
         )
         .select_related("plan", "primary_area")
         .order_by("sort_key", "code_key")
+    )
+
+
+def area_listing(area):
+    """The items listed under an area with their own columns only (no join): to count and page."""
+    return ActionItem.objects.in_area(area).annotate(
+        is_relisted=Case(
+            When(primary_area=area, then=Value(False)),
+            default=Value(True),
+            output_field=BooleanField(),
+        )
     )

@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.html import format_html
+from django_tables2.data import TableQuerysetData
 from django_tables2.export import TableExport
 
 from actions.models import NOT_EVALUATED_LABEL, Status
@@ -67,10 +68,46 @@ class AreaItemsTable(AccessibleTable):
     name_published = tables.Column("名称の公表", visible=False)
 
     class Meta(AccessibleTable.Meta):
+        template_name = "reports/includes/area_items_table.html"
         attrs = {"class": "data-table data-table--items"}
         empty_text = "この区分に取組はありません。"
         per_page = 25
         order_by = ("code",)
+
+    def screen_rows(self):
+        """The page's rows for the screen: [(tr attributes, [(td attributes, header, cell)])].
+
+        The cells of BoundRow.items(), rendered here: django-tables2 inspects a
+        render method's signature and recomputes a column's attributes for every
+        cell, which costs more than the cell. This table's td attributes depend on
+        the column only, so they are worked out once (tests/reports compare the
+        output with django-tables2's own).
+        """
+        columns = [
+            (column.name, column.column, column.attrs["td"].as_html(), column.header)
+            for column in self.columns
+        ]
+        renderers = {
+            "title": lambda value, record: self.render_title(record),
+            "is_relisted": self.render_is_relisted,
+            "status": lambda value, record: self.render_status(value),
+            "comment": lambda value, record: self.render_comment(value),
+        }
+        rows = []
+        for row in self.paginated_rows:
+            record = row.record
+            cells = []
+            for name, column, attrs, header in columns:
+                value = getattr(record, name)
+                if value in column.empty_values:
+                    cell = column.default
+                elif name in renderers:
+                    cell = renderers[name](value, record)
+                else:
+                    cell = value
+                cells.append((attrs, header, cell))
+            rows.append((row.attrs.as_html(), cells))
+        return rows
 
     def render_title(self, record):
         link = format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.title)
@@ -112,6 +149,35 @@ class AreaItemsTable(AccessibleTable):
 
     def value_name_published(self, value):
         return "公表" if value else "未公表"
+
+
+class AreaItemsData(TableQuerysetData):
+    """An area's items for AreaItemsTable, counted and paged on the items' own columns.
+
+    ``rows`` (reports.queries.area_items) joins each item with the year's status;
+    ``items`` is the same list without that join. The count and the choice of a
+    page's items are made on ``items`` (index lookups and a sort of ids), and
+    only the page's rows are joined, so a page costs the same whatever the
+    number of items. A sort by status needs the join and pages ``rows`` itself.
+    """
+
+    JOINED = {"status", "status_rank", "comment"}
+
+    def __init__(self, rows, items):
+        super().__init__(rows)
+        self.items = items
+
+    def __len__(self):
+        if getattr(self, "_length", None) is None:
+            self._length = self.items.count()
+        return self._length
+
+    def __getitem__(self, key):
+        ordering = [str(field).lstrip("-") for field in self.data.query.order_by]
+        if not isinstance(key, slice) or self.JOINED.intersection(ordering):
+            return super().__getitem__(key)
+        page = self.items.order_by(*self.data.query.order_by).values_list("pk", flat=True)[key]
+        return self.data.filter(pk__in=list(page))
 
 
 class SpreadsheetExport(TableExport):

@@ -20,12 +20,19 @@ from reports import cache, charts, opendata
 from reports.achievement import Rule
 from reports.queries import (
     area_items,
+    area_listing,
     get_plan,
     parse_year_param,
     select_dashboard,
     select_year,
 )
-from reports.tables import EXPORT_FORMATS, AreaItemsTable, export_response, with_status_rank
+from reports.tables import (
+    EXPORT_FORMATS,
+    AreaItemsData,
+    AreaItemsTable,
+    export_response,
+    with_status_rank,
+)
 
 
 @cache.public_page
@@ -118,14 +125,17 @@ def area_detail(request, slug, number):
         context = {"area": area, "selection": selection, "fragment": fragment}
         return render(request, "reports/area_detail.html", {**context, "chart": fiscal_year})
     result, rule = None, Rule.from_settings()
+    registered_items = None
     if fiscal_year is not None:
         achievement = cache.achievement(plan, fiscal_year)
         result = next(r for r in achievement.areas if r.area.pk == area.pk)
         rule = achievement.rule
+        registered_items = achievement.registered_items
     caption = f"{area.name}の取組"
     if selection.year:
         caption += f"と{selection.year.label}の達成状況"
-    table = AreaItemsTable(with_status_rank(area_items(area, fiscal_year)), caption=caption)
+    rows = AreaItemsData(with_status_rank(area_items(area, fiscal_year)), area_listing(area))
+    table = AreaItemsTable(rows, caption=caption)
     if export_format in EXPORT_FORMATS:
         RequestConfig(request, paginate=False).configure(table)
         filename = f"{plan.slug}_区分{area.number}_{area.name}_{fiscal_year or '未評価'}"
@@ -141,7 +151,9 @@ def area_detail(request, slug, number):
         {
             "plan": plan,
             "area": area,
-            "registered_items": plan.items.count(),
+            "registered_items": (
+                plan.items.count() if registered_items is None else registered_items
+            ),
             "wellbeing_measures": area.wellbeing_measures.select_related("direction"),
             "selection": selection,
             "result": result,
