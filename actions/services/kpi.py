@@ -44,13 +44,15 @@ def _normal_actual_entry(entry):
     return ActualEntry(entry.kpi, entry.fiscal_year, value, entry.expected_value)
 
 
-def record_kpi_actuals(entries, *, user=None, source=AuditEntry.Source.IMPORT, locked_years=None):
+def record_kpi_actuals(
+    entries, *, user=None, source=AuditEntry.Source.IMPORT, locked_years=None, recount=True
+):
     """Record (or, with value None, remove) many KPI actuals in one transaction.
 
     The rules of record_kpi_actual for each entry, a Written per entry in
     order (DELETED for a removed actual), nothing written on any refusal, and
     a constant number of queries; an unchanged actual in a locked year is
-    UNCHANGED. ``locked_years`` as for record_statuses.
+    UNCHANGED. ``locked_years`` and ``recount`` as for record_statuses.
     """
     return _record(
         ACTUAL_ROWS,
@@ -59,6 +61,7 @@ def record_kpi_actuals(entries, *, user=None, source=AuditEntry.Source.IMPORT, l
         source=source,
         locked_years=locked_years,
         refuse_locked=False,
+        recount=recount,
     )
 
 

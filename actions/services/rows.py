@@ -249,17 +249,17 @@ class _YearlyRows:
 
 
 @transaction.atomic
-def _record(kind, entries, *, user, source, locked_years, refuse_locked):
+def _record(kind, entries, *, user, source, locked_years, refuse_locked, recount=True):
     given = list(entries)
     normal = [kind.normalise(entry) for entry in given]
     try:
-        return _checked(kind, normal, user, source, locked_years, refuse_locked)
+        return _checked(kind, normal, user, source, locked_years, refuse_locked, recount)
     except ValidationError as error:
         _retag(error, normal, given)
         raise
 
 
-def _checked(kind, entries, user, source, locked_years, refuse_locked):
+def _checked(kind, entries, user, source, locked_years, refuse_locked, recount=True):
     if not entries:
         return []
     kind.attach(entries)
@@ -275,18 +275,23 @@ def _checked(kind, entries, user, source, locked_years, refuse_locked):
         for entry in entries:
             _check_entry_open(entry, kind.item(entry).plan, locked)
     results = _with_race_retry(lambda: kind.write(entries, _editor(user), source, locked))
-    _changed_years(kind, results)
+    _changed_years(kind, results, recount)
     return results
 
 
-def _changed_years(kind, results):
-    """Tell plans.versions which plan-years this write changed (cached figures, pages)."""
+def _changed_years(kind, results, recount=True):
+    """Tell plans.versions which plan-years this write changed (cached figures, pages).
+
+    ``recount=False`` leaves counting the summaries again (data_changed's
+    listeners) to the caller, which must call data_changed for these plan-years
+    itself before its transaction ends: an import writing in chunks counts once.
+    """
     years = defaultdict(set)
     for result in results:
         if result.changed:
             years[kind.item(result.entry).plan_id].add(result.entry.fiscal_year)
     for plan_id, plan_years in years.items():
-        data_changed(plan_id, plan_years)
+        data_changed(plan_id, plan_years, recount=recount)
 
 
 def _check_entry_open(entry, plan, locked):

@@ -106,6 +106,7 @@ def record_statuses(
     source=AuditEntry.Source.IMPORT,
     locked_years=None,
     comment_required=True,
+    recount=True,
 ):
     """Record many 達成状況 in one transaction; return a Written per entry, in order.
 
@@ -119,6 +120,8 @@ def record_statuses(
     a single statement the driver runs per row (actions.services.bulk), and one
     for the sections' names. ``comment_required=False`` lets 未達成・判定不可 without
     a 備考 through (the workbook import of past years, which warns about them).
+    ``recount=False``: the caller calls plans.versions.data_changed for the
+    written plan-years itself before its transaction ends (an import, once).
     """
     return _record(
         STATUS_ROWS if comment_required else HISTORY_STATUS_ROWS,
@@ -127,6 +130,7 @@ def record_statuses(
         source=source,
         locked_years=locked_years,
         refuse_locked=False,
+        recount=recount,
     )
 
 

@@ -7,6 +7,7 @@ the history records 「一括取込」 and a locked year stays locked.
 """
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 from functools import partial
 
@@ -54,7 +55,7 @@ def apply_steps(job, *, chunk_size):
     yield from _write_in_chunks(
         job,
         # Past years' sheets often give no reason: the dry run warned, the import lets them in.
-        partial(services.record_statuses, comment_required=False),
+        partial(services.record_statuses, comment_required=False, recount=False),
         _status_entry,
         job.status_writes,
         S.STATUS,
@@ -65,7 +66,7 @@ def apply_steps(job, *, chunk_size):
     done += len(job.status_writes)
     yield from _write_in_chunks(
         job,
-        services.record_kpi_actuals,
+        partial(services.record_kpi_actuals, recount=False),
         _actual_entry,
         job.actual_writes,
         S.KPI_ACTUAL,
@@ -74,6 +75,14 @@ def apply_steps(job, *, chunk_size):
         chunk_size,
     )
     done += len(job.actual_writes)
+    # The chunks marked their plan-years changed; the summaries are counted once, here.
+    years = defaultdict(set)
+    for _row, item, year, *_rest in job.status_writes:
+        years[item.plan_id].add(year)
+    for _row, kpi, year, *_rest in job.actual_writes:
+        years[kpi.item.plan_id].add(year)
+    for plan_id, plan_years in years.items():
+        data_changed(plan_id, plan_years)
     if job.account_writes:
         job.initial_passwords = services.save_staff_accounts(
             job.account_writes, user=job.user, source=job.source

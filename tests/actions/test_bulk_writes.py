@@ -162,3 +162,42 @@ def test_a_made_instance_is_the_one_the_model_makes(world):
     assert made._state.adding and made.pk is None
     with pytest.raises(ValueError, match="callable default"):
         bulk.maker(ImportJob)  # its id is uuid4()
+
+
+def _tallies():
+    from actions.models import StatusTally
+
+    return sorted(
+        StatusTally.objects.values_list(
+            "plan_id",
+            "fiscal_year",
+            "area_id",
+            "section_id",
+            "relisted",
+            "status",
+            "state",
+            "count",
+        )
+    )
+
+
+def test_an_import_in_chunks_counts_the_summaries_once_and_right(world, monkeypatch):
+    from actions import tallies
+    from actions.workbook import importer
+    from plans import versions
+
+    plan, items, user = world["plan"], world["items"], world["user"]
+    monkeypatch.setattr(importer, "WRITE_CHUNK", 3)
+    calls = []
+
+    def counting(plan_id, years):
+        calls.append((plan_id, years))
+        tallies.refresh(plan_id, years)
+
+    monkeypatch.setattr(versions, "_listeners", [counting])
+    WorkbookImport(_status_book(plan, items, "一部達成", "途中"), user=user).run()
+
+    assert calls == [(plan.pk, [YEAR])]  # three chunks, one count
+    counted = _tallies()
+    tallies.refresh(plan.pk)
+    assert counted == _tallies() and counted
