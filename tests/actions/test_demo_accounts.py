@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from actions import permissions
 from actions.management.commands.create_demo_accounts import DEMO_PASSWORD
 from actions.models import ActionItem
+from tests.reports.test_tallies import assert_tallies_current
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,5 +74,7 @@ def test_it_creates_the_demo_accounts_once(town_data, settings, capsys):
     assert items.filter(section_id__in=kikaku).exists()
     assert items.filter(section_id__in=demo).exists()
     assert not items.filter(section__isnull=True).exists()
+    # The figures per section count the items under their new sections.
+    assert_tallies_current(items.first().plan)
     # Plan 1.0 (the published review) is left as the town published it.
     assert not ActionItem.objects.filter(plan__slug="nakai-dx-1.0", section__isnull=False).exists()

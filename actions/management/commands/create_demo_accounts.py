@@ -16,6 +16,7 @@ from django.db import transaction
 from actions.models import ActionItem, StaffProfile
 from actions.permissions import ADMIN_GROUP, MANAGER_GROUP, SECTION_HEAD_GROUP, STAFF_GROUP
 from plans.models import Plan, Section
+from plans.versions import data_changed
 
 DEMO_PASSWORD = "nakai-demo-2026"
 DEMO_PLAN = "nakai-dx-2.0"
@@ -97,4 +98,6 @@ class Command(BaseCommand):
         half = (len(items) + 1) // 2
         ActionItem.objects.filter(pk__in=[i.pk for i in items[:half]]).update(section=first)
         ActionItem.objects.filter(pk__in=[i.pk for i in items[half:]]).update(section=second)
+        # QuerySet.update() sends no signal: count the plan's figures per section again.
+        data_changed(plan)
         return len(items)
