@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class PlansConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
+    default_auto_field = "django.db.models.BigAutoField"
     name = "plans"
     verbose_name = "計画と推進体制"
 

@@ -417,7 +417,11 @@ class GoverningBody(models.Model):
 
     @property
     def month_label(self):
-        return wareki.month_label(self.established_on, with_western=True) if self.established_on else ""
+        return (
+            wareki.month_label(self.established_on, with_western=True)
+            if self.established_on
+            else ""
+        )
 
 
 class TimelineEventQuerySet(models.QuerySet):

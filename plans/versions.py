@@ -85,9 +85,7 @@ def current():
 
     # Plain SQL: this runs on every cached page, where the ORM's query building shows.
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT plan_id, fiscal_year, version FROM {DataVersion._meta.db_table}"
-        )
+        cursor.execute(f"SELECT plan_id, fiscal_year, version FROM {DataVersion._meta.db_table}")
         return {(plan_id, year): version for plan_id, year, version in cursor.fetchall()}
 
 

@@ -130,7 +130,9 @@ def _check_range(year):
     return year
 
 
-_WESTERN_DATE_RE = re.compile(r"^(?P<y>\d{4})[/\-.年](?P<m>\d{1,2})(?:[/\-.月](?P<d>\d{1,2})日?|月)?$")
+_WESTERN_DATE_RE = re.compile(
+    r"^(?P<y>\d{4})[/\-.年](?P<m>\d{1,2})(?:[/\-.月](?P<d>\d{1,2})日?|月)?$"
+)
 _ERA_DATE_RE = re.compile(
     rf"^{_ERA_PREFIX}[年./\-](?P<m>\d{{1,2}})(?:[月./\-](?P<d>\d{{1,2}})日?|月)?$"
 )

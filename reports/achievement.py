@@ -50,7 +50,9 @@ class Rule:
     @property
     def formula(self):
         """The rule in words, as shown under every rate."""
-        partial = "一部達成" if self.partial_weight == 1 else f"一部達成×{_number(self.partial_weight)}"
+        partial = (
+            "一部達成" if self.partial_weight == 1 else f"一部達成×{_number(self.partial_weight)}"
+        )
         denominator = "取組数" if self.undeterminable_in_denominator else "（取組数－判定不可）"
         return f"達成度 =（達成＋{partial}）÷ {denominator}"
 
@@ -304,7 +306,9 @@ def compute_achievements(plan, fiscal_years, rule=None):
             if rule.count_listings:
                 overall.add(again)
             area_results.append(
-                AreaAchievement(area=area, counts=counts, rate=counts.rate(rule), relisted=again.total)
+                AreaAchievement(
+                    area=area, counts=counts, rate=counts.rate(rule), relisted=again.total
+                )
             )
         area_rates = [result.rate for result in area_results if result.rate is not None]
         achievement = Achievement(
@@ -335,7 +339,11 @@ def _compare_with_published(achievement, figures):
     comparison = PublishedComparison(
         source=figures[0].source,
         overall=overall,
-        areas=[(result, by_area[result.area.pk]) for result in achievement.areas if result.area.pk in by_area],
+        areas=[
+            (result, by_area[result.area.pk])
+            for result in achievement.areas
+            if result.area.pk in by_area
+        ],
     )
     if overall is None:
         return comparison
@@ -346,7 +354,9 @@ def _compare_with_published(achievement, figures):
     formula = achievement.rule.formula
     published = f"公表値 {overall.rate}%"
     if comparison.matches_pooled_rate:
-        comparison.explanation = f"{published} は、注記の計算式（{formula}）で全取組を合算した値と一致します。"
+        comparison.explanation = (
+            f"{published} は、注記の計算式（{formula}）で全取組を合算した値と一致します。"
+        )
     elif comparison.matches_mean_of_area_rates:
         # A different way of totalling, not an error: say so plainly.
         comparison.explanation = (

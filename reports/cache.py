@@ -139,7 +139,11 @@ def fragment_key(request):
 
     user = request.user
     audience = (
-        "internal" if can_view_internal(user) else "signed-in" if user.is_authenticated else "public"
+        "internal"
+        if can_view_internal(user)
+        else "signed-in"
+        if user.is_authenticated
+        else "public"
     )
     parts = (
         request.get_full_path(),

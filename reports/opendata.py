@@ -36,7 +36,10 @@ CSV_COLUMNS = (
     ("未評価", "達成状況が未登録の取組数（達成度の分母に含めません）"),
     ("評価済み", "達成状況が登録された取組の数（達成度の分母。取組数より少なければ達成度は暫定）"),
     ("達成度", "達成度（%、小数第1位まで四捨五入。評価済みの取組がない場合は空欄）"),
-    ("暫定", "未評価の取組が残るまま計算した達成度なら 1、すべて評価済みなら 0（達成度が空欄なら空欄）"),
+    (
+        "暫定",
+        "未評価の取組が残るまま計算した達成度なら 1、すべて評価済みなら 0（達成度が空欄なら空欄）",
+    ),
 )
 
 ENCODINGS = {
@@ -68,7 +71,9 @@ def index_context():
 
 def _not_published(plan, fiscal_year):
     subject = f"{plan}の" if plan else ""
-    return Http404(f"{subject}{wareki.fiscal_year_label(fiscal_year)}の達成状況は公表されていません。")
+    return Http404(
+        f"{subject}{wareki.fiscal_year_label(fiscal_year)}の達成状況は公表されていません。"
+    )
 
 
 def _published_year(plan, fiscal_year):
@@ -113,7 +118,9 @@ def _achievements(years):
     """The engine's figures for each published (plan, year), one engine call per plan."""
     by_plan = {}
     for evaluation in years:
-        by_plan.setdefault(evaluation.plan_id, (evaluation.plan, []))[1].append(evaluation.fiscal_year)
+        by_plan.setdefault(evaluation.plan_id, (evaluation.plan, []))[1].append(
+            evaluation.fiscal_year
+        )
     for plan, fiscal_years in by_plan.values():
         by_year = cache.achievements(plan, fiscal_years)
         yield from (by_year[year] for year in sorted(fiscal_years))

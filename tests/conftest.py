@@ -10,9 +10,7 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Background tasks run at once, inside the request; tests of the worker
     # itself switch to the database backend.
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.WORK_DIR = Path(tempfile.mkdtemp(prefix="nakai-tests-"))
     settings.STORAGES = {
         **settings.STORAGES,

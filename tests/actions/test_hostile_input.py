@@ -80,7 +80,9 @@ def test_the_audit_log_refuses_dates_out_of_range_without_an_error_page(client, 
 
 def test_unlocking_a_year_that_was_never_locked_writes_nothing(world):
     before = _counts()
-    evaluation, changed = services.unlock_year(world["plan"], 2024, reason="確認", user=world["admin"])
+    evaluation, changed = services.unlock_year(
+        world["plan"], 2024, reason="確認", user=world["admin"]
+    )
     assert changed is False and evaluation.pk is None
     _, changed = services.unpublish_year(world["plan"], 2024, reason="確認", user=world["manager"])
     assert changed is False
@@ -130,7 +132,7 @@ def test_there_are_no_password_reset_pages(client, db):
 def test_download_names_lose_characters_windows_refuses():
     header = content_disposition('計画/区分<b>"x"</b>.xlsx')
     assert "/" not in header.split("filename*=")[1]
-    assert '<' not in header and '"x"' not in header
+    assert "<" not in header and '"x"' not in header
     assert header.startswith('attachment; filename="__b_x_b_.xlsx"')
 
 

@@ -91,9 +91,7 @@ def test_the_login_redirect_lands_staff_here(client, world):
 
 
 @pytest.mark.parametrize("role", ["manager", "admin"])
-def test_the_login_redirect_lands_managers_and_admins_on_the_progress_board(
-    client, world, role
-):
+def test_the_login_redirect_lands_managers_and_admins_on_the_progress_board(client, world, role):
     client.force_login(make_user(f"lead-{role}", role))
     response = client.get(reverse("actions:landing"))
     assert response["Location"] == reverse("actions:progress")

@@ -22,6 +22,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
@@ -50,7 +51,9 @@ class PageWatcher:
         page.on("pageerror", lambda error: self.js_errors.append(str(error)))
         page.on(
             "console",
-            lambda message: self.js_errors.append(message.text) if message.type == "error" else None,
+            lambda message: (
+                self.js_errors.append(message.text) if message.type == "error" else None
+            ),
         )
 
     def _on_request(self, request):
@@ -80,7 +83,9 @@ def run_axe(page):
 
     results = Axe().run(
         page,
-        options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}},
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        },
     )
     return results.response["violations"]
 

@@ -6,7 +6,9 @@ from plans.versions import data_changed
 from tests.browser.conftest import run_axe
 
 
-def test_the_dashboard_with_sections_has_no_accessibility_violations(page, live_server, live_town_data):
+def test_the_dashboard_with_sections_has_no_accessibility_violations(
+    page, live_server, live_town_data
+):
     ActionItem.objects.filter(plan__slug="nakai-dx-1.0", primary_area__number__lte=2).update(
         section=Section.objects.get(name="企画課")
     )

@@ -41,11 +41,13 @@ def test_an_admin_sees_the_dry_run_errors_and_nothing_is_written(admin_page, liv
     assert run_axe(page) == []
     page.set_input_files(
         "input[type=file]",
-        files=[{
-            "name": "達成状況.xlsx",
-            "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "buffer": _workbook_with_a_bad_status(),
-        }],
+        files=[
+            {
+                "name": "達成状況.xlsx",
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": _workbook_with_a_bad_status(),
+            }
+        ],
     )
     page.click("form[data-import-form] button[type=submit]")
     page.wait_for_selector("h1:has-text('取込内容の確認')")

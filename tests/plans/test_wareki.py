@@ -43,12 +43,27 @@ def test_date_labels_mark_the_first_year_as_gannen():
 
 
 def test_a_month_label_can_carry_the_western_month():
-    assert wareki.month_label(datetime.date(2023, 8, 1), with_western=True) == "令和5年8月（2023年8月）"
+    assert (
+        wareki.month_label(datetime.date(2023, 8, 1), with_western=True)
+        == "令和5年8月（2023年8月）"
+    )
 
 
 @pytest.mark.parametrize(
     "text",
-    ["2025", "2025年度", "令和7年度", "令和７年度", "R7", "r7", "R7年度", "Ｒ７年度", " 2025 ", "令和 7 年度", 2025],
+    [
+        "2025",
+        "2025年度",
+        "令和7年度",
+        "令和７年度",
+        "R7",
+        "r7",
+        "R7年度",
+        "Ｒ７年度",
+        " 2025 ",
+        "令和 7 年度",
+        2025,
+    ],
 )
 def test_it_parses_the_ways_people_write_fiscal_year_2025(text):
     assert wareki.parse_fiscal_year(text) == 2025

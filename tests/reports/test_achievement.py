@@ -38,8 +38,12 @@ def test_the_seed_gives_table_3_2_area_by_area(plan_one):
     assert {a.area.name: a.rate_percent for a in achievement.areas} == SEED_RATES
     counts = {a.area.name: a.counts.as_dict() for a in achievement.areas}
     assert counts["デジタルデバイド対策"] == {
-        "total": 2, "achieved": 1, "partially_achieved": 0, "not_achieved": 0,
-        "undeterminable": 1, "not_evaluated": 0,
+        "total": 2,
+        "achieved": 1,
+        "partially_achieved": 0,
+        "not_achieved": 0,
+        "undeterminable": 1,
+        "not_evaluated": 0,
     }
     assert counts["地域社会のデジタル化"]["not_achieved"] == 6
 
@@ -47,8 +51,12 @@ def test_the_seed_gives_table_3_2_area_by_area(plan_one):
 def test_the_seed_overall_rate_is_60_pooled_and_63_3_as_a_mean_of_areas(plan_one):
     achievement = compute_achievement(plan_one, 2025)
     assert achievement.overall.as_dict() == {
-        "total": 30, "achieved": 14, "partially_achieved": 4, "not_achieved": 10,
-        "undeterminable": 2, "not_evaluated": 0,
+        "total": 30,
+        "achieved": 14,
+        "partially_achieved": 4,
+        "not_achieved": 10,
+        "undeterminable": 2,
+        "not_evaluated": 0,
     }
     assert achievement.pooled_rate == Fraction(18, 30)
     assert achievement.pooled_rate_percent == Decimal("60.0")

@@ -19,7 +19,9 @@ class Command(BaseCommand):
         plan = Plan.objects.filter(slug=options["plan"]).first()
         if plan is None:
             known = "、".join(Plan.objects.values_list("slug", flat=True)) or "（登録なし）"
-            raise CommandError(f"計画ID「{options['plan']}」は登録されていません。登録済み: {known}")
+            raise CommandError(
+                f"計画ID「{options['plan']}」は登録されていません。登録済み: {known}"
+            )
         try:
             year = wareki.parse_fiscal_year(options["year"])
         except wareki.WarekiError as exc:
@@ -45,11 +47,20 @@ class Command(BaseCommand):
             for result in achievement.areas
         ]
         rows.append(
-            ("合計", *(str(v) for v in achievement.overall.as_dict().values()), format_rate(achievement.pooled_rate))
+            (
+                "合計",
+                *(str(v) for v in achievement.overall.as_dict().values()),
+                format_rate(achievement.pooled_rate),
+            )
         )
         widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
         for row in [header, *rows]:
-            self.stdout.write("  ".join(_pad(cell, width, i) for i, (cell, width) in enumerate(zip(row, widths, strict=True))))
+            self.stdout.write(
+                "  ".join(
+                    _pad(cell, width, i)
+                    for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+                )
+            )
         if achievement.is_provisional:
             overall = achievement.overall
             self.stdout.write(
