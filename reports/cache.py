@@ -70,11 +70,7 @@ def by_section(plan, fiscal_year):
         f"by-section:{plan.pk}:{fiscal_year}:"
         f"{request_versions().of(plan, fiscal_year)}:{_rule_key(rule)}"
     )
-    results = cache.get(key)
-    if results is None:
-        results = compute_by_section(plan, fiscal_year, rule=rule)
-        cache.set(key, results, TIMEOUT)
-    return results
+    return cache.get_or_set(key, lambda: compute_by_section(plan, fiscal_year, rule=rule), TIMEOUT)
 
 
 def evaluated_years(plan):
@@ -82,11 +78,7 @@ def evaluated_years(plan):
     from actions.models import evaluated_fiscal_years
 
     key = f"evaluated-years:{plan.pk}:{request_versions().of_all(plan)}"
-    years = cache.get(key)
-    if years is None:
-        years = evaluated_fiscal_years(plan)
-        cache.set(key, years, TIMEOUT)
-    return years
+    return cache.get_or_set(key, lambda: evaluated_fiscal_years(plan), TIMEOUT)
 
 
 def plans():
@@ -94,11 +86,7 @@ def plans():
     from plans.models import Plan
 
     key = f"plans:{request_versions().everything}"
-    found = cache.get(key)
-    if found is None:
-        found = list(Plan.objects.all())
-        cache.set(key, found, TIMEOUT)
-    return found
+    return cache.get_or_set(key, lambda: list(Plan.objects.all()), TIMEOUT)
 
 
 def area(plan, number):
@@ -106,10 +94,9 @@ def area(plan, number):
     from plans.models import PriorityArea
 
     key = f"areas:{plan.pk}:{request_versions().of(plan)}"
-    areas = cache.get(key)
-    if areas is None:
-        areas = {area.number: area for area in PriorityArea.objects.filter(plan=plan)}
-        cache.set(key, areas, TIMEOUT)
+    areas = cache.get_or_set(
+        key, lambda: {area.number: area for area in PriorityArea.objects.filter(plan=plan)}, TIMEOUT
+    )
     found = areas.get(number)
     if found is not None:
         found.plan = plan
@@ -121,11 +108,7 @@ def published_years(plan):
     from actions.models import published_fiscal_years
 
     key = f"published-years:{plan.pk}:{request_versions().of_all(plan)}"
-    years = cache.get(key)
-    if years is None:
-        years = published_fiscal_years(plan)
-        cache.set(key, years, TIMEOUT)
-    return years
+    return cache.get_or_set(key, lambda: published_fiscal_years(plan), TIMEOUT)
 
 
 def fragment_key(request):
