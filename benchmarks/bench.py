@@ -470,31 +470,12 @@ def _setup():
 
 
 def _import_db(rows):
-    import datetime
-
     _setup()
+    from data import import_plan
     from django.contrib.auth import get_user_model
 
-    from actions.models import ActionItem
-    from plans.models import Plan, PriorityArea
-
     get_user_model().objects.create_superuser("bench", "bench@example.com", "unused-9271")
-    plan = Plan.objects.create(
-        slug=IMPORT_SLUG,
-        name="ベンチマーク計画",
-        version="1.0",
-        published_on=datetime.date(2024, 4, 1),
-        period_start=datetime.date(2024, 4, 1),
-        period_end=datetime.date(2024 + ITEMS_PER_ROW, 3, 31),
-    )
-    areas = [PriorityArea.objects.create(plan=plan, number=n, name=f"区分{n}") for n in range(1, 7)]
-    items = [
-        ActionItem(plan=plan, code=str(n), title=f"取組{n}", primary_area=areas[n % 6])
-        for n in range(1, rows // ITEMS_PER_ROW + 1)
-    ]
-    for item in items:
-        item.fill_code_keys()
-    ActionItem.objects.bulk_create(items, batch_size=2000)
+    import_plan(rows // ITEMS_PER_ROW, ITEMS_PER_ROW, slug=IMPORT_SLUG)
 
 
 def _report(seconds):

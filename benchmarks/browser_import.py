@@ -13,7 +13,6 @@ that every row was written. Stops what it started.
 """
 
 import argparse
-import datetime
 import os
 import signal
 import subprocess
@@ -53,35 +52,20 @@ def main():
     import django
 
     django.setup()
+    from data import import_plan
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
     from openpyxl import Workbook
 
-    from actions.models import ActionItem, YearlyStatus
+    from actions.models import YearlyStatus
     from actions.permissions import ADMIN_GROUP
-    from plans.models import Plan, PriorityArea
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
     admin = User.objects.create_user("bench-admin", password=PASSWORD)
     admin.groups.add(Group.objects.get_or_create(name=ADMIN_GROUP)[0])
-    plan = Plan.objects.create(
-        slug="bench-1.0",
-        name="ベンチマーク計画",
-        version="1.0",
-        published_on=datetime.date(2024, 4, 1),
-        period_start=datetime.date(2024, 4, 1),
-        period_end=datetime.date(2024 + args.years, 3, 31),
-    )
-    areas = [PriorityArea.objects.create(plan=plan, number=n, name=f"区分{n}") for n in range(1, 7)]
-    items = [
-        ActionItem(plan=plan, code=str(n), title=f"取組{n}", primary_area=areas[n % 6])
-        for n in range(1, args.items + 1)
-    ]
-    for item in items:
-        item.fill_code_keys()
-    ActionItem.objects.bulk_create(items, batch_size=1000)
+    plan = import_plan(args.items, args.years)
 
     labels = ["達成", "一部達成", "未達成", "判定不可"]
     book = Workbook(write_only=True)

@@ -75,6 +75,30 @@ def build_rows(rows, years=YEARS):
     return plan, FIRST_YEAR + years - 1
 
 
+def import_plan(item_count, years, slug="bench-1.0"):
+    """The plan the workbook-import benchmarks import into: items 1…item_count in 6 areas, no statuses."""
+    from actions.models import ActionItem
+    from plans.models import Plan, PriorityArea
+
+    plan = Plan.objects.create(
+        slug=slug,
+        name="ベンチマーク計画",
+        version="1.0",
+        published_on=datetime.date(2024, 4, 1),
+        period_start=datetime.date(2024, 4, 1),
+        period_end=datetime.date(2024 + years, 3, 31),
+    )
+    areas = [PriorityArea.objects.create(plan=plan, number=n, name=f"区分{n}") for n in range(1, 7)]
+    items = [
+        ActionItem(plan=plan, code=str(n), title=f"取組{n}", primary_area=areas[n % 6])
+        for n in range(1, item_count + 1)
+    ]
+    for item in items:
+        item.fill_code_keys()
+    ActionItem.objects.bulk_create(items, batch_size=2000)
+    return plan
+
+
 def build_town():
     """The town's data, and statuses of plan 2.0's items for 令和8年度 as a draft."""
     from django.core.management import call_command

@@ -9,7 +9,6 @@ as in production.
 """
 
 import argparse
-import datetime
 import io
 import os
 import sys
@@ -37,33 +36,18 @@ def main():
     from django.conf import settings
 
     settings.DEBUG = False
+    from data import import_plan
     from django.contrib.auth.models import User
     from django.core.management import call_command
     from openpyxl import Workbook
 
-    from actions.models import ActionItem, AuditEntry, YearlyStatus
+    from actions.models import AuditEntry, YearlyStatus
     from actions.workbook.importer import WorkbookImport
     from actions.workbook.reader import read_upload
-    from plans.models import Plan, PriorityArea
 
     call_command("migrate", verbosity=0)
     admin = User.objects.create_superuser("bench", "bench@example.com", "x")
-    plan = Plan.objects.create(
-        slug="bench-1.0",
-        name="ベンチマーク計画",
-        version="1.0",
-        published_on=datetime.date(2024, 4, 1),
-        period_start=datetime.date(2024, 4, 1),
-        period_end=datetime.date(2024 + args.years, 3, 31),
-    )
-    areas = [PriorityArea.objects.create(plan=plan, number=n, name=f"区分{n}") for n in range(1, 7)]
-    items = [
-        ActionItem(plan=plan, code=str(n), title=f"取組{n}", primary_area=areas[n % 6])
-        for n in range(1, args.items + 1)
-    ]
-    for item in items:
-        item.fill_code_keys()
-    ActionItem.objects.bulk_create(items)
+    import_plan(args.items, args.years)
 
     labels = ["達成", "一部達成", "未達成", "判定不可", ""]
 
