@@ -11,7 +11,7 @@ from django.db.models import Q
 from actions.models import ActionItem, AuditEntry, EvaluationYear, Kpi, KpiActual, YearlyStatus
 from actions.services.errors import YearLockedError
 from actions.services.rows import _editor
-from actions.services.status import _status_snapshot
+from actions.services.status import status_snapshot
 from plans.wareki import fiscal_year_label
 
 
@@ -158,7 +158,9 @@ def delete_items(items, *, user=None, source=AuditEntry.Source.ADMIN):
                 plan=item.plan,
                 fiscal_year=status.fiscal_year,
                 object_repr=str(item),
-                before=_status_snapshot(status),
+                before=status_snapshot(
+                    status.status, status.comment, status.evidence, status.state
+                ),
                 editor=editor,
                 source=source,
             )

@@ -55,17 +55,32 @@ def check_year_open(plan, fiscal_year, locked_years=None):
         )
 
 
-@dataclass(frozen=True)
 class Written:
-    """What became of one entry: ``outcome`` is CREATED, UPDATED, UNCHANGED or DELETED."""
+    """What became of one entry: ``outcome`` is CREATED, UPDATED, UNCHANGED or DELETED.
 
-    entry: object
-    obj: object  # the YearlyStatus / KpiActual row (None for an absent, unchanged actual)
-    outcome: str
+    ``obj`` is the YearlyStatus / KpiActual row (None for an absent, unchanged
+    actual). A bulk write may give, instead of the row, a function that makes
+    it: it is called when ``obj`` is first read, so an import of 100,000 rows,
+    which reads none, makes no model instances for them.
+    """
+
+    __slots__ = ("entry", "outcome", "_obj")
+
+    def __init__(self, entry, obj, outcome):
+        self.entry, self._obj, self.outcome = entry, obj, outcome
+
+    @property
+    def obj(self):
+        if callable(self._obj):
+            self._obj = self._obj()
+        return self._obj
 
     @property
     def changed(self):
         return self.outcome != UNCHANGED
+
+    def __repr__(self):
+        return f"Written({self.entry!r}, {self.outcome})"
 
 
 def _editor(user):

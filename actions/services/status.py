@@ -1,8 +1,12 @@
 """達成状況: recording an item's status for a fiscal year, one or many at a time."""
 
 from dataclasses import dataclass, replace
+from functools import partial
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
+from django.db import router
+from django.db.models import DEFERRED
 from django.utils import timezone
 
 from actions.models import (
@@ -22,7 +26,6 @@ from actions.services.rows import (
     Written,
     _attach_plans,
     _audit_row,
-    _bulk_update,
     _check_entry_open,
     _for_entry,
     _insert_audits,
@@ -33,8 +36,7 @@ from actions.services.rows import (
 
 COMMENT_REQUIRED = {Status.NOT_ACHIEVED, Status.UNDETERMINABLE}
 STATUS_FIELDS = ("status", "comment", "evidence")
-STATE_FIELDS = ("state", "state_changed_at", "state_changed_by")
-WRITE_FIELDS = ("updated_by", "updated_at", "version")
+STATE_FIELDS = ("state", "state_changed_at", "state_changed_by_id")
 
 
 # Labels by value: a dict lookup per audit row, where get_FOO_display() flattens the choices.
@@ -43,14 +45,15 @@ STATE_LABELS = dict(EvaluationState.choices)
 STATUS_VALUES = frozenset(Status.values)
 
 
-def _status_snapshot(status):
+def status_snapshot(status, comment, evidence, state):
+    """A 達成状況 as the history (AuditEntry.before / after) keeps it."""
     return {
-        "status": status.status,
-        "status_label": STATUS_LABELS.get(status.status, status.status),
-        "comment": status.comment,
-        "evidence": status.evidence,
-        "state": status.state,
-        "state_label": STATE_LABELS.get(status.state, status.state),
+        "status": status,
+        "status_label": STATUS_LABELS.get(status, status),
+        "comment": comment,
+        "evidence": evidence,
+        "state": state,
+        "state_label": STATE_LABELS.get(state, state),
     }
 
 
@@ -134,50 +137,85 @@ def record_statuses(
     )
 
 
+class _Stored(NamedTuple):
+    """A stored row as the write reads it back: the columns it compares and carries on.
+    Tuples, not instances, and no dates (converting them is most of the read's cost)."""
+
+    id: int
+    item_id: int
+    fiscal_year: int
+    status: str
+    comment: str
+    evidence: str
+    state: str
+    version: int
+
+
 def _write_statuses(entries, editor, source, locked):
     rows = {
         (row.item_id, row.fiscal_year): row
-        for row in YearlyStatus.objects.select_for_update(of=("self",))
-        .filter(
-            item_id__in={entry.item.pk for entry in entries},
-            fiscal_year__in={entry.fiscal_year for entry in entries},
+        for row in map(
+            _Stored._make,
+            YearlyStatus.objects.select_for_update(of=("self",))
+            .filter(
+                item_id__in={entry.item.pk for entry in entries},
+                fiscal_year__in={entry.fiscal_year for entry in entries},
+            )
+            .order_by("pk")
+            .values_list(*_Stored._fields),
         )
-        .order_by("pk")
     }
     now = timezone.now()
+    editor_id = editor.pk if editor is not None else None
     new_status = bulk.maker(YearlyStatus)
-    results, creates, updates, audits = [], [], [], []
+    snapshots = {}  # one snapshot (and one JSON text) per distinct value in this write
+    results, creates, updates, moves, audits = [], [], [], [], []
     for entry in entries:
         item = entry.item
         current = rows.get((item.pk, entry.fiscal_year))
         version = current.version if current else 0
         if entry.expected_version is not None and int(entry.expected_version) != version:
-            raise _for_entry(StaleEditError(current), entry)
-        new_values = (entry.status, entry.comment, entry.evidence)
-        if (
-            current is not None
-            and (current.status, current.comment, current.evidence) == new_values
+            raise _for_entry(StaleEditError(_stored_row(current)), entry)
+        if current is not None and (current.status, current.comment, current.evidence) == (
+            entry.status,
+            entry.comment,
+            entry.evidence,
         ):
-            results.append(Written(entry, current, UNCHANGED))
+            results.append(Written(entry, partial(_instance, item, current, ()), UNCHANGED))
             continue
         _check_entry_open(entry, item.plan, locked)
-        before = _status_snapshot(current) if current else None
-        if current is None:
-            current = new_status(item_id=item.pk, fiscal_year=entry.fiscal_year)
-            YearlyStatus.item.field.set_cached_value(current, item)
-            creates.append(current)
-        else:
-            updates.append(current)
-        current.status, current.comment, current.evidence = new_values
         # A saved change (after submission or approval too) is 入力済み again: see workflow.RECORD.
         state = EvaluationState.ENTERED if entry.status else EvaluationState.NOT_ENTERED
-        if current.state != state:
-            current.state = state
-            current.state_changed_at = now
-            _set_user(current, "state_changed_by", editor)
-        _set_user(current, "updated_by", editor)
-        current.version = version + 1
-        current.updated_at = now  # a bulk write does not apply auto_now
+        after = (entry.status, entry.comment, entry.evidence, state)
+        if current is None:
+            row = new_status(
+                item_id=item.pk,
+                fiscal_year=entry.fiscal_year,
+                status=entry.status,
+                comment=entry.comment,
+                evidence=entry.evidence,
+                state=state,
+                state_changed_at=now if state != EvaluationState.NOT_ENTERED else None,
+                state_changed_by_id=editor_id if state != EvaluationState.NOT_ENTERED else None,
+                updated_by_id=editor_id,
+                updated_at=now,  # a bulk write does not apply auto_now
+                version=1,
+            )
+            YearlyStatus.item.field.set_cached_value(row, item)
+            creates.append(row)
+            before, outcome = None, CREATED
+        else:
+            written = [entry.status, entry.comment, entry.evidence]
+            if current.state != state:
+                values = [*written, state, now, editor_id, editor_id, now, version + 1]
+                moves.append((values, current.id))
+                row = partial(_instance, item, current, MOVED_FIELDS, values)
+            else:
+                values = [*written, editor_id, now, version + 1]
+                updates.append((values, current.id))
+                row = partial(_instance, item, current, UPDATE_FIELDS, values)
+            before = _snapshot(snapshots, current[3:7])
+            outcome = UPDATED
         audits.append(
             _audit_row(
                 editor,
@@ -187,28 +225,54 @@ def _write_statuses(entries, editor, source, locked):
                 entry.fiscal_year,
                 str(item),
                 before,
-                _status_snapshot(current),
+                _snapshot(snapshots, after),
             )
         )
-        results.append(Written(entry, current, UPDATED if before else CREATED))
+        results.append(Written(entry, row, outcome))
     _insert_first(YearlyStatus, creates)
     # The rows are locked (FOR UPDATE above): each row's version + 1 is its stored version + 1.
-    _bulk_update(YearlyStatus, updates, [*STATUS_FIELDS, *STATE_FIELDS, *WRITE_FIELDS])
+    # New lists with the pk: the values kept for _instance stay as they are (unprepared).
+    for params, fields in ((updates, UPDATE_FIELDS), (moves, MOVED_FIELDS)):
+        bulk.update_values(YearlyStatus, fields, [[*values, row_pk] for values, row_pk in params])
     _insert_audits(audits, editor)
     return results
 
 
-def _set_user(row, name, user):
-    """``row.<name> = user`` without the descriptor's per-assignment router check
-    (the same user on every row of a bulk write, thousands of times)."""
-    field = USER_FIELDS[name]
-    row.__dict__[field.attname] = user.pk if user is not None else None
-    field.set_cached_value(row, user)
+# What an update writes: with a change of state (MOVED) the state's columns too.
+UPDATE_FIELDS = (*STATUS_FIELDS, "updated_by_id", "updated_at", "version")
+MOVED_FIELDS = (*STATUS_FIELDS, *STATE_FIELDS, "updated_by_id", "updated_at", "version")
 
 
-USER_FIELDS = {
-    name: YearlyStatus._meta.get_field(name) for name in ("updated_by", "state_changed_by")
-}
+def _snapshot(snapshots, values):
+    """status_snapshot(*values), one object per distinct value in ``snapshots``: the
+    audit rows' JSON is then written once per value (bulk prepares an object once)."""
+    try:
+        return snapshots[values]
+    except KeyError:
+        snapshot = snapshots[values] = status_snapshot(*values)
+        return snapshot
+
+
+def _instance(item, stored, fields, written=()):
+    """The YearlyStatus of a stored row as this write left it, made when a caller asks
+    (Written.obj). Columns neither read nor written load from the database if read."""
+    known = dict(zip(_Stored._fields, stored, strict=True))
+    known.update(zip(fields, written, strict=True))
+    values = [known.get(field.attname, DEFERRED) for field in CONCRETE_FIELDS]
+    row = YearlyStatus.from_db(router.db_for_write(YearlyStatus), ATTNAMES, values)
+    YearlyStatus.item.field.set_cached_value(row, item)
+    return row
+
+
+def _stored_row(stored):
+    """The whole stored row, for a stale-edit refusal (None when there is none)."""
+    if stored is None:
+        return None
+    return YearlyStatus.objects.select_related("updated_by").get(pk=stored.id)
+
+
+CONCRETE_FIELDS = YearlyStatus._meta.concrete_fields
+ATTNAMES = [field.attname for field in CONCRETE_FIELDS]
 
 
 STATUS_ROWS = _YearlyRows(

@@ -17,6 +17,7 @@ from django.db.models import Model
 
 from actions import services
 from actions.models import ActionItem, AuditEntry, Kpi
+from actions.services.bulk import collector_paused
 from actions.workbook import lineage
 from actions.workbook import sheets as S
 from plans.models import Plan, PriorityArea
@@ -29,6 +30,11 @@ def apply_steps(job, *, chunk_size):
         raise ValueError("validate() first, and only a file without errors can be applied")
     if transaction.get_autocommit():
         raise RuntimeError("apply_steps() writes all or nothing: run it in transaction.atomic")
+    with collector_paused():
+        yield from _apply(job, chunk_size)
+
+
+def _apply(job, chunk_size):
     total, done = max(job.total_writes, 1), 0
     if job.new_sections:  # before the items that name them
         services.create_sections(job.new_sections, user=job.user, source=job.source)

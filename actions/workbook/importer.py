@@ -28,6 +28,7 @@ from actions.models import (
     KpiActual,
     YearlyStatus,
 )
+from actions.services.bulk import collector_paused
 from actions.workbook import apply
 from actions.workbook import sheets as S
 from actions.workbook import values as V
@@ -200,6 +201,7 @@ class WorkbookImport(MasterRows, YearlyRows, PeopleRows, LineageRows):
 
     # --- validation ----------------------------------------------------------------
 
+    @collector_paused()
     def validate(self):
         collect_rows(self.sheet_data, self.rows, self.error)
         # From here the Rows are the sheets: the read cells are freed unless the caller keeps them.

@@ -20,6 +20,7 @@ import defusedxml
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from actions.services.bulk import collector_paused
 from actions.workbook.values import Percent
 
 with warnings.catch_warnings():
@@ -77,6 +78,7 @@ def check_size(size):
         )
 
 
+@collector_paused()
 def read_upload(data, filename=""):
     """Return the SheetData list of an uploaded file's bytes, or raise ImportRefused."""
     check_size(len(data))
