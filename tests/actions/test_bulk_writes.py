@@ -3,7 +3,8 @@
 import datetime
 
 import pytest
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -143,13 +144,18 @@ def test_a_changed_import_audits_every_row_with_names_before_and_after(world):
     assert set(stored.values_list("pk", "state_changed_at")) == set(first)
 
 
+def _status_updates(queries):
+    """The UPDATE statements of YearlyStatus (an executemany is logged as "N times: …")."""
+    return [q["sql"] for q in queries if 'UPDATE "actions_yearlystatus"' in q["sql"]]
+
+
 def test_an_update_of_one_row_is_one_statement_whatever_its_fields(world):
     a = world["items"][0]
     services.record_status(a, YEAR, status="achieved")
     with CaptureQueriesContext(connection) as queries:
         (result,) = services.record_statuses([StatusEntry(a, YEAR, "", "取り消し")])
     assert result.outcome == UPDATED
-    updates = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+    updates = _status_updates(queries)
     assert len(updates) == 1 and "CASE" not in updates[0]
 
 
@@ -201,3 +207,122 @@ def test_an_import_in_chunks_counts_the_summaries_once_and_right(world, monkeypa
     counted = _tallies()
     tallies.refresh(plan.pk)
     assert counted == _tallies() and counted
+
+
+def _columns(row):
+    return [getattr(row, field.attname) for field in YearlyStatus._meta.concrete_fields]
+
+
+def test_every_row_a_bulk_write_returns_is_the_row_it_stored(world):
+    """Updated rows come back made from what the write read and wrote (Written.obj):
+    each must equal the row read afresh, whatever became of its state."""
+    items, user = world["items"], world["user"]
+    a, b, c, d, e = items[:5]
+    for item, status, comment in ((a, "achieved", "理由"), (b, "", "未着手"), (c, "achieved", "")):
+        services.record_status(item, YEAR, status=status, comment=comment)
+    entries = [
+        StatusEntry(a, YEAR, "partially_achieved", "半分", "根拠"),  # 入力済み stays
+        StatusEntry(b, YEAR, "achieved", "着手"),  # 未入力 → 入力済み
+        StatusEntry(c, YEAR, "achieved", ""),  # unchanged
+        StatusEntry(d, YEAR, "not_achieved", "遅れ"),  # created
+        StatusEntry(e, YEAR, "", "メモだけ"),  # created, 未入力
+    ]
+    results = services.record_statuses(entries, user=user)
+
+    assert [r.outcome for r in results] == ["updated", "updated", "unchanged", "created", "created"]
+    for result in results:
+        assert _columns(result.obj) == _columns(YearlyStatus.objects.get(pk=result.obj.pk))
+        assert result.obj.item is result.entry.item  # no query to reach the item
+    moved, stayed = results[1].obj, results[0].obj
+    assert moved.state == EvaluationState.ENTERED and moved.state_changed_by_id == user.pk
+    assert stayed.state_changed_by_id is None and stayed.version == 2
+
+
+def test_a_bulk_update_moves_the_state_columns_only_where_the_state_moves(world):
+    items, user = world["items"], world["user"]
+    a, b = items[:2]
+    services.record_status(a, YEAR, status="achieved", comment="")
+    services.record_status(b, YEAR, status="", comment="メモ")
+    kept_time = YearlyStatus.objects.get(item=a).state_changed_at
+
+    with CaptureQueriesContext(connection) as queries:
+        services.record_statuses(
+            [StatusEntry(a, YEAR, "partially_achieved", "半分"), StatusEntry(b, YEAR, "achieved")],
+            user=user,
+        )
+
+    updates = _status_updates(queries)
+    assert len(updates) == 2  # one statement for each kind of row, whatever their number
+    assert sum("state_changed_at" in sql for sql in updates) == 1
+    assert YearlyStatus.objects.get(item=a).state_changed_at == kept_time
+    assert YearlyStatus.objects.get(item=b).state_changed_by == user
+
+
+def test_a_json_value_given_as_one_object_is_prepared_once_and_others_apart(world, monkeypatch):
+    field = AuditEntry._meta.get_field("after")
+    prepared = []
+    original = type(field).get_db_prep_save
+
+    def counting(self, value, connection):
+        prepared.append(value)
+        return original(self, value, connection)
+
+    monkeypatch.setattr(type(field), "get_db_prep_save", counting)
+    item = world["items"][0]
+    shared = {"status": "achieved", "comment": "同じ"}
+    rows = [
+        {"action": "x", "object_repr": "x", "item_id": item.pk, "after": after, "before": None}
+        for after in (shared, shared, shared, {"status": "achieved", "comment": "別"})
+    ]
+    bulk.insert_values(AuditEntry, rows)
+
+    assert [row.after for row in AuditEntry.objects.order_by("id")] == [
+        shared,
+        shared,
+        shared,
+        {"status": "achieved", "comment": "別"},
+    ]
+    # after: the shared object once and the other once; before: None once.
+    assert len(prepared) == 3
+
+
+def test_an_import_pauses_the_collector_and_gives_it_back_even_when_refused(world, monkeypatch):
+    import gc
+
+    from actions.workbook import apply
+
+    plan, items, user = world["plan"], world["items"], world["user"]
+    seen = []
+    record = apply._write_in_chunks
+
+    def watching(*args, **kwargs):
+        seen.append(gc.isenabled())
+        yield from record(*args, **kwargs)
+
+    monkeypatch.setattr(apply, "_write_in_chunks", watching)
+    assert gc.isenabled()
+    WorkbookImport(_status_book(plan, items, "達成", ""), user=user).run()
+    assert seen and not any(seen) and gc.isenabled()
+
+    # Refused while checking (a row of an unknown plan), and while writing (stale since its check).
+    bad = read_upload(
+        xlsx_bytes({"達成状況": [STATUS_HEADER, ["no-such-plan", "1", "令和8年度", "達成", ""]]}),
+        "x.xlsx",
+    )
+    assert not WorkbookImport(bad, user=user).run().ok and gc.isenabled()
+    job = WorkbookImport(_status_book(plan, items, "未達成", "遅れ"), user=user).validate()
+    services.record_status(items[0], YEAR, status="partially_achieved", comment="割り込み")
+    with pytest.raises(ValidationError):
+        with transaction.atomic():
+            for _step in job.apply_steps():
+                pass
+    assert gc.isenabled()
+    gc.disable()  # nested pauses leave it to the outermost
+    try:
+        with bulk.collector_paused():
+            with bulk.collector_paused():
+                pass
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
