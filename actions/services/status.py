@@ -214,7 +214,9 @@ def _write_statuses(entries, editor, source, locked):
                 values = [*written, editor_id, now, version + 1]
                 updates.append((values, current.id))
                 row = partial(_instance, item, current, UPDATE_FIELDS, values)
-            before = _snapshot(snapshots, current[3:7])
+            before = _snapshot(
+                snapshots, (current.status, current.comment, current.evidence, current.state)
+            )
             outcome = UPDATED
         audits.append(
             _audit_row(
