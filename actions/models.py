@@ -222,6 +222,10 @@ class ActionItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "code_key"], name="unique_item_code")
         ]
+        indexes = [
+            # An area's items in code order, read a page at a time (reports.queries.area_page).
+            models.Index(fields=["primary_area", "sort_key", "code_key"], name="item_by_area_code")
+        ]
 
     def __str__(self):
         return f"{self.code}. {self.title}"

@@ -121,9 +121,8 @@ def area_items(area, fiscal_year):
 
     The year's status is one LEFT JOIN on (item, fiscal year), unique, so there
     is no correlated subquery per row and no DISTINCT; the 再掲 listings are an
-    ``IN`` on the listing table. The cost stays in proportion to the area's items,
-    whatever the number of other items, plans and years; a page of them is
-    counted and chosen on ``area_listing`` (reports.tables.AreaItemsData).
+    ``IN`` on the listing table. A page of them is chosen by ``area_page``
+    (reports.tables.AreaItemsData), and only that page is joined.
     """
     return (
         area_listing(area)
@@ -148,3 +147,26 @@ def area_listing(area):
             output_field=BooleanField(),
         )
     )
+
+
+CODE_ORDER = ("sort_key", "code_key")
+
+
+def area_page(area, order_by, page):
+    """The ids of a page (a slice) of the area's items in the order ``order_by`` (field names).
+
+    In code order, either way, the page lies among the first ``page.stop`` items
+    whose main area this is, read in order off the index item_by_area_code, and
+    the 再掲 ones: only those are sorted, so the first pages cost the same
+    whatever the number of items. Any other order sorts all the area's items.
+    """
+    if tuple(field.lstrip("-") for field in order_by) != CODE_ORDER:
+        return list(area_listing(area).order_by(*order_by).values_list("pk", flat=True)[page])
+    first = ActionItem.objects.filter(primary_area=area).order_by(*order_by)[: page.stop]
+    relisted = ActionItem.relisted_areas.through.objects.filter(priorityarea=area)
+    candidates = [
+        ActionItem.objects.filter(pk__in=ids).values_list("pk", *CODE_ORDER).order_by()
+        for ids in (first.values("pk"), relisted.values("actionitem_id"))
+    ]
+    rows = candidates[0].union(candidates[1]).order_by(*order_by)[page]
+    return [pk for pk, *_keys in rows]

@@ -9,6 +9,7 @@ from django_tables2.export import TableExport
 from actions.models import NOT_EVALUATED_LABEL, Status
 from actions.tables import BoundedPages
 from reports.exporting import content_disposition, safe_cell
+from reports.queries import area_listing, area_page
 
 STATUS_ORDER = [
     Status.ACHIEVED,
@@ -152,32 +153,31 @@ class AreaItemsTable(AccessibleTable):
 
 
 class AreaItemsData(TableQuerysetData):
-    """An area's items for AreaItemsTable, counted and paged on the items' own columns.
+    """An area's items for AreaItemsTable, counted and paged without the year's status join.
 
-    ``rows`` (reports.queries.area_items) joins each item with the year's status;
-    ``items`` is the same list without that join. The count and the choice of a
-    page's items are made on ``items`` (index lookups and a sort of ids), and
-    only the page's rows are joined, so a page costs the same whatever the
-    number of items. A sort by status needs the join and pages ``rows`` itself.
+    ``rows`` (reports.queries.area_items) joins each item with the year's status.
+    A page's items are chosen by reports.queries.area_page, and only they are
+    joined; ``count``, when known (the area's 取組数 from the tallies), spares
+    counting the items. A sort by status needs the join and pages ``rows`` itself.
     """
 
     JOINED = {"status", "status_rank", "comment"}
 
-    def __init__(self, rows, items):
+    def __init__(self, rows, area, count=None):
         super().__init__(rows)
-        self.items = items
+        self.area = area
+        self._length = count
 
     def __len__(self):
-        if getattr(self, "_length", None) is None:
-            self._length = self.items.count()
+        if self._length is None:
+            self._length = area_listing(self.area).count()
         return self._length
 
     def __getitem__(self, key):
-        ordering = [str(field).lstrip("-") for field in self.data.query.order_by]
-        if not isinstance(key, slice) or self.JOINED.intersection(ordering):
+        order_by = [str(field) for field in self.data.query.order_by]
+        if not isinstance(key, slice) or self.JOINED.intersection(f.lstrip("-") for f in order_by):
             return super().__getitem__(key)
-        page = self.items.order_by(*self.data.query.order_by).values_list("pk", flat=True)[key]
-        return self.data.filter(pk__in=list(page))
+        return self.data.filter(pk__in=area_page(self.area, order_by, key))
 
 
 class SpreadsheetExport(TableExport):

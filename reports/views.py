@@ -20,7 +20,6 @@ from reports import cache, charts, opendata
 from reports.achievement import Rule
 from reports.queries import (
     area_items,
-    area_listing,
     get_plan,
     parse_year_param,
     select_dashboard,
@@ -134,7 +133,11 @@ def area_detail(request, slug, number):
     caption = f"{area.name}の取組"
     if selection.year:
         caption += f"と{selection.year.label}の達成状況"
-    rows = AreaItemsData(with_status_rank(area_items(area, fiscal_year)), area_listing(area))
+    rows = AreaItemsData(
+        with_status_rank(area_items(area, fiscal_year)),
+        area,
+        count=result.counts.total if result else None,
+    )
     table = AreaItemsTable(rows, caption=caption)
     if export_format in EXPORT_FORMATS:
         RequestConfig(request, paginate=False).configure(table)
