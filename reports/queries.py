@@ -133,14 +133,18 @@ def area_items(area, fiscal_year):
             status=F("year_status__status"),
             comment=F("year_status__comment"),
         )
-        .select_related("plan", "primary_area")
+        .select_related("primary_area")
         .order_by("sort_key", "code_key")
     )
 
 
 def area_listing(area):
-    """The items listed under an area with their own columns only (no join): to count and page."""
-    return ActionItem.objects.in_area(area).annotate(
+    """The items listed under an area with their own columns only (no join): to count and page.
+
+    Read through the area's plan, every item comes with it (the item's link needs
+    it) without joining the plan to each row.
+    """
+    return area.plan.items.in_area(area).annotate(
         is_relisted=Case(
             When(primary_area=area, then=Value(False)),
             default=Value(True),
