@@ -42,8 +42,28 @@ class ItemLineageInline(admin.TabularInline):
     verbose_name_plural = "旧取組（改定元の計画で、この取組が引き継ぐ・統合する取組）"
 
 
+class ActionItemForm(forms.ModelForm):
+    """再掲区分 as the import checks them: areas of the item's own plan, and never its own
+    重点施策区分 (the item would be counted twice in that area's figures and pages)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        relisted = cleaned.get("relisted_areas")
+        if not relisted:
+            return cleaned
+        primary, plan = cleaned.get("primary_area"), cleaned.get("plan")
+        if primary is not None and primary in relisted:
+            self.add_error("relisted_areas", "再掲区分に、重点施策区分と同じ区分は指定できません。")
+        if plan is not None and any(area.plan_id != plan.pk for area in relisted):
+            self.add_error(
+                "relisted_areas", "再掲区分には、この取組の計画の区分を指定してください。"
+            )
+        return cleaned
+
+
 @admin.register(ActionItem)
 class ActionItemAdmin(RecordedDeletion, SafeExportMixin, admin.ModelAdmin):
+    form = ActionItemForm
     resource_classes = [ActionItemResource]
     list_display = ("plan", "item_code", "title", "primary_area", "section", "name_published")
     list_display_links = ("item_code", "title")
