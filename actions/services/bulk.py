@@ -110,9 +110,9 @@ def _prepare(rows, preparers):
     return rows
 
 
-def _rows(objs, fields, preparers, extra=()):
+def _rows(objs, fields, preparers):
     """The parameter rows of instances, as a list (the debug cursor counts them)."""
-    names = [field.attname for field in fields] + list(extra)
+    names = [field.attname for field in fields]
     get = attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
     return _prepare([list(get(obj)) for obj in objs], preparers)
 
@@ -200,15 +200,9 @@ def update(model, objs, field_names):
 
     Writes the values the instances hold, as bulk_update does; auto_now is not applied.
     """
-    if not objs or not field_names:
-        return
-    connection = connections[router.db_for_write(model)]
-    fields = [model._meta.get_field(name) for name in field_names]
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            _update_sql(model, fields, connection),
-            _rows(objs, fields, _preparers(fields, connection), extra=[model._meta.pk.attname]),
-        )
+    names = [model._meta.get_field(name).attname for name in field_names]
+    values_of = attrgetter(*names, model._meta.pk.attname)
+    update_values(model, field_names, [list(values_of(obj)) for obj in objs])
 
 
 def update_values(model, field_names, rows):
