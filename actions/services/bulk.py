@@ -110,11 +110,10 @@ def _prepare(rows, preparers):
     return rows
 
 
-def _rows(objs, fields, preparers):
-    """The parameter rows of instances, as a list (the debug cursor counts them)."""
-    names = [field.attname for field in fields]
-    get = attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
-    return _prepare([list(get(obj)) for obj in objs], preparers)
+def _values(objs, names):
+    """The values of the attributes ``names`` of each instance, as lists in that order."""
+    values_of = attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
+    return [list(values_of(obj)) for obj in objs]
 
 
 def _insert_sql(model, fields, connection):
@@ -148,7 +147,7 @@ def insert(model, objs):
     with connection.cursor() as cursor:
         cursor.executemany(
             _insert_sql(model, fields, connection),
-            _rows(objs, fields, _preparers(fields, connection)),
+            _prepare(_values(objs, [f.attname for f in fields]), _preparers(fields, connection)),
         )
 
 
@@ -201,8 +200,7 @@ def update(model, objs, field_names):
     Writes the values the instances hold, as bulk_update does; auto_now is not applied.
     """
     names = [model._meta.get_field(name).attname for name in field_names]
-    values_of = attrgetter(*names, model._meta.pk.attname)
-    update_values(model, field_names, [list(values_of(obj)) for obj in objs])
+    update_values(model, field_names, _values(objs, [*names, model._meta.pk.attname]))
 
 
 def update_values(model, field_names, rows):

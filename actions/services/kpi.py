@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from actions.models import AuditEntry, Kpi, KpiActual
+from actions.services import bulk
 from actions.services.errors import StaleActualError
 from actions.services.rows import (
     CREATED,
@@ -16,7 +17,6 @@ from actions.services.rows import (
     Written,
     _attach_items,
     _audit_row,
-    _bulk_update,
     _check_entry_open,
     _for_entry,
     _insert_audits,
@@ -118,7 +118,7 @@ def _write_actuals(entries, editor, source, locked):
         )
         results.append(Written(entry, actual, outcome))
     _insert_first(KpiActual, creates)
-    _bulk_update(KpiActual, updates, ["value", "updated_by", "updated_at"])
+    bulk.update(KpiActual, updates, ["value", "updated_by", "updated_at"])
     if deletes:
         KpiActual.objects.filter(pk__in=[actual.pk for actual in deletes]).delete()
         for actual in deletes:

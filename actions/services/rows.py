@@ -185,17 +185,6 @@ def _with_race_retry(write):
     raise AssertionError("unreachable")
 
 
-def _bulk_update(model, rows, fields):
-    """Write ``fields`` of the saved ``rows`` as they hold them: one UPDATE by pk per row.
-
-    One statement run by the driver for every row (bulk.update), not
-    bulk_update's CASE WHEN, which is costly to build in Python and which the
-    database searches for every row (quadratic in the batch). auto_now is not
-    applied: the caller sets updated_at.
-    """
-    bulk.update(model, rows, fields)
-
-
 def _insert_first(model, objs):
     """Insert the new rows in a savepoint (a lost race rolls back to it), then read their pks.
 

@@ -187,6 +187,8 @@ def _write_statuses(entries, editor, source, locked):
         # A saved change (after submission or approval too) is 入力済み again: see workflow.RECORD.
         state = EvaluationState.ENTERED if entry.status else EvaluationState.NOT_ENTERED
         after = (entry.status, entry.comment, entry.evidence, state)
+        # A new row starts as 未入力 (the field's default).
+        moved = state != (current.state if current else EvaluationState.NOT_ENTERED)
         if current is None:
             row = new_status(
                 item_id=item.pk,
@@ -195,8 +197,8 @@ def _write_statuses(entries, editor, source, locked):
                 comment=entry.comment,
                 evidence=entry.evidence,
                 state=state,
-                state_changed_at=now if state != EvaluationState.NOT_ENTERED else None,
-                state_changed_by_id=editor_id if state != EvaluationState.NOT_ENTERED else None,
+                state_changed_at=now if moved else None,
+                state_changed_by_id=editor_id if moved else None,
                 updated_by_id=editor_id,
                 updated_at=now,  # a bulk write does not apply auto_now
                 version=1,
@@ -206,7 +208,7 @@ def _write_statuses(entries, editor, source, locked):
             before, outcome = None, CREATED
         else:
             written = [entry.status, entry.comment, entry.evidence]
-            if current.state != state:
+            if moved:
                 values = [*written, state, now, editor_id, editor_id, now, version + 1]
                 moves.append((values, current.id))
                 row = partial(_instance, item, current, MOVED_FIELDS, values)
