@@ -137,9 +137,11 @@ def record_statuses(
     )
 
 
-class _Stored(NamedTuple):
-    """A stored row as the write reads it back: the columns it compares and carries on.
-    Tuples, not instances, and no dates (converting them is most of the read's cost)."""
+class StoredStatus(NamedTuple):
+    """A stored 達成状況 as a bulk write reads it back and as an import compares it:
+    the columns compared and carried on. Tuples, not model instances (100,000 of
+    these would hold hundreds of megabytes), and no dates (converting them is most
+    of the read's cost)."""
 
     id: int
     item_id: int
@@ -150,19 +152,23 @@ class _Stored(NamedTuple):
     state: str
     version: int
 
+    @property
+    def status_label(self):
+        return STATUS_LABELS.get(self.status, self.status)
+
 
 def _write_statuses(entries, editor, source, locked):
     rows = {
         (row.item_id, row.fiscal_year): row
         for row in map(
-            _Stored._make,
+            StoredStatus._make,
             YearlyStatus.objects.select_for_update(of=("self",))
             .filter(
                 item_id__in={entry.item.pk for entry in entries},
                 fiscal_year__in={entry.fiscal_year for entry in entries},
             )
             .order_by("pk")
-            .values_list(*_Stored._fields),
+            .values_list(*StoredStatus._fields),
         )
     }
     now = timezone.now()
@@ -260,7 +266,7 @@ def _snapshot(snapshots, values):
 def _instance(item, stored, fields, written=()):
     """The YearlyStatus of a stored row as this write left it, made when a caller asks
     (Written.obj). Columns neither read nor written load from the database if read."""
-    known = dict(zip(_Stored._fields, stored, strict=True))
+    known = dict(zip(StoredStatus._fields, stored, strict=True))
     known.update(zip(fields, written, strict=True))
     values = [known.get(field.attname, DEFERRED) for field in CONCRETE_FIELDS]
     row = YearlyStatus.from_db(router.db_for_write(YearlyStatus), ATTNAMES, values)

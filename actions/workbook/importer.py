@@ -29,6 +29,7 @@ from actions.models import (
     YearlyStatus,
 )
 from actions.services.bulk import collector_paused
+from actions.services.status import StoredStatus
 from actions.workbook import apply
 from actions.workbook import sheets as S
 from actions.workbook import values as V
@@ -44,7 +45,7 @@ from actions.workbook.results import (
     SheetSummary,
 )
 from actions.workbook.table import collect_rows
-from actions.workbook.yearly import StoredStatus, YearlyRows
+from actions.workbook.yearly import YearlyRows
 from plans.models import Plan, PriorityArea, Section
 
 WRITE_CHUNK = 1000  # entries per bulk service call: progress steps, bounded statements
@@ -153,16 +154,19 @@ class WorkbookImport(MasterRows, YearlyRows, PeopleRows, LineageRows):
         self.statuses = {}  # (item pk, fiscal year) -> StoredStatus
         if S.STATUS.name in self.rows:
             texts = {}  # the same status or comment read from many rows is kept once
-            for item_id, year, pk, status, comment, evidence, version in (
+            for pk, item_id, year, status, comment, evidence, state, version in (
                 YearlyStatus.objects.filter(item__plan_id__in=plan_ids)
                 .order_by()
-                .values_list("item_id", "fiscal_year", *StoredStatus._fields)
+                .values_list(*StoredStatus._fields)
             ):
                 self.statuses[(item_id, year)] = StoredStatus(
                     pk,
+                    item_id,
+                    year,
                     texts.setdefault(status, status),
                     texts.setdefault(comment, comment),
                     texts.setdefault(evidence, evidence),
+                    texts.setdefault(state, state),
                     version,
                 )
         self.actuals = {}

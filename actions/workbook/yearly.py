@@ -6,33 +6,15 @@ planned writes (status_writes, actual_writes) still go through the services
 when applied, which check again inside the transaction.
 """
 
-from typing import NamedTuple
-
 from django.core.exceptions import ValidationError
 
 from actions import services
 from actions.models import Status
-from actions.services.status import STATUS_LABELS
 from actions.workbook import sheets as S
 from actions.workbook import values as V
 from actions.workbook.checks import RowChecks, RowInvalid, item_label
 from actions.workbook.results import REASON_MISSING, Change
 from plans import wareki
-
-
-class StoredStatus(NamedTuple):
-    """A stored 達成状況 as the import compares it: a tuple, where 100,000 model
-    instances would hold hundreds of megabytes."""
-
-    id: int
-    status: str
-    comment: str
-    evidence: str
-    version: int
-
-    @property
-    def status_label(self):
-        return STATUS_LABELS.get(self.status, self.status)
 
 
 class YearlyRows(RowChecks):
