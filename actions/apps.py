@@ -9,7 +9,9 @@ class ActionsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from actions import accounts_admin, first_login, tallies
+        from actions import tallies
+        from actions.accounts import admin as accounts_admin
+        from actions.accounts import first_login
         from plans import versions
 
         accounts_admin.register()

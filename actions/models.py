@@ -587,7 +587,7 @@ class AuditEntry(models.Model):
 class ImportJob(models.Model):
     """One spreadsheet import through /imports/: the upload, its dry run and its confirmation.
 
-    Both steps run as background tasks (actions.import_tasks); the page reads
+    Both steps run as background tasks (actions.imports.tasks); the page reads
     this row, so it survives a reload. ``data`` holds the upload until it is
     imported or given up, ``digest`` its SHA-256 as uploaded.
     """

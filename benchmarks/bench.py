@@ -499,8 +499,8 @@ def _import(path):
     _setup()
     from django.contrib.auth import get_user_model
 
-    from actions.workbook.importer import WorkbookImport
-    from actions.workbook.reader import read_upload
+    from actions.imports.workbook.importer import WorkbookImport
+    from actions.imports.workbook.reader import read_upload
 
     user = get_user_model().objects.get(username="bench")
     data = Path(path).read_bytes()
@@ -513,7 +513,7 @@ def _import(path):
 
 def _refuse(path):
     _setup()
-    from actions.workbook.reader import ImportRefused, read_upload
+    from actions.imports.workbook.reader import ImportRefused, read_upload
 
     data = Path(path).read_bytes()
     start = time.perf_counter()
@@ -532,8 +532,8 @@ def _import_export(path):
     from import_export import resources
     from openpyxl import load_workbook
 
+    from actions.imports.workbook.values import parse_fiscal_year
     from actions.models import ActionItem, YearlyStatus
-    from actions.workbook.values import parse_fiscal_year
 
     class StatusResource(resources.ModelResource):
         class Meta:
@@ -558,7 +558,7 @@ def _import_export(path):
 
 def _export(path):
     _setup()
-    from actions.workbook.exporter import build_workbook, workbook_bytes
+    from actions.imports.workbook.exporter import build_workbook, workbook_bytes
     from plans.models import Plan
 
     plan = Plan.objects.get(slug=IMPORT_SLUG)
@@ -573,8 +573,8 @@ def _bare_write(path):
     _setup()
     from openpyxl import Workbook
 
-    from actions.workbook import sheets as S
-    from actions.workbook.exporter import sheet_rows
+    from actions.imports.workbook import sheets as S
+    from actions.imports.workbook.exporter import sheet_rows
     from plans.models import Plan
 
     plan = Plan.objects.get(slug=IMPORT_SLUG)

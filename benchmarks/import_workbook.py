@@ -41,9 +41,9 @@ def main():
     from django.core.management import call_command
     from openpyxl import Workbook
 
+    from actions.imports.workbook.importer import WorkbookImport
+    from actions.imports.workbook.reader import read_upload
     from actions.models import AuditEntry, YearlyStatus
-    from actions.workbook.importer import WorkbookImport
-    from actions.workbook.reader import read_upload
 
     call_command("migrate", verbosity=0)
     admin = User.objects.create_superuser("bench", "bench@example.com", "x")

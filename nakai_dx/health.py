@@ -43,7 +43,7 @@ class TaskWorkerAlive(HealthCheck):
     """
 
     def run(self):
-        from actions import jobs
+        from actions.imports import jobs
 
         if jobs.worker_needed() and not jobs.live_workers():
             raise ServiceUnavailable(

@@ -116,7 +116,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "nakai_dx.middleware.RefuseNulBytesMiddleware",
-    "actions.first_login.FirstPasswordMiddleware",
+    "actions.accounts.first_login.FirstPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -126,7 +126,8 @@ ROOT_URLCONF = "nakai_dx.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # Each feature of actions/ keeps its templates beside its views (actions/<feature>/templates/).
+        "DIRS": [BASE_DIR / "templates", *sorted(BASE_DIR.glob("actions/*/templates"))],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

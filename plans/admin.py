@@ -8,9 +8,9 @@ checks size, compression and XML, and whose writes are audited.
 from django.contrib import admin
 
 from actions import services
-from actions.admin_deletions import history_refusal, with_refusals
-from actions.admin_exports import SafeExportMixin
-from actions.resources import (
+from actions.admin.deletions import history_refusal, with_refusals
+from actions.admin.exports import SafeExportMixin
+from actions.imports.resources import (
     PlanResource,
     PriorityAreaResource,
     SectionResource,

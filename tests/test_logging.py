@@ -14,8 +14,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from actions import views
 from actions.models import Kpi
+from actions.status import views
 from tests.actions.staff_users import make_user
 from tests.factories import make_items, make_plan, make_section
 

@@ -9,10 +9,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from actions import services
+from actions.imports.workbook.importer import WorkbookImport
+from actions.imports.workbook.reader import read_upload
 from actions.models import AuditEntry, Kpi, KpiActual, YearlyStatus
 from actions.services import CREATED, DELETED, UNCHANGED, UPDATED, ActualEntry, StatusEntry
-from actions.workbook.importer import WorkbookImport
-from actions.workbook.reader import read_upload
 from tests.actions.staff_users import make_user
 from tests.factories import make_items, make_plan, make_section
 from tests.imports.conftest import STATUS_HEADER, xlsx_bytes
@@ -382,7 +382,7 @@ def test_an_import_that_became_stale_since_its_dry_run_names_the_row_and_writes_
 
 
 def test_the_import_reports_progress_per_chunk(world, monkeypatch):
-    monkeypatch.setattr("actions.workbook.importer.WRITE_CHUNK", 2)
+    monkeypatch.setattr("actions.imports.workbook.importer.WRITE_CHUNK", 2)
     slug = world["plan"].slug
     rows = [[slug, item.code, "R8", "達成", ""] for item in world["items"]]
     job = WorkbookImport(

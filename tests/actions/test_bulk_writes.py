@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from actions import services
+from actions.imports.workbook.importer import WorkbookImport
+from actions.imports.workbook.reader import read_upload
 from actions.models import AuditEntry, EvaluationState, ImportJob, YearlyStatus
 from actions.services import UPDATED, StatusEntry, bulk
-from actions.workbook.importer import WorkbookImport
-from actions.workbook.reader import read_upload
 from tests.actions.staff_users import make_user
 from tests.factories import make_items, make_plan, make_section
 from tests.imports.conftest import STATUS_HEADER, xlsx_bytes
@@ -189,7 +189,7 @@ def _tallies():
 
 def test_an_import_in_chunks_counts_the_summaries_once_and_right(world, monkeypatch):
     from actions import tallies
-    from actions.workbook import importer
+    from actions.imports.workbook import importer
     from plans import versions
 
     plan, items, user = world["plan"], world["items"], world["user"]
@@ -289,7 +289,7 @@ def test_a_json_value_given_as_one_object_is_prepared_once_and_others_apart(worl
 def test_an_import_pauses_the_collector_and_gives_it_back_even_when_refused(world, monkeypatch):
     import gc
 
-    from actions.workbook import apply
+    from actions.imports.workbook import apply
 
     plan, items, user = world["plan"], world["items"], world["user"]
     seen = []

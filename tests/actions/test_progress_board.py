@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actions import progress
 from actions.models import ActionItem, EvaluationState, EvaluationYear, YearlyStatus
+from actions.round import progress
 from plans.models import PriorityArea, Section
 from tests.actions.staff_users import make_user
 from tests.factories import make_plan

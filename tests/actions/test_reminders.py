@@ -12,8 +12,9 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from actions import reminders, services
+from actions import services
 from actions.models import EvaluationYear, ReminderLog
+from actions.round import reminders
 from plans import wareki
 from tests.actions.staff_users import make_user
 from tests.factories import make_items, make_plan, make_section

@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 from openpyxl import Workbook
 
+from actions.imports.workbook.importer import WorkbookImport
+from actions.imports.workbook.reader import read_upload
 from actions.permissions import ADMIN_GROUP, MANAGER_GROUP, STAFF_GROUP
-from actions.workbook.importer import WorkbookImport
-from actions.workbook.reader import read_upload
 from plans.models import Section
 
 

@@ -7,8 +7,8 @@ import zipfile
 import pytest
 from django.test import override_settings
 
+from actions.imports.workbook.reader import ImportRefused, read_upload
 from actions.models import AuditEntry, YearlyStatus
-from actions.workbook.reader import ImportRefused, read_upload
 from tests.factories import make_items, make_plan
 from tests.imports.conftest import STATUS_HEADER, messages_of, run_import, xlsx_bytes
 
@@ -279,8 +279,8 @@ def test_a_sheet_saved_without_its_size_is_read_to_its_last_row(plan):
 
 
 def test_the_dry_run_keeps_the_first_yearly_changes_and_counts_them_all(plan, monkeypatch):
-    from actions.workbook.report import dry_run_report
-    from actions.workbook.results import ChangeList
+    from actions.imports.workbook.report import dry_run_report
+    from actions.imports.workbook.results import ChangeList
 
     monkeypatch.setattr(ChangeList, "YEARLY_KEPT", 2)
     rows = [[plan.slug, item.code, "令和7年度", "達成", ""] for item in plan.items.all()]
@@ -295,7 +295,7 @@ def test_the_dry_run_keeps_the_first_yearly_changes_and_counts_them_all(plan, mo
 def test_a_book_without_percent_formats_reads_the_same_values_without_cell_objects(
     plan, monkeypatch
 ):
-    from actions.workbook import reader
+    from actions.imports.workbook import reader
 
     when = datetime.datetime(2025, 4, 1, 9, 30)  # noqa: DTZ001  (Excel cells hold no time zone)
     rows = [

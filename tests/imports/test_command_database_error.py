@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
 
+from actions.imports.workbook import importer
 from actions.models import AuditEntry, YearlyStatus
-from actions.workbook import importer
 from tests.factories import make_items, make_plan
 from tests.imports.conftest import STATUS_HEADER, xlsx_bytes
 

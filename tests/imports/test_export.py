@@ -5,9 +5,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from actions.resources import SHEET_RESOURCES, queryset_for_plan
-from actions.workbook import exporter
-from actions.workbook import sheets as S
+from actions.imports.resources import SHEET_RESOURCES, queryset_for_plan
+from actions.imports.workbook import exporter
+from actions.imports.workbook import sheets as S
 from plans.models import Plan
 from tests.factories import make_items, make_plan
 from tests.imports.conftest import run_import

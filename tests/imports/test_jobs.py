@@ -11,9 +11,9 @@ from django.db import OperationalError
 from django.test import override_settings
 from django.urls import reverse
 
-from actions import jobs
+from actions.imports import jobs
+from actions.imports.workbook import importer
 from actions.models import AuditEntry, ImportJob, YearlyStatus
-from actions.workbook import importer
 from tests.factories import make_items, make_plan
 from tests.imports.conftest import STATUS_HEADER, xlsx_bytes
 

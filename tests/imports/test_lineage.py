@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from actions.imports.workbook import exporter
 from actions.models import ActionItem, AuditEntry, ItemLineage
-from actions.workbook import exporter
 from tests.factories import make_items, make_plan
 from tests.imports.conftest import run_import, xlsx_bytes
 

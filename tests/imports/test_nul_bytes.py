@@ -2,8 +2,8 @@
 
 import pytest
 
+from actions.imports.workbook.reader import ImportRefused, read_upload
 from actions.models import AuditEntry, YearlyStatus
-from actions.workbook.reader import ImportRefused, read_upload
 from tests.factories import make_items, make_plan
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from openpyxl import load_workbook
 
 from actions import services
+from actions.imports.workbook import exporter
 from actions.models import ActionItem, AuditEntry, Kpi, KpiActual, Status, YearlyStatus
-from actions.workbook import exporter
 from plans.models import Plan, PriorityArea
 from tests.imports.conftest import run_import
 

@@ -3,8 +3,8 @@
 import pytest
 from django.test import override_settings
 
-from actions.workbook import reader
-from actions.workbook.reader import ImportRefused, read_upload
+from actions.imports.workbook import reader
+from actions.imports.workbook.reader import ImportRefused, read_upload
 from tests.imports.conftest import xlsx_bytes
 
 ROW = ["nakai-dx-1.0", "1", "2025", "達成", ""]

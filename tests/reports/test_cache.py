@@ -12,9 +12,9 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from actions import services
+from actions.imports.workbook.importer import WorkbookImport
+from actions.imports.workbook.reader import SheetData
 from actions.models import ActionItem, Kpi, Status
-from actions.workbook.importer import WorkbookImport
-from actions.workbook.reader import SheetData
 from plans.models import Plan, PriorityArea
 from tests.actions.staff_users import make_user
 from tests.reports.helpers import build_plan
@@ -203,8 +203,8 @@ def test_the_figures_cache_is_keyed_by_plan_and_year(client, db):
 def test_an_import_job_s_own_bookkeeping_leaves_the_cached_pages_in_place(
     client, plan, admin, django_assert_num_queries
 ):
+    from actions.imports.workbook import store
     from actions.models import ImportJob
-    from actions.workbook import store
 
     _cached(client, DASHBOARD, django_assert_num_queries)
     job = store.save_upload(b"not read here", filename="x.xlsx", user=admin)

@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from actions.imports.workbook import exporter
 from actions.models import ActionItem, Kpi, KpiActual, YearlyStatus
-from actions.workbook import exporter
 from tests.actions.staff_users import make_user
 from tests.factories import make_plan, make_section, make_year
 

@@ -15,6 +15,8 @@ import pytest
 from django.db import transaction
 
 from actions import services, tallies
+from actions.imports.workbook.importer import WorkbookImport
+from actions.imports.workbook.reader import read_upload
 from actions.models import (
     ActionItem,
     EvaluationState,
@@ -23,8 +25,6 @@ from actions.models import (
     YearlyStatus,
     evaluated_fiscal_years,
 )
-from actions.workbook.importer import WorkbookImport
-from actions.workbook.reader import read_upload
 from plans.versions import data_changed
 from reports.achievement import STATUS_FIELDS, Rule, compute_achievements, compute_by_section
 from tests.actions.staff_users import make_user

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from actions.workbook import exporter
-from actions.workbook import sheets as S
+from actions.imports.workbook import exporter
+from actions.imports.workbook import sheets as S
 from plans.models import Plan
 
 

@@ -12,9 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from actions.imports.workbook.importer import import_workbook
+from actions.imports.workbook.reader import ImportRefused, check_size, read_upload
 from actions.models import AuditEntry
-from actions.workbook.importer import import_workbook
-from actions.workbook.reader import ImportRefused, check_size, read_upload
 
 
 class Command(BaseCommand):

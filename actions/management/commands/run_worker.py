@@ -7,7 +7,7 @@ next to the web server; `make run` starts one with runserver.
 
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
-from actions.jobs import worker_heartbeat
+from actions.imports.jobs import worker_heartbeat
 
 
 class Command(DatabaseWorkerCommand):

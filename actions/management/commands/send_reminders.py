@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from actions import reminders
+from actions.round import reminders
 
 
 def _date(value):
