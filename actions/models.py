@@ -410,6 +410,10 @@ class EvaluationYearQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def published_years(self, plan):
+        """The plan's published fiscal years, as a set."""
+        return set(self.published().filter(plan=plan).values_list("fiscal_year", flat=True))
+
 
 class EvaluationYear(models.Model):
     """The evaluation of one plan for one fiscal year: locked (確定) and/or published (公表)."""
@@ -627,43 +631,6 @@ class ImportJob(models.Model):
     @property
     def is_running(self):
         return self.state in self.RUNNING
-
-
-def evaluated_fiscal_years(plan):
-    """Fiscal years in which at least one item of the plan has a status (from the tallies)."""
-    from actions import tallies
-
-    return tallies.evaluated_years(plan)
-
-
-def published_fiscal_years(plan):
-    return set(
-        EvaluationYear.objects.published().filter(plan=plan).values_list("fiscal_year", flat=True)
-    )
-
-
-def visible_fiscal_years(plan, user, evaluated=None, published=None):
-    """The fiscal years of a plan whose figures this user may see, newest first.
-
-    The public sees published years only; signed-in members of the office also
-    see years that have statuses but are not published yet (shown as 「未公表（下書き）」).
-    Only the years the plan is in force for: a revision's earlier years belong to
-    the version it revises, whatever rows exist for them.
-    ``evaluated`` is evaluated_fiscal_years(plan) and ``published``
-    published_fiscal_years(plan), for a caller that has them already.
-    """
-    from actions.permissions import can_view_internal
-
-    if published is None:
-        published = published_fiscal_years(plan)
-    years = set(published)
-    if can_view_internal(user):
-        years |= evaluated_fiscal_years(plan) if evaluated is None else evaluated
-    return [
-        (year, year in published)
-        for year in sorted(years, reverse=True)
-        if plan.covers_fiscal_year(year)
-    ]
 
 
 class ReminderLog(models.Model):

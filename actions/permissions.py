@@ -9,6 +9,9 @@ from functools import lru_cache
 
 from django.contrib.auth.models import Group
 
+from actions import tallies
+from actions.models import EvaluationYear, StaffProfile
+
 STAFF_GROUP = "職員"
 SECTION_HEAD_GROUP = "課長"
 MANAGER_GROUP = "管理職"
@@ -85,8 +88,6 @@ def section_ids(user):
         return set()
     cached = getattr(user, "_section_ids", None)
     if cached is None:
-        from actions.models import StaffProfile
-
         profile = StaffProfile.objects.filter(user=user).first()
         cached = set(profile.sections.values_list("id", flat=True)) if profile else set()
         user._section_ids = cached
@@ -184,3 +185,25 @@ def editable_section_ids(user):
     if not _groups(user) & {STAFF_GROUP, SECTION_HEAD_GROUP}:
         return set()
     return section_ids(user)
+
+
+def visible_fiscal_years(plan, user, evaluated=None, published=None):
+    """The fiscal years of a plan whose figures this user may see, newest first.
+
+    The public sees published years only; signed-in members of the office also
+    see years that have statuses but are not published yet (shown as 「未公表（下書き）」).
+    Only the years the plan is in force for: a revision's earlier years belong to
+    the version it revises, whatever rows exist for them.
+    ``evaluated`` is tallies.evaluated_years(plan) and ``published``
+    EvaluationYear.objects.published_years(plan), for a caller that has them already.
+    """
+    if published is None:
+        published = EvaluationYear.objects.published_years(plan)
+    years = set(published)
+    if can_view_internal(user):
+        years |= tallies.evaluated_years(plan) if evaluated is None else evaluated
+    return [
+        (year, year in published)
+        for year in sorted(years, reverse=True)
+        if plan.covers_fiscal_year(year)
+    ]

@@ -74,11 +74,11 @@ def by_section(plan, fiscal_year):
 
 
 def evaluated_years(plan):
-    """actions.models.evaluated_fiscal_years, kept until any of the plan's data changes."""
-    from actions.models import evaluated_fiscal_years
+    """actions.tallies.evaluated_years, kept until any of the plan's data changes."""
+    from actions import tallies
 
     key = f"evaluated-years:{plan.pk}:{request_versions().of_all(plan)}"
-    return cache.get_or_set(key, lambda: evaluated_fiscal_years(plan), TIMEOUT)
+    return cache.get_or_set(key, lambda: tallies.evaluated_years(plan), TIMEOUT)
 
 
 def plans():
@@ -105,10 +105,10 @@ def area(plan, number):
 
 def published_years(plan):
     """The plan's published fiscal years, kept until any of the plan's data changes."""
-    from actions.models import published_fiscal_years
+    from actions.models import EvaluationYear
 
     key = f"published-years:{plan.pk}:{request_versions().of_all(plan)}"
-    return cache.get_or_set(key, lambda: published_fiscal_years(plan), TIMEOUT)
+    return cache.get_or_set(key, lambda: EvaluationYear.objects.published_years(plan), TIMEOUT)
 
 
 def fragment_key(request):

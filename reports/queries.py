@@ -1,6 +1,6 @@
 """Reads behind the public pages: which plan and year to show, and the items of an area.
 
-Which years a user may see is decided by actions.models.visible_fiscal_years;
+Which years a user may see is decided by actions.permissions.visible_fiscal_years;
 the figures come from reports.achievement.compute_achievement. Nothing here
 counts statuses or computes a rate.
 """
@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Case, F, FilteredRelation, Q, Value, When
 from django.http import Http404
 
-from actions.models import ActionItem, visible_fiscal_years
+from actions.models import ActionItem
+from actions.permissions import visible_fiscal_years
 from plans import wareki
 from plans.models import Plan
 

@@ -13,8 +13,8 @@ from django.utils.http import urlencode
 from django_tables2 import RequestConfig
 
 from actions.lineage import item_lineage
-from actions.models import ActionItem, KpiActual, YearlyStatus, visible_fiscal_years
-from actions.permissions import can_view_internal
+from actions.models import ActionItem, KpiActual, YearlyStatus
+from actions.permissions import can_view_internal, visible_fiscal_years
 from plans.models import WellBeingMeasure
 from reports import cache, charts, opendata
 from reports.achievement import Rule

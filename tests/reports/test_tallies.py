@@ -23,8 +23,8 @@ from actions.models import (
     Status,
     StatusTally,
     YearlyStatus,
-    evaluated_fiscal_years,
 )
+from actions.tallies import evaluated_years as evaluated_fiscal_years
 from plans.versions import data_changed
 from reports.achievement import STATUS_FIELDS, Rule, compute_achievements, compute_by_section
 from tests.actions.staff_users import make_user
