@@ -14,11 +14,15 @@ from plans import wareki
 from plans.models import (
     NationalPlanItem,
     Plan,
+    PlanTownQuerySet,
     PriorityArea,
     Section,
     TimelineEvent,
+    Town,
+    TownQuerySet,
     WellBeingDirection,
     WorkingGroup,
+    only_town,
 )
 
 
@@ -54,7 +58,7 @@ class EvaluationState(models.TextChoices):
     RETURNED = "returned", "差戻し"
 
 
-class ActionItemQuerySet(models.QuerySet):
+class ActionItemQuerySet(PlanTownQuerySet):
     def for_plan(self, plan):
         return self.filter(plan=plan)
 
@@ -406,7 +410,7 @@ class KpiActual(models.Model):
         return f"{self.kpi} {self.fiscal_year}: {self.value}"
 
 
-class EvaluationYearQuerySet(models.QuerySet):
+class EvaluationYearQuerySet(PlanTownQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
@@ -466,10 +470,13 @@ class EvaluationYear(models.Model):
 
 
 class StaffProfile(models.Model):
-    """The sections (担当課) a staff member records statuses for."""
+    """The town an account belongs to, and the sections (担当課) it records statuses for."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    town = models.ForeignKey(
+        Town, verbose_name="団体", on_delete=models.CASCADE, related_name="+", default=only_town
     )
     sections = models.ManyToManyField(Section, verbose_name="所属担当課", blank=True)
     must_change_password = models.BooleanField(
@@ -487,7 +494,7 @@ class StaffProfile(models.Model):
         return str(self.user)
 
 
-class AuditEntryQuerySet(models.QuerySet):
+class AuditEntryQuerySet(TownQuerySet):
     def with_related(self):
         return self.select_related("user", "item", "item__plan", "section", "plan")
 
@@ -514,6 +521,10 @@ class AuditEntry(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="audit_entries",
+    )
+    # Empty only for the deployment operator's own changes (towns themselves).
+    town = models.ForeignKey(
+        Town, verbose_name="団体", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     action = models.CharField("操作", max_length=50)
     source = models.CharField("経路", max_length=20, choices=Source.choices, default=Source.WEB)
@@ -575,6 +586,7 @@ class AuditEntry(models.Model):
 
         users = get_user_model().objects.in_bulk(missing("user", "username"))
         sections = Section.objects.in_bulk(missing("section", "section_name"))
+        AuditEntry._copy_towns(entries, sections)
         for entry in entries:
             if entry.user_id and not entry.username:
                 user = entry.user if AuditEntry.user.is_cached(entry) else users.get(entry.user_id)
@@ -586,6 +598,62 @@ class AuditEntry(models.Model):
                     else sections.get(entry.section_id)
                 )
                 entry.section_name = str(section)[:200] if section else ""
+
+    @staticmethod
+    def _copy_towns(entries, sections):
+        """Give new entries the town of their plan, item or section (loaded ones need no query)."""
+
+        def known(entry):
+            for field, holder in (("plan", AuditEntry.plan), ("section", AuditEntry.section)):
+                if holder.is_cached(entry) and getattr(entry, field) is not None:
+                    return getattr(entry, field).town_id
+            if AuditEntry.item.is_cached(entry) and entry.item is not None:
+                if ActionItem.plan.is_cached(entry.item):
+                    return entry.item.plan.town_id
+            section = sections.get(entry.section_id)
+            return section.town_id if section else None
+
+        pending = []
+        for entry in entries:
+            if entry.town_id is None:
+                entry.town_id = known(entry)
+                if entry.town_id is None:
+                    pending.append(entry)
+        plan_ids = {e.plan_id for e in pending if e.plan_id}
+        item_ids = {e.item_id for e in pending if e.item_id and not e.plan_id}
+        section_ids = {e.section_id for e in pending if e.section_id}
+        towns = (
+            {
+                ("plan", pk): town
+                for pk, town in Plan.objects.filter(pk__in=plan_ids).values_list("pk", "town_id")
+            }
+            if plan_ids
+            else {}
+        )
+        if item_ids:
+            towns.update(
+                (("item", pk), town)
+                for pk, town in ActionItem.objects.filter(pk__in=item_ids).values_list(
+                    "pk", "plan__town_id"
+                )
+            )
+        if section_ids:
+            towns.update(
+                (("section", pk), town)
+                for pk, town in Section.objects.filter(pk__in=section_ids).values_list(
+                    "pk", "town_id"
+                )
+            )
+        only = None
+        for entry in pending:
+            entry.town_id = (
+                towns.get(("plan", entry.plan_id))
+                or towns.get(("item", entry.item_id))
+                or towns.get(("section", entry.section_id))
+            )
+            if entry.town_id is None:  # names nothing of a town: the deployment's only one
+                only = only_town() if only is None else only
+                entry.town_id = only or None
 
 
 class ImportJob(models.Model):
@@ -607,6 +675,9 @@ class ImportJob(models.Model):
     RUNNING = (State.CHECKING, State.QUEUED, State.APPLYING)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    town = models.ForeignKey(
+        Town, verbose_name="団体", on_delete=models.CASCADE, related_name="+", default=only_town
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="利用者", on_delete=models.CASCADE, related_name="+"
     )
@@ -641,6 +712,9 @@ class ReminderLog(models.Model):
     later run retries. ``summary`` keeps what the mail said, counts included.
     """
 
+    town = models.ForeignKey(
+        Town, verbose_name="団体", on_delete=models.CASCADE, related_name="+", default=only_town
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="宛先",

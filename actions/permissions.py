@@ -94,6 +94,37 @@ def section_ids(user):
     return cached
 
 
+def town_id(user):
+    """The town an account belongs to (its StaffProfile's), or None (no profile)."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_town_id"):
+        user._town_id = (
+            StaffProfile.objects.filter(user=user).values_list("town_id", flat=True).first()
+        )
+    return user._town_id
+
+
+def belongs_to_town(user, town):
+    """Whether an account works for a town: its own town's, or the deployment operator.
+
+    The deployment operator (a superuser) manages every town. On a deployment
+    of one town every account is that town's, as before towns were data.
+    """
+    from plans import towns
+
+    if not user.is_authenticated or user.is_superuser:
+        return user.is_authenticated
+    if towns.is_single_town():
+        return True
+    return town is not None and town_id(user) == town.pk
+
+
+def can_manage_towns(user):
+    """Add towns and their host names: the deployment operator only."""
+    return user.is_authenticated and user.is_superuser
+
+
 def _owns_section_of(user, item):
     return item.section_id is not None and item.section_id in section_ids(user)
 

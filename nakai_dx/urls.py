@@ -8,9 +8,11 @@ from django.views.generic import RedirectView
 from health_check.views import HealthCheckView
 
 from actions.accounts import first_login
+from actions.accounts.forms import TownAuthenticationForm
 
-admin.site.site_header = "中井町DX推進計画 管理"
-admin.site.site_title = "中井町DX推進計画 管理"
+# The town's name comes from the request (templates/admin/base_site.html).
+admin.site.site_header = "DX推進計画 管理"
+admin.site.site_title = "DX推進計画 管理"
 admin.site.index_title = "管理メニュー"
 
 urlpatterns = [
@@ -20,7 +22,11 @@ urlpatterns = [
     path("imports/", include("actions.imports.urls")),
     # Sign-in, sign-out and changing one's own password. No password-reset pages:
     # the only mail this system sends is the round's reminders; an admin resets passwords.
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=TownAuthenticationForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password_change/",

@@ -28,33 +28,62 @@ from plans.models import (
     Section,
     ThemeDirection,
     TimelineEvent,
+    Town,
+    TownHost,
     WellBeingDirection,
     WellBeingMeasure,
     WorkingGroup,
 )
+from plans.towns import TownScoped
 
 
-class BasicPolicyInline(admin.TabularInline):
+class TownHostInline(admin.TabularInline):
+    model = TownHost
+    extra = 1
+
+
+@admin.register(Town)
+class TownAdmin(TownScoped, admin.ModelAdmin):
+    """The operator adds towns and their host names; a town's admin edits its own settings."""
+
+    list_display = ("code", "name", "prefecture", "office")
+    search_fields = ("code", "name", "prefecture")
+    inlines = [TownHostInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if request.user.is_superuser else ("code", "name", "prefecture")
+
+    def get_inlines(self, request, obj):
+        return self.inlines if request.user.is_superuser else []
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class BasicPolicyInline(TownScoped, admin.TabularInline):
     model = BasicPolicy
     extra = 0
 
 
-class ReviewPillarInline(admin.TabularInline):
+class ReviewPillarInline(TownScoped, admin.TabularInline):
     model = ReviewPillar
     extra = 0
 
 
-class ThemeDirectionInline(admin.StackedInline):
+class ThemeDirectionInline(TownScoped, admin.StackedInline):
     model = ThemeDirection
     extra = 0
 
 
-class RelatedPlanInline(admin.StackedInline):
+class RelatedPlanInline(TownScoped, admin.StackedInline):
     model = RelatedPlan
     extra = 0
 
 
-class PriorityAreaInline(admin.TabularInline):
+class PriorityAreaInline(TownScoped, admin.TabularInline):
     model = PriorityArea
     extra = 0
     fields = ("number", "name", "added_in_revision")
@@ -62,7 +91,7 @@ class PriorityAreaInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SafeExportMixin, admin.ModelAdmin):
+class PlanAdmin(TownScoped, SafeExportMixin, admin.ModelAdmin):
     resource_classes = [PlanResource]
     list_display = ("slug", "name", "version", "period_start", "period_end", "revises")
     search_fields = ("slug", "name")
@@ -88,7 +117,7 @@ class PlanAdmin(SafeExportMixin, admin.ModelAdmin):
 
 
 @admin.register(PriorityArea)
-class PriorityAreaAdmin(SafeExportMixin, admin.ModelAdmin):
+class PriorityAreaAdmin(TownScoped, SafeExportMixin, admin.ModelAdmin):
     resource_classes = [PriorityAreaResource]
     list_display = ("plan", "number", "name", "added_in_revision")
     list_filter = ("plan",)
@@ -97,7 +126,7 @@ class PriorityAreaAdmin(SafeExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(SafeExportMixin, admin.ModelAdmin):
+class SectionAdmin(TownScoped, SafeExportMixin, admin.ModelAdmin):
     resource_classes = [SectionResource]
     list_display = ("name", "unit")
     search_fields = ("name", "unit")
@@ -109,36 +138,36 @@ class SectionAdmin(SafeExportMixin, admin.ModelAdmin):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(SafeExportMixin, admin.ModelAdmin):
+class WorkingGroupAdmin(TownScoped, SafeExportMixin, admin.ModelAdmin):
     resource_classes = [WorkingGroupResource]
     list_display = ("number", "name", "name_published")
 
 
-class WellBeingMeasureInline(admin.TabularInline):
+class WellBeingMeasureInline(TownScoped, admin.TabularInline):
     model = WellBeingMeasure
     extra = 0
     fields = ("plan", "number", "name", "area")
 
 
 @admin.register(WellBeingDirection)
-class WellBeingDirectionAdmin(admin.ModelAdmin):
+class WellBeingDirectionAdmin(TownScoped, admin.ModelAdmin):
     list_display = ("number", "name", "dx_effects")
     inlines = [WellBeingMeasureInline]
 
 
 @admin.register(NationalPlanItem)
-class NationalPlanItemAdmin(admin.ModelAdmin):
+class NationalPlanItemAdmin(TownScoped, admin.ModelAdmin):
     list_display = ("name", "edition")
     list_filter = ("edition",)
 
 
 @admin.register(GoverningBody)
-class GoverningBodyAdmin(admin.ModelAdmin):
+class GoverningBodyAdmin(TownScoped, admin.ModelAdmin):
     list_display = ("name", "aliases", "established_on")
 
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(admin.ModelAdmin):
+class TimelineEventAdmin(TownScoped, admin.ModelAdmin):
     list_display = ("occurred_on", "summary", "is_other", "before_plan")
     list_filter = ("is_other", "before_plan")
     search_fields = ("summary",)
@@ -146,7 +175,7 @@ class TimelineEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(PublishedFigure)
-class PublishedFigureAdmin(admin.ModelAdmin):
+class PublishedFigureAdmin(TownScoped, admin.ModelAdmin):
     list_display = ("plan", "fiscal_year", "area", "total", "rate")
     list_filter = ("plan", "fiscal_year")
     list_select_related = ("plan", "area")

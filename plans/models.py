@@ -6,21 +6,153 @@ yearly evaluation lives in ``actions``.
 
 from typing import NamedTuple
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
 from plans import wareki
 
+CC_BY = "CC BY 4.0"
 
-class PlanQuerySet(models.QuerySet):
+
+def code_check_digit(first_five):
+    """The check digit (検査数字) of a 全国地方公共団体コード, from its first five digits.
+
+    JIS X 0402: weights 6, 5, 4, 3, 2; the digit is the last digit of
+    11 − (sum mod 11). 14361 → 8, so 中井町 is 143618.
+    """
+    total = sum(int(d) * w for d, w in zip(first_five, (6, 5, 4, 3, 2), strict=True))
+    return (11 - total % 11) % 10
+
+
+def validate_town_code(value):
+    if not (len(value) == 6 and value.isascii() and value.isdigit()):
+        raise ValidationError(
+            "全国地方公共団体コードは6桁の半角数字で入力してください（例：143618）。",
+            code="format",
+        )
+    if int(value[5]) != code_check_digit(value[:5]):
+        raise ValidationError(
+            "全国地方公共団体コードの検査数字（6桁目）が合いません。"
+            f"上5桁 {value[:5]} の検査数字は {code_check_digit(value[:5])} です。",
+            code="check_digit",
+        )
+
+
+def only_town():
+    """The deployment's town when it has exactly one: a new row belongs to it unless told.
+
+    A deployment of one town stays as simple as before towns were data; with
+    several, each new row must name its town.
+    """
+    ids = list(Town.objects.values_list("pk", flat=True)[:2])
+    return ids[0] if len(ids) == 1 else None
+
+
+class Town(models.Model):
+    """団体: a municipality that runs its own plan. Every plan, section and account is one town's.
+
+    A deployment may serve one town (every host name is that town) or many,
+    each found from the request's host name (TownHost).
+    """
+
+    code = models.CharField(
+        "全国地方公共団体コード",
+        max_length=6,
+        unique=True,
+        validators=[validate_town_code],
+        help_text="6桁（6桁目は検査数字）。例：中井町は 143618。",
+    )
+    name = models.CharField("団体名", max_length=50)
+    prefecture = models.CharField("都道府県", max_length=10)
+    office = models.CharField(
+        "計画の担当", max_length=100, blank=True, help_text="例：企画課 デジタル推進班"
+    )
+    contact = models.CharField(
+        "問い合わせ先", max_length=200, blank=True, help_text="電話番号やメールアドレス"
+    )
+    licence = models.CharField("オープンデータの利用条件", max_length=50, default=CC_BY)
+    citation = models.CharField(
+        "出典の表記",
+        max_length=200,
+        blank=True,
+        help_text="オープンデータを使う人が書く出典。空欄なら「<団体名>DX推進計画 進捗ダッシュボード」。",
+    )
+    four_eyes = models.BooleanField(
+        "承認は提出者以外",
+        default=False,
+        help_text="入れると、課長は自分が提出した取組を承認できません（ほかの課長か管理者が承認します）。",
+    )
+
+    class Meta:
+        verbose_name = "団体"
+        verbose_name_plural = "団体"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def site_title(self):
+        return f"{self.name}DX推進計画 進捗ダッシュボード"
+
+    @property
+    def citation_text(self):
+        return self.citation or self.site_title
+
+
+class TownHost(models.Model):
+    """A host name a town is served on (nakai.example.lg.jp); unique across the deployment."""
+
+    town = models.ForeignKey(Town, on_delete=models.CASCADE, related_name="hosts")
+    host = models.CharField(
+        "ホスト名",
+        max_length=253,
+        unique=True,
+        help_text="例：nakai.example.lg.jp（ポート番号なし）",
+    )
+
+    class Meta:
+        verbose_name = "ホスト名"
+        verbose_name_plural = "ホスト名"
+        ordering = ["host"]
+
+    def __str__(self):
+        return self.host
+
+    def save(self, *args, **kwargs):
+        self.host = self.host.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class TownQuerySet(models.QuerySet):
+    """The one way town-owned rows are read for a town: ``Model.objects.for_town(town)``.
+
+    ``town_field`` names the path from the model to its town.
+    """
+
+    town_field = "town"
+
+    def for_town(self, town):
+        return self.filter(**{self.town_field: town})
+
+
+class PlanTownQuerySet(TownQuerySet):
+    town_field = "plan__town"
+
+
+class PlanQuerySet(TownQuerySet):
     def with_structure(self):
         return self.prefetch_related("policies", "pillars", "areas")
 
 
 class Plan(models.Model):
-    """One version of the 中井町DX推進計画 (1.0, or the 2.0 mid-term review)."""
+    """One version of a town's DX推進計画 (1.0, or the 2.0 mid-term review)."""
 
-    slug = models.SlugField("計画ID", max_length=50, unique=True)
+    town = models.ForeignKey(
+        Town, verbose_name="団体", on_delete=models.PROTECT, related_name="plans", default=only_town
+    )
+    slug = models.SlugField("計画ID", max_length=50, help_text="団体の中で重ならない英数字。")
     name = models.CharField("計画名", max_length=200)
     version = models.CharField("版", max_length=20)
     subtitle = models.CharField("副題", max_length=200, blank=True)
@@ -64,6 +196,7 @@ class Plan(models.Model):
         verbose_name = "計画"
         verbose_name_plural = "計画"
         ordering = ["published_on", "slug"]
+        constraints = [models.UniqueConstraint(fields=["town", "slug"], name="unique_plan_slug")]
 
     def __str__(self):
         return f"{self.name}（{self.version}版）"
@@ -289,16 +422,25 @@ class PriorityArea(models.Model):
 
 
 class WellBeingDirection(models.Model):
-    """総合計画の方向性: the six Well-Being directions of the 第七次中井町総合計画."""
+    """総合計画の方向性: the Well-Being directions of the town's 総合計画 (中井町: six)."""
 
-    number = models.PositiveSmallIntegerField("番号", unique=True)
-    name = models.CharField("方向性", max_length=50, unique=True)
+    town = models.ForeignKey(
+        Town, verbose_name="団体", on_delete=models.CASCADE, related_name="+", default=only_town
+    )
+    number = models.PositiveSmallIntegerField("番号")
+    name = models.CharField("方向性", max_length=50)
     dx_effects = models.CharField("DX施策で目指す効果", max_length=300, blank=True)
+
+    objects = TownQuerySet.as_manager()
 
     class Meta:
         verbose_name = "総合計画の方向性"
         verbose_name_plural = "総合計画の方向性"
         ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "number"], name="unique_wellbeing_number"),
+            models.UniqueConstraint(fields=["town", "name"], name="unique_wellbeing_name"),
+        ]
 
     def __str__(self):
         return self.name
@@ -365,13 +507,19 @@ class NationalPlanItem(models.Model):
 class Section(models.Model):
     """担当課: a section of the town office that owns action items."""
 
-    name = models.CharField("担当課", max_length=100, unique=True)
+    town = models.ForeignKey(
+        Town, verbose_name="団体", on_delete=models.CASCADE, related_name="+", default=only_town
+    )
+    name = models.CharField("担当課", max_length=100)
     unit = models.CharField("班", max_length=100, blank=True)
+
+    objects = TownQuerySet.as_manager()
 
     class Meta:
         verbose_name = "担当課"
         verbose_name_plural = "担当課"
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["town", "name"], name="unique_section_name")]
 
     def __str__(self):
         return f"{self.name} {self.unit}".strip()
@@ -380,14 +528,22 @@ class Section(models.Model):
 class WorkingGroup(models.Model):
     """業務ワーキンググループ (ten were set up in 令和5年10月)."""
 
-    number = models.PositiveSmallIntegerField("番号", unique=True)
+    town = models.ForeignKey(
+        Town, verbose_name="団体", on_delete=models.CASCADE, related_name="+", default=only_town
+    )
+    number = models.PositiveSmallIntegerField("番号")
     name = models.CharField("名称", max_length=100)
     name_published = models.BooleanField("名称公表済み", default=False)
+
+    objects = TownQuerySet.as_manager()
 
     class Meta:
         verbose_name = "業務ワーキンググループ"
         verbose_name_plural = "業務ワーキンググループ"
         ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "number"], name="unique_working_group")
+        ]
 
     def __str__(self):
         return self.name
@@ -396,17 +552,25 @@ class WorkingGroup(models.Model):
 class GoverningBody(models.Model):
     """DX推進本部, DX推進連絡会, 業務ワーキンググループ: the bodies that carry the plan."""
 
-    name = models.CharField("名称", max_length=100, unique=True)
+    town = models.ForeignKey(
+        Town, verbose_name="団体", on_delete=models.CASCADE, related_name="+", default=only_town
+    )
+    name = models.CharField("名称", max_length=100)
     aliases = models.TextField(
         "別表記", blank=True, help_text="計画書のほかの箇所での呼び方。1行に1つ。"
     )
     role = models.TextField("役割", blank=True)
     established_on = models.DateField("設置年月", null=True, blank=True)
 
+    objects = TownQuerySet.as_manager()
+
     class Meta:
         verbose_name = "推進体制"
         verbose_name_plural = "推進体制"
         ordering = ["established_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "name"], name="unique_governing_body")
+        ]
 
     def __str__(self):
         return self.name
@@ -424,7 +588,7 @@ class GoverningBody(models.Model):
         )
 
 
-class TimelineEventQuerySet(models.QuerySet):
+class TimelineEventQuerySet(TownQuerySet):
     def for_area_name(self, name):
         return self.filter(areas__name=name).distinct() if name else self
 
@@ -432,6 +596,9 @@ class TimelineEventQuerySet(models.QuerySet):
 class TimelineEvent(models.Model):
     """A dated DX initiative from the plan's 主な取組一覧 (section 3-3)."""
 
+    town = models.ForeignKey(
+        Town, verbose_name="団体", on_delete=models.CASCADE, related_name="+", default=only_town
+    )
     occurred_on = models.DateField("年月", help_text="月の初日で記録します。")
     summary = models.CharField("取組概要", max_length=300)
     areas = models.ManyToManyField(

@@ -22,13 +22,18 @@ OTHER = "その他"
 
 
 def plan_index(request):
-    plans = Plan.objects.annotate(item_count=Count("items")).select_related("revises")
+    plans = (
+        Plan.objects.for_town(request.town)
+        .annotate(item_count=Count("items"))
+        .select_related("revises")
+    )
     return render(request, "plans/plan_index.html", {"plans": plans})
 
 
 def plan_detail(request, slug):
     plan = (
-        Plan.objects.filter(slug=slug)
+        Plan.objects.for_town(request.town)
+        .filter(slug=slug)
         .select_related("revises")
         .prefetch_related(
             "policies",
@@ -69,7 +74,7 @@ def plan_detail(request, slug):
                 (related for related in plan.related_plans.all() if related.issuer == "国"), None
             ),
             "directions": directions,
-            "bodies": GoverningBody.objects.all(),
+            "bodies": GoverningBody.objects.for_town(request.town),
             "lineage": plan_lineage(plan),
         },
     )
@@ -83,7 +88,7 @@ def wellbeing_rows(plan, areas):
     review names them itself. Items assigned by the town are listed apart.
     """
     directions = list(
-        WellBeingDirection.objects.prefetch_related(
+        WellBeingDirection.objects.for_town(plan.town_id).prefetch_related(
             Prefetch(
                 "measures",
                 queryset=WellBeingMeasure.objects.filter(plan=plan).select_related(
@@ -116,7 +121,7 @@ def timeline(request):
             .values_list("name", flat=True)
         )
     )
-    events = TimelineEvent.objects.prefetch_related(
+    events = TimelineEvent.objects.for_town(request.town).prefetch_related(
         "areas", Prefetch("items", queryset=ActionItem.objects.select_related("plan"))
     )
     if area_name == OTHER:

@@ -81,12 +81,12 @@ def evaluated_years(plan):
     return cache.get_or_set(key, lambda: tallies.evaluated_years(plan), TIMEOUT)
 
 
-def plans():
-    """Every plan (as Plan.objects.all() lists them), kept until any data changes."""
+def plans(town):
+    """A town's plans (as Plan.objects.for_town lists them), kept until any data changes."""
     from plans.models import Plan
 
-    key = f"plans:{request_versions().everything}"
-    return cache.get_or_set(key, lambda: list(Plan.objects.all()), TIMEOUT)
+    key = f"plans:{getattr(town, 'pk', None)}:{request_versions().everything}"
+    return cache.get_or_set(key, lambda: list(Plan.objects.for_town(town)), TIMEOUT)
 
 
 def area(plan, number):
@@ -129,6 +129,7 @@ def fragment_key(request):
         else "public"
     )
     parts = (
+        str(getattr(request, "town", None) and request.town.pk),
         request.get_full_path(),
         audience,
         translation.get_language(),

@@ -52,17 +52,18 @@ ENCODINGS = {
 }
 
 
-def published_years():
+def published_years(town):
     return (
-        EvaluationYear.objects.published()
+        EvaluationYear.objects.for_town(town)
+        .published()
         .select_related("plan")
         .order_by("plan__published_on", "plan__slug", "fiscal_year")
     )
 
 
-def index_context():
+def index_context(town):
     return {
-        "datasets": list(published_years()),
+        "datasets": list(published_years(town)),
         "csv_columns": CSV_COLUMNS,
         "licence": LICENCE,
         "licence_url": LICENCE_URL,
@@ -87,7 +88,7 @@ def achievement_json(request):
         raise Http404(
             "計画（plan）と年度（year）を指定してください。例: ?plan=nakai-dx-1.0&year=2025"
         )
-    plan = get_plan(slug)
+    plan = get_plan(request.town, slug)
     fiscal_year = parse_year_param(year_text)
     _published_year(plan, fiscal_year)
     document = cache.achievement(plan, fiscal_year).as_dict()
@@ -99,11 +100,11 @@ def achievement_json(request):
     return response
 
 
-def _csv_years(slug, year_text):
-    years = published_years()
+def _csv_years(town, slug, year_text):
+    years = published_years(town)
     plan = None
     if slug:
-        plan = get_plan(slug)
+        plan = get_plan(town, slug)
         years = years.filter(plan=plan)
     if year_text:
         fiscal_year = parse_year_param(year_text)
@@ -157,7 +158,7 @@ def achievement_csv(request):
             content_type="text/plain; charset=utf-8",
         )
     codec, charset = ENCODINGS[encoding_param]
-    years = _csv_years(request.GET.get("plan"), request.GET.get("year"))
+    years = _csv_years(request.town, request.GET.get("plan"), request.GET.get("year"))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([name for name, _ in CSV_COLUMNS])

@@ -83,10 +83,11 @@ def select_year(plan, user, year_text=None):
     return Selection(plan, years, newest)
 
 
-def get_plan(slug):
+def get_plan(town, slug):
+    """The town's plan of that 計画ID (404 if the town has none)."""
     from reports import cache
 
-    plan = next((plan for plan in cache.plans() if plan.slug == slug), None)
+    plan = next((plan for plan in cache.plans(town) if plan.slug == slug), None)
     if plan is None:
         raise unknown_plan(slug)
     return plan

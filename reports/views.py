@@ -37,7 +37,7 @@ from reports.tables import (
 @cache.public_page
 def dashboard(request):
     fragment = cache.Fragment("dashboard", request)
-    plans = cache.plans()
+    plans = cache.plans(request.town)
     moved = _version_in_force(plans, request.GET.get("plan"), request.GET.get("year"))
     if moved:
         return redirect(moved)
@@ -112,7 +112,7 @@ def _area_rows(achievement):
 @cache.public_page
 def area_detail(request, slug, number):
     fragment = cache.Fragment("area", request)
-    plan = get_plan(slug)
+    plan = get_plan(request.town, slug)
     area = cache.area(plan, number)
     if area is None:
         raise Http404(f"{plan}に区分番号 {number} の重点施策区分はありません。")
@@ -171,7 +171,7 @@ def area_detail(request, slug, number):
 
 @cache.public_page
 def item_detail(request, slug, code):
-    plan = get_plan(slug)
+    plan = get_plan(request.town, slug)
     item = (
         ActionItem.objects.with_code(plan, code)
         .select_related("primary_area", "section", "working_group")
@@ -254,7 +254,7 @@ def _wellbeing_links(item):
 
 @cache.public_page
 def opendata_index(request):
-    return render(request, "reports/opendata.html", opendata.index_context())
+    return render(request, "reports/opendata.html", opendata.index_context(request.town))
 
 
 @cache.public_page

@@ -32,6 +32,36 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+TOWN = {
+    "code": "143618",
+    "name": "中井町",
+    "prefecture": "神奈川県",
+    "office": "企画課 デジタル推進班",
+}
+
+
+@pytest.fixture(autouse=True)
+def the_town(request):
+    """Every database test runs on a deployment of one town, as the product ships.
+
+    The town is the fixture's (same key), so loading the town's data keeps one
+    town; tests of several towns add their others themselves.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if marker is None and not {"db", "transactional_db", "live_server"} & set(names):
+        return None
+    transactional = (
+        "transactional_db" in names
+        or "live_server" in names
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from plans.models import Town
+
+    return Town.objects.get_or_create(pk=1, defaults=TOWN)[0]
+
+
 @pytest.fixture
 def town_data(db):
     """The town's published plan data (fixtures/nakai_dx_plan.json)."""

@@ -5,9 +5,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
 from actions.models import StaffProfile
+from plans.towns import TownScoped
 
 
-class StaffProfileInline(admin.StackedInline):
+class StaffProfileInline(TownScoped, admin.StackedInline):
     model = StaffProfile
     can_delete = False
     filter_horizontal = ("sections",)
@@ -15,7 +16,7 @@ class StaffProfileInline(admin.StackedInline):
     verbose_name_plural = "所属担当課（職員が記録できる取組の担当課）"
 
 
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(TownScoped, UserAdmin):
     inlines = [*UserAdmin.inlines, StaffProfileInline]
     list_display = (
         "username",

@@ -27,13 +27,14 @@ from actions.models import (
     KpiActual,
     YearlyStatus,
 )
+from plans.towns import TownScoped
 
 
 def _locked(plan, fiscal_year):
     return services.is_year_locked(plan, fiscal_year)
 
 
-class ItemLineageInline(admin.TabularInline):
+class ItemLineageInline(TownScoped, admin.TabularInline):
     model = ItemLineage
     fk_name = "item"
     extra = 0
@@ -62,7 +63,7 @@ class ActionItemForm(forms.ModelForm):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(RecordedDeletion, SafeExportMixin, admin.ModelAdmin):
+class ActionItemAdmin(TownScoped, RecordedDeletion, SafeExportMixin, admin.ModelAdmin):
     form = ActionItemForm
     resource_classes = [ActionItemResource]
     list_display = ("plan", "item_code", "title", "primary_area", "section", "name_published")
@@ -131,7 +132,7 @@ class YearlyStatusForm(forms.ModelForm):
 
 
 @admin.register(YearlyStatus)
-class YearlyStatusAdmin(SafeExportMixin, admin.ModelAdmin):
+class YearlyStatusAdmin(TownScoped, SafeExportMixin, admin.ModelAdmin):
     resource_classes = [YearlyStatusResource]
     form = YearlyStatusForm
     list_display = ("item", "fiscal_year", "status", "updated_at", "updated_by")
@@ -187,7 +188,7 @@ class KpiActualForm(forms.ModelForm):
 
 
 @admin.register(KpiActual)
-class KpiActualAdmin(SafeExportMixin, admin.ModelAdmin):
+class KpiActualAdmin(TownScoped, SafeExportMixin, admin.ModelAdmin):
     resource_classes = [KpiActualResource]
     form = KpiActualForm
     list_display = ("kpi", "fiscal_year", "value", "updated_at")
@@ -220,7 +221,7 @@ class KpiActualAdmin(SafeExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Kpi)
-class KpiAdmin(RecordedDeletion, SafeExportMixin, admin.ModelAdmin):
+class KpiAdmin(TownScoped, RecordedDeletion, SafeExportMixin, admin.ModelAdmin):
     resource_classes = [KpiResource]
     list_display = ("name", "item", "unit", "baseline_value", "target_value")
     list_filter = ("item__plan",)
@@ -238,7 +239,7 @@ class KpiAdmin(RecordedDeletion, SafeExportMixin, admin.ModelAdmin):
 
 
 @admin.register(EvaluationYear)
-class EvaluationYearAdmin(admin.ModelAdmin):
+class EvaluationYearAdmin(TownScoped, admin.ModelAdmin):
     """Locking and publishing are done on the staff pages, where they are audited."""
 
     list_display = ("plan", "fiscal_year", "is_locked", "is_published", "locked_at", "published_at")
@@ -255,7 +256,7 @@ class EvaluationYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(TownScoped, admin.ModelAdmin):
     list_display = ("at", "user", "action", "source", "object_repr", "fiscal_year")
     list_filter = ("source", "action", "plan")
     search_fields = ("object_repr", "reason")

@@ -57,13 +57,13 @@ def _fail(job, message, report=None):
 def _validated(job, progress, label):
     progress.step(label)
     sheets = read_upload(store.load_upload(job), job.filename)
-    return WorkbookImport(sheets, user=job.user).validate()
+    return WorkbookImport(sheets, town=job.town, user=job.user).validate()
 
 
 @task()
 def check_import(job_id):
     """The dry run: read and check the stored upload, keep what the page shows."""
-    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    job = ImportJob.objects.select_related("user", "town").get(pk=job_id)
     if job.state != ImportJob.State.CHECKING:
         return job.state
     with jobs.Progress(job.pk) as progress:
@@ -92,7 +92,7 @@ def check_import(job_id):
 @task()
 def apply_import(job_id):
     """The import: check the file again against today's data, then write it all or nothing."""
-    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    job = ImportJob.objects.select_related("user", "town").get(pk=job_id)
     if job.state != ImportJob.State.QUEUED:
         return job.state
     with jobs.Progress(job.pk) as progress:

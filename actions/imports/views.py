@@ -71,7 +71,7 @@ def _index_context(request, form, refused=None):
             .first()
         )
     return {
-        "plans": Plan.objects.order_by("published_on", "slug"),
+        "plans": Plan.objects.for_town(request.town).order_by("published_on", "slug"),
         "form": form,
         "refused": refused,
         "can_upload": can_import(request.user),
@@ -83,14 +83,16 @@ def _index_context(request, form, refused=None):
 @require_GET
 @_allowed(can_download)
 def template_download(request):
-    book = exporter.build_workbook(Plan.objects.all(), template=True)
+    book = exporter.build_workbook(
+        Plan.objects.for_town(request.town), template=True, town=request.town
+    )
     return _xlsx_response(exporter.workbook_bytes(book), exporter.export_filename(template=True))
 
 
 @require_GET
 @_allowed(can_download)
 def export_plan(request, slug):
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = get_object_or_404(Plan.objects.for_town(request.town), slug=slug)
     if request.GET.get("format") == "csv":
         sheet = request.GET.get("sheet", S.STATUS.name)
         if sheet not in S.SHEETS_BY_NAME:
@@ -129,7 +131,9 @@ def upload(request):
         data=b"",
         failure="新しいファイルを選んだため、この点検結果からは取り込めません。",
     )
-    job = store.save_upload(upload_file.read(), filename=upload_file.name, user=request.user)
+    job = store.save_upload(
+        upload_file.read(), filename=upload_file.name, user=request.user, town=request.town
+    )
     request.session[SESSION_PENDING] = {"job": job.pk.hex, "digest": job.digest}
     check_import.enqueue(str(job.pk))
     return redirect("imports:job", job_id=job.pk)

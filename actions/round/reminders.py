@@ -26,7 +26,10 @@ from actions.round.progress import deadline_text, with_year_state
 from plans import wareki
 
 S = EvaluationState
-SUBJECT_PREFIX = "【中井町DX推進計画】"
+
+
+def _plan_name(town):
+    return f"{town.name}DX推進計画" if town else "DX推進計画"
 
 
 def open_rounds():
@@ -194,15 +197,15 @@ def _site_url(path):
     return f"{base}{path}" if base else path
 
 
-def compose(user, dues):
-    """(subject, body) of one person's reminder, in Japanese."""
+def compose(user, dues, town=None):
+    """(subject, body) of one person's reminder, in Japanese, in the name of the person's town."""
     first = dues[0]
-    subject = f"{SUBJECT_PREFIX}評価作業のお願い：{first.summary}"
+    subject = f"【{_plan_name(town)}】評価作業のお願い：{first.summary}"
     name = user.get_full_name() or user.last_name or user.get_username()
     lines = [
         f"{name} 様",
         "",
-        "中井町DX推進計画の評価作業について、対応が必要な取組があります。",
+        f"{_plan_name(town)}の評価作業について、対応が必要な取組があります。",
         "",
     ]
     for due in dues:
@@ -223,13 +226,13 @@ def compose(user, dues):
         "差戻しの理由は「担当の取組」と各取組の入力画面に表示されています。",
         "このメールは、締切日の前と締切日を過ぎた後に、1日1回まで自動で送信しています。",
         "",
-        "中井町 企画課 デジタル推進班（DX推進計画 進捗ダッシュボード）",
+        f"{town.name if town else ''} {town.office if town else ''}（DX推進計画 進捗ダッシュボード）".strip(),
     ]
     return subject[:200], "\n".join(lines)
 
 
-def _recipients():
-    """(user, sections) of active staff and 課長 with sections, in one query."""
+def _recipients(town=None):
+    """(user, sections) of active staff and 課長 with sections (of one town), in one query."""
     User = get_user_model()
     users = (
         User.objects.filter(
@@ -238,9 +241,12 @@ def _recipients():
             staff_profile__sections__isnull=False,
         )
         .distinct()
+        .select_related("staff_profile__town")
         .prefetch_related("groups", "staff_profile__sections")
         .order_by("username")
     )
+    if town is not None:
+        users = users.filter(staff_profile__town=town)
     for user in users:
         user._role_names = {group.name for group in user.groups.all()}
         sections = {section.pk for section in user.staff_profile.sections.all()}
@@ -248,7 +254,7 @@ def _recipients():
         yield user, sections
 
 
-def send_reminders(today=None, days_before=None, dry_run=False):
+def send_reminders(today=None, days_before=None, dry_run=False, town=None):
     """Mail every person with work in a round whose deadline is within ``days_before`` or past.
 
     At most one mail per person per day: a ReminderLog row is written (the
@@ -261,14 +267,16 @@ def send_reminders(today=None, days_before=None, dry_run=False):
     rounds = [
         evaluation
         for evaluation in open_rounds()
-        if evaluation.deadline and _in_window(evaluation, today, days_before)
+        if evaluation.deadline
+        and _in_window(evaluation, today, days_before)
+        and (town is None or evaluation.plan.town_id == town.pk)
     ]
     outcome = Outcome()
     if not rounds:
         return outcome
     counts = {evaluation.pk: counts_by_section(evaluation) for evaluation in rounds}
     mailed_today = set(ReminderLog.objects.filter(sent_on=today).values_list("user_id", flat=True))
-    for user, sections in _recipients():
+    for user, sections in _recipients(town):
         dues = [due for due in dues_for(user, sections, rounds, counts, today) if due.has_work]
         if not dues:
             continue
@@ -278,7 +286,7 @@ def send_reminders(today=None, days_before=None, dry_run=False):
         if not user.email:
             outcome.no_address.append(user)
             continue
-        subject, body = compose(user, dues)
+        subject, body = compose(user, dues, user.staff_profile.town)
         if dry_run:
             outcome.sent.append((user, subject))
             continue
@@ -290,6 +298,7 @@ def _send_once(user, today, subject, body, dues, outcome):
     try:
         with transaction.atomic():
             log = ReminderLog.objects.create(
+                town_id=user.staff_profile.town_id,
                 user=user,
                 sent_on=today,
                 email=user.email,

@@ -37,7 +37,7 @@ S = EvaluationState
 
 def _chosen_year(request):
     """(plans, plan, year, evaluation) from ?plan=&year=; by default an open round's year."""
-    plans = list(Plan.objects.all())
+    plans = list(Plan.objects.for_town(request.town))
     slug, year = request.GET.get("plan"), _int_or_none(request.GET.get("year"))
     plan = next((p for p in plans if p.slug == slug), None)
     if plan is None:
@@ -141,7 +141,9 @@ def progress_items(request):
             problems.append("重点施策区分の指定が正しくありません。")
     section_obj = None
     if section is not None and section != progress.NO_SECTION:
-        section_obj = Section.objects.filter(pk=_int_or_none(section) or 0).first()
+        section_obj = (
+            Section.objects.for_town(request.town).filter(pk=_int_or_none(section) or 0).first()
+        )
         if section_obj is None:
             problems.append("担当課の指定が正しくありません。")
     allowed_sections = permissions.progress_section_ids(user)
@@ -254,7 +256,7 @@ def approvals(request):
 
 
 def _posted_plan_year(request):
-    plan = get_object_or_404(Plan, slug=request.POST.get("plan", ""))
+    plan = get_object_or_404(Plan.objects.for_town(request.town), slug=request.POST.get("plan", ""))
     year = _int_or_none(request.POST.get("year"))
     if year is None or not plan.covers_fiscal_year(year):
         raise Http404("計画期間外の年度です。")
@@ -341,7 +343,7 @@ def approve(request):
 @require_http_methods(["GET", "POST"])
 def send_back(request, slug, year, code):
     """差戻し of one item with a reason: the section's 課長, the 本部 or an admin."""
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = get_object_or_404(Plan.objects.for_town(request.town), slug=slug)
     item = get_object_or_404(
         ActionItem.objects.with_code(plan, code).select_related("plan", "section", "primary_area")
     )
@@ -395,7 +397,7 @@ def send_back(request, slug, year, code):
 def _round_action(request, slug, year, act):
     if not permissions.can_manage_round(request.user):
         raise PermissionDenied("評価作業を操作する権限がありません。")
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = get_object_or_404(Plan.objects.for_town(request.town), slug=slug)
     if not plan.covers_fiscal_year(year):
         raise Http404("計画期間外の年度です。")
     try:

@@ -19,6 +19,7 @@ from django.db import transaction
 from actions.models import AuditEntry, StaffProfile
 from actions.permissions import ADMIN_GROUP, MANAGER_GROUP, SECTION_HEAD_GROUP, STAFF_GROUP
 from plans.models import Section
+from plans.towns import the_only_town
 
 ROLES = (STAFF_GROUP, SECTION_HEAD_GROUP, MANAGER_GROUP, ADMIN_GROUP)
 # Letters and digits that cannot be misread when copied from a screen or paper.
@@ -55,12 +56,17 @@ class InitialPassword:
     password: str
 
 
-def account_refusal(entry, existing, editor):
+def account_refusal(entry, existing, editor, town=None):
     """Why this entry may not be saved (a message), or None. Shared by the dry run."""
     if existing is not None and existing.is_superuser:
         return (
             f"「{entry.username}」はスーパーユーザーのため、取込では変更できません。"
             "管理画面で変更してください。"
+        )
+    if existing is not None and town is not None and _town_of(existing) not in (None, town.pk):
+        return (
+            f"ユーザー名「{entry.username}」は、ほかの団体のアカウントで使われています。"
+            "別のユーザー名にしてください。"
         )
     unknown = [role for role in entry.roles or () if role not in ROLES]
     if unknown:
@@ -75,6 +81,13 @@ def account_refusal(entry, existing, editor):
     ):
         return "自分のアカウントから管理者の役割を外すことはできません（取込の後で操作できなくなるため）。"
     return None
+
+
+def _town_of(account):
+    try:
+        return account.staff_profile.town_id
+    except StaffProfile.DoesNotExist:
+        return None
 
 
 def _snapshot(user, roles, sections):
@@ -111,23 +124,25 @@ def create_sections(sections, *, user=None, source=AuditEntry.Source.IMPORT):
 
 
 @transaction.atomic
-def save_staff_accounts(entries, *, user=None, source=AuditEntry.Source.IMPORT):
+def save_staff_accounts(entries, *, town=None, user=None, source=AuditEntry.Source.IMPORT):
     """Create or update accounts; return the InitialPassword of each new one, in order.
 
     Any refusal (a superuser named, an unknown role, the editor removing their
     own admin role) raises ValidationError and writes nothing.
     """
     User = get_user_model()
+    town = town or the_only_town()
     entries = list(entries)
     editor = user if user is not None and user.is_authenticated else None
     users = {
         u.username: u
         for u in User.objects.select_for_update()
         .filter(username__in=[e.username for e in entries])
+        .select_related("staff_profile")
         .prefetch_related("groups")
     }
     for entry in entries:
-        refusal = account_refusal(entry, users.get(entry.username), editor)
+        refusal = account_refusal(entry, users.get(entry.username), editor, town)
         if refusal:
             raise ValidationError(refusal, code="account_refused")
     groups = {group.name: group for group in Group.objects.filter(name__in=ROLES)}
@@ -165,7 +180,9 @@ def save_staff_accounts(entries, *, user=None, source=AuditEntry.Source.IMPORT):
         sections = list(entry.sections) if entry.sections is not None else old_sections
         profile = profiles.get(account.pk)
         if profile is None and (created or sections):
-            profile = StaffProfile.objects.create(user=account, must_change_password=created)
+            profile = StaffProfile.objects.create(
+                user=account, town=town, must_change_password=created
+            )
         if entry.sections is not None and profile is not None:
             if {s.pk for s in sections} != {s.pk for s in old_sections}:
                 profile.sections.set(sections)
@@ -178,6 +195,7 @@ def save_staff_accounts(entries, *, user=None, source=AuditEntry.Source.IMPORT):
             continue
         audits.append(
             AuditEntry(
+                town=town,
                 user=editor,
                 action="アカウントの追加" if created else "アカウントの更新",
                 source=source,

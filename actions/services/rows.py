@@ -216,6 +216,7 @@ def _audit_row(editor, source, action, item, fiscal_year, object_repr, before, a
         "user_id": editor.pk if editor else None,
         "action": action,
         "source": source,
+        "town_id": item.plan.town_id,
         "plan_id": item.plan_id,
         "item_id": item.pk,
         "section_id": item.section_id,

@@ -34,7 +34,7 @@ AUDIT_PAGE_SIZE = 50
 
 def _get_item_for_edit(request, slug, code, fiscal_year):
     """The item whose evaluation for ``fiscal_year`` the user may record, or 404/403."""
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = get_object_or_404(Plan.objects.for_town(request.town), slug=slug)
     item = get_object_or_404(
         ActionItem.objects.with_code(plan, code).select_related("plan", "section", "primary_area")
     )
@@ -98,7 +98,7 @@ def my_items(request):
     """「担当の取組」: the user's items with the chosen year's status, missing ones first."""
     user = request.user
     _require(permissions.can_view_my_items, user)
-    plans = list(Plan.objects.all())
+    plans = list(Plan.objects.for_town(request.town))
     plan = next((p for p in plans if p.slug == request.GET.get("plan")), None) or _default_plan(
         plans
     )
@@ -269,7 +269,7 @@ def _rebased_form(data, kpis, conflict):
 
 def _filtered_audit_entries(request):
     form = AuditFilterForm(request.GET or None)
-    entries = form.filter(AuditEntry.objects.with_related())
+    entries = form.filter(AuditEntry.objects.for_town(request.town).with_related())
     return form, entries
 
 

@@ -26,7 +26,7 @@ def _get_plan_for_year_action(request, slug, fiscal_year, allowed):
     """The plan whose ``fiscal_year`` the user may lock, unlock or publish, or 404/403."""
     if not allowed(request.user):
         raise PermissionDenied("この操作を行う権限がありません。")
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = get_object_or_404(Plan.objects.for_town(request.town), slug=slug)
     if not plan.covers_fiscal_year(fiscal_year):
         raise Http404("計画期間外の年度です。")
     return plan
@@ -53,7 +53,7 @@ def _render_years(request, unlock_form=None, status=200):
     """The year list; ``unlock_form`` is a refused unlock, shown open beside its year."""
     user = request.user
     refused = (unlock_form.plan.pk, unlock_form.fiscal_year) if unlock_form else None
-    plans = list(Plan.objects.all())
+    plans = list(Plan.objects.for_town(request.town))
     states = {
         (ev.plan_id, ev.fiscal_year): ev
         for ev in EvaluationYear.objects.select_related("locked_by", "published_by")
@@ -64,7 +64,9 @@ def _render_years(request, unlock_form=None, status=200):
         .values("item__plan", "fiscal_year")
         .annotate(recorded=Count("id"))
     }
-    item_counts = dict(Plan.objects.annotate(n=Count("items")).values_list("pk", "n"))
+    item_counts = dict(
+        Plan.objects.for_town(request.town).annotate(n=Count("items")).values_list("pk", "n")
+    )
     sections = []
     for plan in plans:
         rows = [

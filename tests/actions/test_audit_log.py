@@ -136,7 +136,7 @@ def test_the_query_count_is_pinned(manager_client, world, extra, django_assert_n
             world["item_a"], YEAR, status="achieved" if number % 2 else "", user=world["alice"]
         )
     # session, user, groups, count, page, filter choices (users, items, sections)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         manager_client.get(reverse("actions:audit_log"))
 
 

@@ -84,6 +84,7 @@ def test_insert_values_leaves_the_row_the_orm_leaves(world):
         "username": user.get_username(),
         "action": "達成状況の記録",
         "source": AuditEntry.Source.IMPORT,
+        "town_id": item.plan.town_id,
         "plan_id": item.plan_id,
         "item_id": item.pk,
         "section_id": section.pk,

@@ -107,6 +107,6 @@ def test_the_query_count_does_not_grow_with_the_items(
     client.force_login(world["staff"])
     # session, user, groups, staff profile, sections, plans, items, statuses, year state,
     # open rounds (the deadline notice; one more per open round, whatever the items)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = _get(client, plan=world["plan"].slug, year=2026)
     assert len(response.context["rows"]) == count + 3

@@ -19,7 +19,7 @@ from tests.factories import make_plan
 S = EvaluationState
 YEAR = 2026
 TODAY = datetime.date(2027, 6, 1)
-BOARD_QUERIES = 9
+BOARD_QUERIES = 10
 
 
 def _town(sections, items, seed=8):
@@ -164,7 +164,7 @@ def test_the_board_takes_the_same_queries_for_10_and_1000_items(client):
     manager = make_user("manager", "manager")
     few, response = _board_queries(client, manager, small)
     many, response = _board_queries(client, manager, large)
-    # Session, user, roles, plans, the year, two grouped counts, section names, areas.
+    # Session, user, the town, roles, plans, the year, two grouped counts, section names, areas.
     assert len(few) == len(many) == BOARD_QUERIES, "\n".join(many)
     assert response.context["board"].total.total == 1000
 

@@ -160,7 +160,7 @@ def test_the_years_page_lists_every_plan_year_with_its_state(client, town_data):
 def test_the_years_page_query_count_is_pinned(client, town_data, django_assert_num_queries):
     client.force_login(make_user("manager", "manager"))
     # session, user, groups, plans, year states, recorded counts, item counts
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(reverse("actions:years"))
 
 

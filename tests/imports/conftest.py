@@ -53,8 +53,8 @@ def xlsx_bytes(sheets):
     return buffer.getvalue()
 
 
-def run_import(data, *, user=None, dry_run=False, filename="test.xlsx"):
-    return WorkbookImport(read_upload(data, filename), user=user).run(dry_run=dry_run)
+def run_import(data, *, user=None, dry_run=False, filename="test.xlsx", town=None):
+    return WorkbookImport(read_upload(data, filename), user=user, town=town).run(dry_run=dry_run)
 
 
 def messages_of(job):

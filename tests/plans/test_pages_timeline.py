@@ -41,7 +41,7 @@ def test_the_timeline_query_count_does_not_grow_with_the_items(
 ):
     plan = build_plan(item_count)
     TimelineEvent.objects.order_by("occurred_on").first().items.add(*plan.items.all())
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/timeline/")
     assert response.content.decode().count("（1.0版）</a>") >= item_count
 

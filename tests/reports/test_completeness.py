@@ -134,10 +134,10 @@ def test_the_lock_and_publish_pages_take_the_same_queries_at_any_size(
     ]
     # session, user, groups, the plan; the completeness read (9).
     for url in pages:
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(14):
             assert client.get(url).status_code == 200
     _grow(plan, 500)
     for url in pages:
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(14):
             response = client.get(url)
         assert "承認されていない取組（" in response.content.decode()

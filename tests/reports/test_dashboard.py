@@ -215,7 +215,7 @@ def test_the_dashboard_query_count_does_not_grow_with_the_items(
     build_plan(item_count)
     # 8 for the page (the figures read the status tallies) and 1 for the data versions
     # its cached figures are keyed by.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get("/?plan=big-plan")
     assert response.status_code == 200
     # Served again whole from the cache: only the data versions are read.
@@ -229,7 +229,7 @@ def test_the_default_dashboard_query_count_does_not_grow_with_the_items(
     client, item_count, django_assert_num_queries
 ):
     build_plan(item_count)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get("/")
     assert response.status_code == 200
 

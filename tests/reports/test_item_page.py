@@ -111,7 +111,7 @@ def test_the_item_page_query_count_does_not_grow_with_the_items(
 ):
     build_plan(item_count)
     # + the revision lineage, links both ways in one query; + the data versions of the cached copy
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get("/plans/big-plan/items/3/")
     assert response.status_code == 200
     with django_assert_num_queries(1):  # served again whole from the cache

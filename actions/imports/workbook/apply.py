@@ -91,7 +91,7 @@ def _apply(job, chunk_size):
         data_changed(plan_id, plan_years)
     if job.account_writes:
         job.initial_passwords = services.save_staff_accounts(
-            job.account_writes, user=job.user, source=job.source
+            job.account_writes, town=job.town, user=job.user, source=job.source
         )
         done += len(job.account_writes)
         yield done, total, S.STAFF.name

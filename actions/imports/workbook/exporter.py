@@ -20,6 +20,7 @@ from actions.imports.resources import SHEET_RESOURCES, queryset_for_plan
 from actions.imports.workbook import sheets as S
 from actions.models import Status
 from plans.models import PriorityArea
+from plans.towns import site_title
 from reports.exporting import safe_cell
 
 HEADER_FONT = Font(bold=True)
@@ -47,7 +48,7 @@ WIDE_COLUMNS = {
 EXAMPLES = {
     S.PLAN.name: [
         "nakai-dx-2.0",
-        "中井町DX推進計画",
+        "○○町DX推進計画",
         "2.0",
         "令和8年4月",
         "令和5年8月",
@@ -212,7 +213,7 @@ def _add_validations(book, n_statuses, n_areas):
         item_ws.data_validations.append(rule)
 
 
-def _add_examples(book):
+def _add_examples(book, town=None):
     ws = book.create_sheet(S.EXAMPLE_SHEET)
     for index in range(1, 9):
         ws.column_dimensions[get_column_letter(index)].width = 22
@@ -224,13 +225,16 @@ def _add_examples(book):
         ws.append([])
         ws.append([_styled(ws, f"シート「{sheet.name}」", font=HEADER_FONT)])
         ws.append([_styled(ws, name, fill=HEADER_FILL) for name in sheet.names])
-        _RowWriter(ws, sheet.names).append(EXAMPLES[sheet.name])
+        example = list(EXAMPLES[sheet.name])
+        if sheet.name == S.PLAN.name and town is not None:
+            example[1] = f"{town.name}DX推進計画"
+        _RowWriter(ws, sheet.names).append(example)
 
 
-def guide_lines():
+def guide_lines(town=None):
     """The 説明 sheet: the format in short, for people filling the workbook in."""
     lines = [
-        "中井町DX推進計画 取込用ブックの書き方",
+        f"{town.name if town else ''}DX推進計画 取込用ブックの書き方",
         "",
         "・シート名と見出し（1行目）はこのブックのとおりにします。列の順番は自由です。見出しの上にタイトル行や空行があっても構いません。",
         "・行のキー（計画ID＋取組番号＋年度 など）が同じ行は、取り込むと上書き（更新）されます。同じキーの行を2つ書くとエラーです。",
@@ -266,25 +270,26 @@ def guide_lines():
     return lines
 
 
-def _add_guide(book):
+def _add_guide(book, town=None):
     ws = book.create_sheet(S.GUIDE_SHEET)
     ws.column_dimensions["A"].width = 120
-    title, *lines = guide_lines()
+    title, *lines = guide_lines(town)
     ws.append([_styled(ws, safe_cell(title), font=Font(bold=True, size=14))])
     for line in lines:
         ws.append([safe_cell(line)])
 
 
-def build_workbook(plans=(), *, template=False):
+def build_workbook(plans=(), *, template=False, town=None):
     """A write-only openpyxl Workbook with every sheet; headers only for the template.
 
     Rows are written as they are read (a plan may hold 100,000 status rows);
     the book can be saved once (workbook_bytes).
     """
     plans = list(plans)
+    town = town or (plans[0].town if plans else None)
     book = Workbook(write_only=True)
     if template:
-        _add_guide(book)  # the template opens on how to fill it in
+        _add_guide(book, town)  # the template opens on how to fill it in
     for sheet in S.TEMPLATE_SHEETS if template else S.SHEETS:
         ws = book.create_sheet(sheet.name)
         _start_sheet(ws, sheet.names)
@@ -295,11 +300,11 @@ def build_workbook(plans=(), *, template=False):
                     writer.append(row)
     n_statuses, n_areas = _add_choices(book, plans)
     _add_validations(book, n_statuses, n_areas)
-    _add_examples(book)
+    _add_examples(book, town)
     if not template:
-        _add_guide(book)
+        _add_guide(book, town)
     book.active = 0
-    book.properties.creator = "中井町DX推進計画 進捗ダッシュボード"
+    book.properties.creator = site_title(town)
     book.properties.created = timezone.now().replace(tzinfo=None)
     return book
 

@@ -26,6 +26,7 @@ from actions.imports.workbook.checks import RowInvalid
 from actions.imports.workbook.lineage import LineageRows
 from actions.imports.workbook.masters import MasterRows
 from actions.imports.workbook.people import PeopleRows
+from actions.imports.workbook.reader import ImportRefused
 from actions.imports.workbook.results import (
     WARNING_KINDS,
     ChangeList,
@@ -47,13 +48,21 @@ from actions.models import (
 from actions.services.bulk import collector_paused
 from actions.services.status import StoredStatus
 from plans.models import Plan, PriorityArea, Section
+from plans.towns import the_only_town
 
 WRITE_CHUNK = 1000  # entries per bulk service call: progress steps, bounded statements
 
 
 class WorkbookImport(MasterRows, YearlyRows, PeopleRows, LineageRows):
-    def __init__(self, sheet_data, *, user=None, source=AuditEntry.Source.IMPORT):
+    def __init__(self, sheet_data, *, town=None, user=None, source=AuditEntry.Source.IMPORT):
         self.sheet_data = sheet_data
+        # Every plan, section and account it reads or writes is this town's.
+        self.town = town or the_only_town()
+        if self.town is None:
+            raise ImportRefused(
+                "取り込む団体が決まりません。団体を登録してから（manage.py add_town）、"
+                "その団体を指定して取り込んでください。"
+            )
         self.user = user if user is not None and user.is_authenticated else None
         self.source = source
         self.errors = []
@@ -110,13 +119,15 @@ class WorkbookImport(MasterRows, YearlyRows, PeopleRows, LineageRows):
                 for column in ("計画ID", "改定元計画ID"):
                     if not V.is_blank(row.values.get(column)):
                         slugs.add(V.normalize(row.values[column]))
-        self.plans = {plan.slug: plan for plan in Plan.objects.filter(slug__in=slugs)}
+        self.plans = {
+            plan.slug: plan for plan in Plan.objects.for_town(self.town).filter(slug__in=slugs)
+        }
         if any(row.has("旧取組番号") for row in self.rows.get(S.ITEM.name, ())):
             # 旧取組番号 names items of the plans these revise: load those too.
             revised = {p.revises_id for p in self.plans.values()} - {
                 p.pk for p in self.plans.values()
             }
-            for plan in Plan.objects.filter(pk__in=revised - {None}):
+            for plan in Plan.objects.for_town(self.town).filter(pk__in=revised - {None}):
                 self.plans[plan.slug] = plan
         plan_ids = [plan.pk for plan in self.plans.values()]
         by_id = {plan.pk: plan for plan in self.plans.values()}
@@ -179,7 +190,9 @@ class WorkbookImport(MasterRows, YearlyRows, PeopleRows, LineageRows):
         ).values_list("plan_id", "fiscal_year"):
             self.locked_years[by_id[plan_id].slug].add(year)
         self.sections = (
-            list(Section.objects.all()) if self.rows.keys() & {S.ITEM.name, S.STAFF.name} else []
+            list(Section.objects.for_town(self.town))
+            if self.rows.keys() & {S.ITEM.name, S.STAFF.name}
+            else []
         )
         self._sections_by_text = None
         self._section_spellings = {}
@@ -194,9 +207,9 @@ class WorkbookImport(MasterRows, YearlyRows, PeopleRows, LineageRows):
             names |= {User.normalize_username(V.normalize(n)) for n in names}
             self.accounts = {
                 user.username: user
-                for user in User.objects.filter(username__in=names).prefetch_related(
-                    "groups", "staff_profile__sections"
-                )
+                for user in User.objects.filter(username__in=names)
+                .select_related("staff_profile")
+                .prefetch_related("groups", "staff_profile__sections")
             }
         self.account_writes = []
         self.master_writes = []
@@ -255,6 +268,8 @@ class WorkbookImport(MasterRows, YearlyRows, PeopleRows, LineageRows):
         return self
 
 
-def import_workbook(sheet_data, *, user=None, dry_run=False, source=AuditEntry.Source.IMPORT):
-    """The service: validate a read workbook and, unless dry run or invalid, apply it."""
-    return WorkbookImport(sheet_data, user=user, source=source).run(dry_run=dry_run)
+def import_workbook(
+    sheet_data, *, town=None, user=None, dry_run=False, source=AuditEntry.Source.IMPORT
+):
+    """The service: validate a read workbook for a town and, unless dry run or invalid, apply it."""
+    return WorkbookImport(sheet_data, town=town, user=user, source=source).run(dry_run=dry_run)

@@ -30,7 +30,7 @@ class MasterRows(RowChecks):
                 ("改定元計画ID", _optional(V.parse_plan_id), {}),
             ],
         )
-        plan = self.plans.get(slug) or Plan(slug=slug)
+        plan = self.plans.get(slug) or Plan(town=self.town, slug=slug)
         new_values = {
             "name": parsed["計画名"],
             "version": parsed["版"],
@@ -47,7 +47,7 @@ class MasterRows(RowChecks):
                 "計画期間終了が計画期間開始より前です。",
             )
             raise RowInvalid
-        probe = Plan(slug=slug, **new_values)
+        probe = Plan(town=self.town, slug=slug, **new_values)
         self._model_errors(row, probe, COLUMNS_BY_FIELD[Plan], exclude=["slug"])
         if "改定元計画ID" in parsed:
             plan._revises_slug = parsed["改定元計画ID"]

@@ -95,7 +95,7 @@ class PeopleRows(RowChecks):
                 f"担当課の名前は{SECTION_NAME_MAX}文字以内にしてください。",
             )
             raise RowInvalid
-        section = Section(name=text)
+        section = Section(town=self.town, name=text)
         section.first_row = (row.sheet, row.number)
         self.new_sections.append(section)
         index["exact"][text] = section
@@ -153,7 +153,7 @@ class PeopleRows(RowChecks):
             sections=tuple(sections) if sections is not None else None,
         )
         existing = self.accounts.get(username)
-        refusal = account_refusal(entry, existing, self.user)
+        refusal = account_refusal(entry, existing, self.user, self.town)
         if refusal:
             self.error(row.sheet, row.number, "ユーザー名", username, refusal)
             raise RowInvalid

@@ -28,10 +28,11 @@ def digest(data):
     return hashlib.sha256(data).hexdigest()
 
 
-def save_upload(data, *, filename, user):
-    """A new job holding the upload, waiting for its dry run."""
+def save_upload(data, *, filename, user, town=None):
+    """A new job of a town (by default the deployment's only one) holding the upload."""
+    town_given = {"town": town} if town is not None else {}
     return ImportJob.objects.create(
-        user=user, filename=filename[:255], data=data, digest=digest(data)
+        user=user, filename=filename[:255], data=data, digest=digest(data), **town_given
     )
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from actions.models import ActionItem, StaffProfile
 from actions.permissions import ADMIN_GROUP, MANAGER_GROUP, SECTION_HEAD_GROUP, STAFF_GROUP
 from plans.models import Plan, Section
+from plans.towns import add_town_argument, town_from_option
 from plans.versions import data_changed
 
 DEMO_PASSWORD = "nakai-demo-2026"
@@ -41,24 +42,28 @@ class Command(BaseCommand):
         "デモ用アカウント（管理者・管理職・2つの担当課の職員と課長）を作成します（DEBUG 時のみ）。"
     )
 
+    def add_arguments(self, parser):
+        add_town_argument(parser)
+
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError(
                 "DEBUG が無効のため、デモ用アカウントは作成しません。"
                 "開発用の環境で DEBUG=1 を付けて実行してください。"
             )
+        town = town_from_option(options.get("town"))
         with transaction.atomic():
             sections = {
                 REAL_SECTION: Section.objects.get_or_create(
-                    name=REAL_SECTION[0], defaults={"unit": REAL_SECTION[1]}
+                    town=town, name=REAL_SECTION[0], defaults={"unit": REAL_SECTION[1]}
                 )[0],
                 DEMO_SECTION: Section.objects.get_or_create(
-                    name=DEMO_SECTION[0], defaults={"unit": DEMO_SECTION[1]}
+                    town=town, name=DEMO_SECTION[0], defaults={"unit": DEMO_SECTION[1]}
                 )[0],
             }
             for username, role, section, display_name in ACCOUNTS:
-                self._account(username, role, sections.get(section), display_name)
-            assigned = self._assign_items(sections[REAL_SECTION], sections[DEMO_SECTION])
+                self._account(username, role, sections.get(section), display_name, town)
+            assigned = self._assign_items(sections[REAL_SECTION], sections[DEMO_SECTION], town)
 
         self.stdout.write("デモ用アカウントを用意しました（パスワードはすべて同じです）。")
         for username, role, section, _name in ACCOUNTS:
@@ -70,7 +75,7 @@ class Command(BaseCommand):
                 f"計画2.0版の取組 {assigned}件をデモ用に2つの担当課へ割り当てました。"
             )
 
-    def _account(self, username, role, section, display_name):
+    def _account(self, username, role, section, display_name, town):
         User = get_user_model()
         user, _ = User.objects.get_or_create(username=username)
         user.last_name = display_name
@@ -81,12 +86,12 @@ class Command(BaseCommand):
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.set([Group.objects.get(name=role)])
-        profile, _ = StaffProfile.objects.get_or_create(user=user)
+        profile, _ = StaffProfile.objects.update_or_create(user=user, defaults={"town": town})
         profile.sections.set([section] if section else [])
 
-    def _assign_items(self, first, second):
+    def _assign_items(self, first, second, town):
         """Split plan 2.0's items that have no section between the two sections."""
-        plan = Plan.objects.filter(slug=DEMO_PLAN).first()
+        plan = Plan.objects.for_town(town).filter(slug=DEMO_PLAN).first()
         if plan is None:
             self.stdout.write(
                 self.style.WARNING(

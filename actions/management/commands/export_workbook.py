@@ -7,12 +7,14 @@ from django.core.management.base import BaseCommand, CommandError
 from actions.imports.workbook import exporter
 from actions.imports.workbook import sheets as S
 from plans.models import Plan
+from plans.towns import add_town_argument, town_from_option
 
 
 class Command(BaseCommand):
     help = "計画のデータを取込用ブックと同じ形式（.xlsx または1シートの CSV）で書き出します。"
 
     def add_arguments(self, parser):
+        add_town_argument(parser)
         parser.add_argument(
             "--plan", action="append", default=[], help="計画ID（複数指定可。省略時はすべて）"
         )
@@ -25,7 +27,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, plan, output, sheet=None, template=False, **options):
-        plans = list(Plan.objects.filter(slug__in=plan)) if plan else list(Plan.objects.all())
+        town = town_from_option(options.get("town"))
+        town_plans = Plan.objects.for_town(town)
+        plans = list(town_plans.filter(slug__in=plan)) if plan else list(town_plans)
         missing = set(plan) - {p.slug for p in plans}
         if missing:
             raise CommandError(f"計画ID {'、'.join(sorted(missing))} の計画は登録されていません。")
@@ -35,7 +39,7 @@ class Command(BaseCommand):
                 raise CommandError("CSV に書き出すときは --sheet でシートを選んでください。")
             path.write_bytes(exporter.sheet_csv_bytes(sheet, [] if template else plans))
         elif path.suffix.lower() == ".xlsx":
-            book = exporter.build_workbook(plans, template=template)
+            book = exporter.build_workbook(plans, template=template, town=town)
             path.write_bytes(exporter.workbook_bytes(book))
         else:
             raise CommandError("出力ファイルの拡張子は .xlsx または .csv にしてください。")

@@ -1,4 +1,4 @@
-"""python manage.py import_workbook FILE [--dry-run] [--user NAME]
+"""python manage.py import_workbook FILE [--town CODE] [--dry-run] [--user NAME]
 
 Exit 0 with a summary per sheet; exit 1 with every error on stderr and
 nothing written. A database that fails mid-import (a dropped connection) is
@@ -15,6 +15,7 @@ from django.db import DatabaseError
 from actions.imports.workbook.importer import import_workbook
 from actions.imports.workbook.reader import ImportRefused, check_size, read_upload
 from actions.models import AuditEntry
+from plans.towns import add_town_argument, town_from_option
 
 
 class Command(BaseCommand):
@@ -28,13 +29,15 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="点検だけして、何も書き込みません"
         )
         parser.add_argument("--user", help="変更履歴に記録する利用者名（管理者）")
+        add_town_argument(parser)
 
     def handle(self, *args, file, dry_run=False, user=None, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"ファイルが見つかりません: {file}")
+        town = town_from_option(options.get("town"))
         try:
-            self._import(path, user, dry_run)
+            self._import(path, user, dry_run, town)
         except DatabaseError as exc:
             self.stderr.write(f"データベースのエラー: {type(exc).__name__}")
             raise CommandError(
@@ -44,7 +47,7 @@ class Command(BaseCommand):
                 returncode=1,
             ) from exc
 
-    def _import(self, path, user, dry_run):
+    def _import(self, path, user, dry_run, town):
         importer_user = self._user(user)
         try:
             check_size(path.stat().st_size)
@@ -55,7 +58,7 @@ class Command(BaseCommand):
                 "ファイルを読み込めないため、何も取り込みませんでした。", returncode=1
             ) from exc
         job = import_workbook(
-            sheets, user=importer_user, dry_run=dry_run, source=AuditEntry.Source.IMPORT
+            sheets, town=town, user=importer_user, dry_run=dry_run, source=AuditEntry.Source.IMPORT
         )
         for error in job.errors:
             self.stderr.write(str(error))

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from actions.round import reminders
+from plans.models import Town
+from plans.towns import add_town_argument, town_from_option
 
 
 def _date(value):
@@ -22,6 +24,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
+        add_town_argument(parser)
         parser.add_argument(
             "--days-before",
             type=int,
@@ -34,9 +37,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, days_before=None, date=None, dry_run=False, **options):
+        # Every town's people, each mail in their own town's name, unless --town names one.
+        town = town_from_option(options["town"]) if options.get("town") else None
+        if town is None and not Town.objects.exists():
+            town_from_option(None)  # the Japanese message: no town yet
         if days_before is not None and days_before < 0:
             raise CommandError("--days-before は 0 以上の日数です。")
-        outcome = reminders.send_reminders(today=date, days_before=days_before, dry_run=dry_run)
+        outcome = reminders.send_reminders(
+            today=date, days_before=days_before, dry_run=dry_run, town=town
+        )
         verb = "送信予定" if dry_run else "送信"
         for user, subject in outcome.sent:
             self.stdout.write(f"{verb}: {user.get_username()} <{user.email}> {subject}")

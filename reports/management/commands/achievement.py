@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from plans import wareki
 from plans.models import Plan
+from plans.towns import add_town_argument, town_from_option
 from reports.achievement import compute_achievement, format_rate
 
 
@@ -14,11 +15,13 @@ class Command(BaseCommand):
         parser.add_argument("--plan", required=True, help="計画ID（例: nakai-dx-1.0）")
         parser.add_argument("--year", required=True, help="年度（2025、令和7年度、R7 など）")
         parser.add_argument("--format", choices=["json", "table"], default="table")
+        add_town_argument(parser)
 
     def handle(self, *args, **options):
-        plan = Plan.objects.filter(slug=options["plan"]).first()
+        plans = Plan.objects.for_town(town_from_option(options.get("town")))
+        plan = plans.filter(slug=options["plan"]).first()
         if plan is None:
-            known = "、".join(Plan.objects.values_list("slug", flat=True)) or "（登録なし）"
+            known = "、".join(plans.values_list("slug", flat=True)) or "（登録なし）"
             raise CommandError(
                 f"計画ID「{options['plan']}」は登録されていません。登録済み: {known}"
             )
