@@ -10,4 +10,6 @@ urlpatterns = [
     path("opendata/", views.opendata_index, name="opendata"),
     path("opendata/achievement.json", views.opendata_json, name="opendata_json"),
     path("opendata/achievement.csv", views.opendata_csv, name="opendata_csv"),
+    path("towns/", views.towns_compared, name="towns"),
+    path("towns/achievement.csv", views.towns_csv, name="towns_csv"),
 ]

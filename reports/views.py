@@ -16,7 +16,7 @@ from actions.lineage import item_lineage
 from actions.models import ActionItem, KpiActual, YearlyStatus
 from actions.permissions import can_view_internal, visible_fiscal_years
 from plans.models import WellBeingMeasure
-from reports import cache, charts, opendata
+from reports import cache, charts, comparison, opendata
 from reports.achievement import Rule
 from reports.queries import (
     area_items,
@@ -265,3 +265,19 @@ def opendata_json(request):
 @cache.public_page
 def opendata_csv(request):
     return opendata.achievement_csv(request)
+
+
+@cache.public_page
+def towns_compared(request):
+    """The deployment's towns side by side: each one's latest published year."""
+    rows = comparison.latest_rows()
+    return render(
+        request,
+        "reports/towns.html",
+        {"rows": rows, "csv_columns": comparison.TOWN_COLUMNS + opendata.CSV_COLUMNS},
+    )
+
+
+@cache.public_page
+def towns_csv(request):
+    return comparison.csv_response()

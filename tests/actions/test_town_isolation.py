@@ -131,12 +131,32 @@ def test_an_import_refuses_a_user_name_of_the_other_town(world):
     assert not Plan.objects.filter(slug=PLAN_1).exists()
 
 
-def test_a_towns_open_data_holds_only_its_rows(client, world):
+def publish(world, key, status="achieved"):
     from actions.services import lock_year, publish_year
 
+    YearlyStatus.objects.create(item=world[f"{key}_item"], fiscal_year=2026, status=status)
+    lock_year(world[f"{key}_plan"], 2026, reason="テスト", user=world[f"{key}_manager"])
+    publish_year(world[f"{key}_plan"], 2026, user=world[f"{key}_manager"])
+
+
+def test_a_towns_open_data_holds_only_its_rows(client, world):
     for key in ("nakai", "sapporo"):
-        YearlyStatus.objects.create(item=world[f"{key}_item"], fiscal_year=2026, status="achieved")
-        lock_year(world[f"{key}_plan"], 2026, reason="テスト", user=world[f"{key}_manager"])
-        publish_year(world[f"{key}_plan"], 2026, user=world[f"{key}_manager"])
+        publish(world, key)
     body = client.get("/opendata/achievement.csv", HTTP_HOST=SAPPORO).content.decode("utf-8-sig")
     assert "札幌市の計画" in body and "中井町の計画" not in body
+
+
+def test_the_comparison_shows_published_years_only_on_any_host(client, world):
+    publish(world, "sapporo", status="not_achieved")
+    # 中井町 has a rated year that is not published: it must not show.
+    YearlyStatus.objects.create(item=world["nakai_item"], fiscal_year=2026, status="achieved")
+    page = client.get("/towns/", HTTP_HOST="elsewhere.localhost")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "北海道 札幌市" in body and "0.0%" in body and "1／1" in body
+    assert "神奈川県 中井町" in body and "公表済みの年度はまだありません" in body
+    assert "100.0%" not in body
+    rows = client.get("/towns/achievement.csv").content.decode("utf-8-sig").splitlines()
+    assert rows[0].startswith("全国地方公共団体コード,団体名,都道府県,計画ID")
+    # One row per area of 札幌市's published year (two areas); none of 中井町's draft.
+    assert [row.split(",")[0] for row in rows[1:]] == ["011002", "011002"]
