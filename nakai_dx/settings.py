@@ -182,7 +182,8 @@ CACHES = {
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with user names in any case (Tanaka = tanaka).
+    "actions.accounts.signin.CaseInsensitiveModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -206,6 +207,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "nakai_dx.proxy.client_ip"
 # Its log lines name a client by a keyed digest, not by user name and address.
 AXES_CLIENT_STR_CALLABLE = "nakai_dx.logs.client_label"
+# Failures count under the user name in lower case (sign-in ignores case), at most 150 characters.
+AXES_USERNAME_CALLABLE = "actions.accounts.signin.axes_username"
 
 LANGUAGE_CODE = "ja"
 TIME_ZONE = "Asia/Tokyo"
