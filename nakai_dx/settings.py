@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "nakai_dx.cache_control.SignedInNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "nakai_dx.middleware.RefuseNulBytesMiddleware",
     "actions.accounts.first_login.FirstPasswordMiddleware",
