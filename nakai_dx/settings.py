@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "reports.cache.PublicPageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "nakai_dx.uploads.RefuseAnonymousUploadsMiddleware",  # before anything reads the body
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -363,6 +364,13 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = int(
 )
 IMPORT_MAX_ROWS_PER_SHEET = int(os.environ.get("IMPORT_MAX_ROWS_PER_SHEET", "50000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
+# An upload too large for memory is spooled here (created 0700), never to the shared /tmp;
+# an anonymous upload is refused before its body is read (nakai_dx.uploads).
+FILE_UPLOAD_TEMP_DIR = str(WORK_DIR / "uploads")
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "nakai_dx.uploads.PrivateTemporaryFileUploadHandler",
+]
 
 # Mail: the round's reminders (manage.py send_reminders). SMTP from the environment;
 # in development (DEBUG) the mails are printed to the console unless EMAIL_BACKEND says otherwise.

@@ -1,0 +1,78 @@
+"""Uploads: an anonymous one is refused before its body is read; large ones spool privately."""
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
+from django.http import multipartparser
+from django.urls import reverse
+
+from tests.actions.staff_users import make_user
+
+BIG = 3 * 1024 * 1024  # over FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): Django spools it to disk
+
+
+def _csv_upload(size=BIG):
+    line = b"\xe8\xa8\x88\xe7\x94\xbbID,a\n"
+    return SimpleUploadedFile("big.csv", line * (size // len(line)), content_type="text/csv")
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """Every multipart body Django parses, by path."""
+    parsed = []
+    original = multipartparser.MultiPartParser.parse
+
+    def recording(self):
+        parsed.append(self._meta.get("PATH_INFO"))
+        return original(self)
+
+    monkeypatch.setattr(multipartparser.MultiPartParser, "parse", recording)
+    return parsed
+
+
+@pytest.fixture
+def spooled(monkeypatch):
+    """The paths Django spooled uploaded files to."""
+    paths = []
+    original = TemporaryUploadedFile.__init__
+
+    def recording(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        paths.append(Path(self.temporary_file_path()))
+
+    monkeypatch.setattr(TemporaryUploadedFile, "__init__", recording)
+    return paths
+
+
+@pytest.mark.parametrize("path", ["/imports/upload/", "/admin/actions/actionitem/add/", "/"])
+def test_an_anonymous_upload_is_refused_before_its_body_is_read(client, db, parses, spooled, path):
+    response = client.post(path, {"file": _csv_upload()})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert parses == [] and spooled == []
+
+
+def test_an_anonymous_form_post_still_reaches_the_sign_in(client, db):
+    make_user("tanaka", "staff", password="pass-for-upload-1")
+    response = client.post(
+        reverse("login"), {"username": "tanaka", "password": "pass-for-upload-1"}
+    )
+    assert response.status_code == 302
+
+
+def test_a_signed_in_large_upload_spools_to_the_private_work_directory(client, db, spooled):
+    admin = make_user("kanri", "admin")
+    client.force_login(admin)
+    response = client.post(reverse("imports:upload"), {"file": _csv_upload()})
+    assert response.status_code in (200, 302, 400)
+    (path,) = spooled
+    directory = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    assert path.parent == directory
+    assert directory.is_relative_to(settings.WORK_DIR)
+    info = directory.lstat()
+    assert stat.S_IMODE(info.st_mode) == 0o700 and info.st_uid == os.geteuid()
+    assert not path.exists()  # removed when the request ended
