@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from actions.imports import jobs
+from actions.imports import initial_passwords, jobs
 from actions.imports.forms import ConfirmForm, UploadForm
 from actions.imports.tasks import INITIAL_PASSWORDS, apply_import, check_import
 from actions.imports.workbook import exporter, store
@@ -198,16 +198,28 @@ def job_page(request, job_id):
 
 
 def _result_page(request, job, context):
-    """The import's result; new accounts' initial passwords are shown this once, then dropped."""
+    """The import's result; new accounts' initial passwords are shown this once, then dropped.
+
+    They are kept sealed (actions.imports.initial_passwords) and only for a
+    short time: after it, the page says they can no longer be shown.
+    """
     outcome = dict(job.outcome or {})
-    passwords = outcome.pop(INITIAL_PASSWORDS, [])
-    if passwords:
+    passwords, expired = [], False
+    if INITIAL_PASSWORDS in outcome:
+        passwords = initial_passwords.unseal(outcome.pop(INITIAL_PASSWORDS))
+        expired = passwords is None
+        passwords = passwords or []
         ImportJob.objects.filter(pk=job.pk).update(outcome=outcome)
     # never_cache on the view: no-store, so the passwords stay out of any cache.
     return render(
         request,
         "imports/result.html",
-        {**context, "outcome": outcome, "initial_passwords": passwords},
+        {
+            **context,
+            "outcome": outcome,
+            "initial_passwords": passwords,
+            "passwords_expired": initial_passwords.expired_message() if expired else "",
+        },
     )
 
 
