@@ -56,12 +56,20 @@ def test_an_anonymous_upload_is_refused_before_its_body_is_read(client, db, pars
     assert parses == [] and spooled == []
 
 
-def test_an_anonymous_form_post_still_reaches_the_sign_in(client, db):
-    make_user("tanaka", "staff", password="pass-for-upload-1")
-    response = client.post(
-        reverse("login"), {"username": "tanaka", "password": "pass-for-upload-1"}
-    )
+@pytest.mark.parametrize("login_url", ["/accounts/login/", "/admin/login/"])
+def test_a_sign_in_form_sent_as_multipart_still_signs_in(client, db, login_url):
+    user = make_user("tanaka", "admin", password="pass-for-upload-1")
+    user.is_staff = True
+    user.save()
+    response = client.post(login_url, {"username": "tanaka", "password": "pass-for-upload-1"})
     assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_an_anonymous_upload_to_the_sign_in_page_is_refused_unread(client, db, parses, spooled):
+    response = client.post(reverse("login"), {"username": "x", "password": "y", "f": _csv_upload()})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert parses == [] and spooled == []
 
 
 def test_a_signed_in_large_upload_spools_to_the_private_work_directory(client, db, spooled):
