@@ -367,9 +367,8 @@ IMPORT_MAX_ROWS_PER_SHEET = int(os.environ.get("IMPORT_MAX_ROWS_PER_SHEET", "500
 # on the import's result page for this many seconds, then dropped, viewed or not.
 INITIAL_PASSWORDS_TTL = int(os.environ.get("INITIAL_PASSWORDS_TTL", "900"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
-# An upload too large for memory is spooled here (created 0700), never to the shared /tmp;
-# an anonymous upload is refused before its body is read (nakai_dx.uploads).
-FILE_UPLOAD_TEMP_DIR = str(WORK_DIR / "uploads")
+# An upload too large for memory is spooled to WORK_DIR/uploads (created 0700), never to
+# the shared /tmp; an anonymous upload is refused before its body is read (nakai_dx.uploads).
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "nakai_dx.uploads.PrivateTemporaryFileUploadHandler",

@@ -10,13 +10,16 @@ memory is spooled to the app's private work directory (WORK_DIR/uploads,
 0700), not to the shared /tmp.
 """
 
-from django.conf import settings
+import os
+import tempfile
+
 from django.contrib.auth import get_user
 from django.contrib.auth.views import redirect_to_login
-from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, TemporaryFileUploadHandler
 from django.urls import reverse
 
-from actions.imports.jobs import private_directory
+from actions.imports.jobs import work_directory
 
 # A sign-in form is a few hundred bytes, whatever its encoding.
 SIGN_IN_MAX_BYTES = 64 * 1024
@@ -55,9 +58,27 @@ class RefuseAnonymousUploadsMiddleware:
         return self.get_response(request)
 
 
+class PrivateTemporaryUploadedFile(TemporaryUploadedFile):
+    """Django's spooled upload, in WORK_DIR/uploads (made 0700 when first needed).
+
+    Not FILE_UPLOAD_TEMP_DIR: Django's checks want that directory to exist
+    when any command starts, and a command run as root (migrate, collectstatic)
+    would then make the app's private directory root's.
+    """
+
+    def __init__(self, name, content_type, size, charset, content_type_extra=None):
+        _, extension = os.path.splitext(name)
+        file = tempfile.NamedTemporaryFile(
+            suffix=".upload" + extension, dir=work_directory("uploads")
+        )
+        UploadedFile.__init__(self, file, name, content_type, size, charset, content_type_extra)
+
+
 class PrivateTemporaryFileUploadHandler(TemporaryFileUploadHandler):
-    """Django's handler for large uploads, into FILE_UPLOAD_TEMP_DIR made private first."""
+    """Django's handler for large uploads, spooling to the private work directory."""
 
     def new_file(self, *args, **kwargs):
-        private_directory(settings.FILE_UPLOAD_TEMP_DIR)
-        super().new_file(*args, **kwargs)
+        FileUploadHandler.new_file(self, *args, **kwargs)
+        self.file = PrivateTemporaryUploadedFile(
+            self.file_name, self.content_type, 0, self.charset, self.content_type_extra
+        )

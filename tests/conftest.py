@@ -12,7 +12,6 @@ def pytest_configure(config):
     # itself switch to the database backend.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.WORK_DIR = Path(tempfile.mkdtemp(prefix="nakai-tests-"))
-    settings.FILE_UPLOAD_TEMP_DIR = str(settings.WORK_DIR / "uploads")
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
