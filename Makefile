@@ -7,11 +7,13 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install setup lint format check bench browser-deps clean
+.PHONY: run test install setup lint format check bench browser-deps clean lock audit
 
-$(STAMP): pyproject.toml
+# The exact versions of requirements-dev.lock first (make audit checks those), then the
+# project itself: anything pyproject.toml names that the lock does not yet have is added.
+$(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
@@ -44,6 +46,19 @@ format: install
 check: install
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=1 $(BIN)/python fixtures/build_nakai_dx_plan.py --check
+
+## Pin every dependency to an exact version again (after a change to pyproject.toml):
+## requirements.lock (what the server runs) and requirements-dev.lock (plus tests and tools)
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.11 --annotation-style line \
+		--custom-compile-command "make lock" -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.11 --annotation-style line \
+		--custom-compile-command "make lock" --extra dev -c requirements.lock -o requirements-dev.lock
+
+## Known vulnerabilities in the locked versions (pip-audit; says plainly when it cannot reach
+## an advisory database): exit 0 none, 1 found, 2 could not audit
+audit: install
+	$(BIN)/python deploy/audit_dependencies.py requirements.lock requirements-dev.lock
 
 ## Every speed goal as a ratio, one table (SQLite; PostgreSQL too when DATABASE_URL points at it)
 bench: install

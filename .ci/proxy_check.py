@@ -187,6 +187,20 @@ def main():
         response.status == 302 and response.headers["Location"] == "/staff/",
         "another computer (127.0.0.6) behind the same proxy still signs in",
     )
+    # A signed-in page is kept out of every cache, nginx's and the browser's included.
+    for path in ("/", "/staff/progress/"):
+        response, _ = colleague.request("GET", path)
+        cache_control = response.headers.get("Cache-Control", "")
+        check(
+            response.status == 200
+            and {"private", "no-store"} <= {d.strip() for d in cache_control.split(",")},
+            f"signed-in {path} says Cache-Control: private, no-store ({cache_control!r})",
+        )
+    response, _ = Client(args.https_port, CLIENT_B, tls).request("GET", "/")
+    check(
+        "no-store" not in response.headers.get("Cache-Control", ""),
+        "the public dashboard stays cacheable for residents",
+    )
 
     import django
 

@@ -110,11 +110,13 @@ MIDDLEWARE = [
     "reports.cache.PublicPageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "nakai_dx.uploads.RefuseAnonymousUploadsMiddleware",  # before anything reads the body
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "plans.towns.TownMiddleware",
+    "nakai_dx.cache_control.SignedInNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "nakai_dx.middleware.RefuseNulBytesMiddleware",
     "actions.accounts.first_login.FirstPasswordMiddleware",
@@ -184,7 +186,8 @@ CACHES = {
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with user names in any case (Tanaka = tanaka).
+    "actions.accounts.signin.CaseInsensitiveModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -208,6 +211,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "nakai_dx.proxy.client_ip"
 # Its log lines name a client by a keyed digest, not by user name and address.
 AXES_CLIENT_STR_CALLABLE = "nakai_dx.logs.client_label"
+# Failures count under the user name in lower case (sign-in ignores case), at most 150 characters.
+AXES_USERNAME_CALLABLE = "actions.accounts.signin.axes_username"
 
 LANGUAGE_CODE = "ja"
 TIME_ZONE = "Asia/Tokyo"
@@ -360,7 +365,16 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = int(
     os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(100 * 1024 * 1024))
 )
 IMPORT_MAX_ROWS_PER_SHEET = int(os.environ.get("IMPORT_MAX_ROWS_PER_SHEET", "50000"))
+# New accounts' initial passwords are kept encrypted (key from SECRET_KEY) and readable
+# on the import's result page for this many seconds, then dropped, viewed or not.
+INITIAL_PASSWORDS_TTL = int(os.environ.get("INITIAL_PASSWORDS_TTL", "900"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
+# An upload too large for memory is spooled to WORK_DIR/uploads (created 0700), never to
+# the shared /tmp; an anonymous upload is refused before its body is read (nakai_dx.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "nakai_dx.uploads.PrivateTemporaryFileUploadHandler",
+]
 
 # Mail: the round's reminders (manage.py send_reminders). SMTP from the environment;
 # in development (DEBUG) the mails are printed to the console unless EMAIL_BACKEND says otherwise.

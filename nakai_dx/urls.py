@@ -1,19 +1,18 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 from health_check.views import HealthCheckView
 
-from actions.accounts import first_login
-from actions.accounts.forms import TownAuthenticationForm
+from actions.accounts import first_login, signin
 
 # The town's name comes from the request (templates/admin/base_site.html).
 admin.site.site_header = "DX推進計画 管理"
 admin.site.site_title = "DX推進計画 管理"
 admin.site.index_title = "管理メニュー"
+admin.site.login_form = signin.AdminSignInForm
 
 urlpatterns = [
     path("", include("reports.urls")),
@@ -22,12 +21,8 @@ urlpatterns = [
     path("imports/", include("actions.imports.urls")),
     # Sign-in, sign-out and changing one's own password. No password-reset pages:
     # the only mail this system sends is the round's reminders; an admin resets passwords.
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=TownAuthenticationForm),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", signin.SignInView.as_view(), name="login"),
+    path("accounts/logout/", signin.SignOutView.as_view(), name="logout"),
     path(
         "accounts/password_change/",
         first_login.FirstPasswordChangeView.as_view(),

@@ -83,4 +83,8 @@ def make_year(plan, fiscal_year, state):
     A year is published only after it is locked (actions.services), so there is no way
     to ask for a published year that is not locked.
     """
-    return EvaluationYear.objects.create(plan=plan, fiscal_year=fiscal_year, **YEAR_STATES[state])
+    # A write may have made the year's row already (services.rows.hold_years): set its state.
+    evaluation, _ = EvaluationYear.objects.update_or_create(
+        plan=plan, fiscal_year=fiscal_year, defaults=YEAR_STATES[state]
+    )
+    return evaluation

@@ -13,6 +13,7 @@ another local user created (or a symlink) is refused, never trusted.
 """
 
 import json
+import logging
 import os
 import socket
 import stat
@@ -24,6 +25,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
 
 BEAT_SECONDS = 2  # a running job rewrites its file this often
 JOB_STALE_AFTER = 60  # …and is taken as stopped when the file is older than this
@@ -142,9 +145,13 @@ def _worker_file(name):
 
 
 @contextmanager
-def worker_heartbeat():
-    """Announce a running worker (for the health check) for as long as the block runs."""
-    name = f"{socket.gethostname()}-{os.getpid()}"
+def worker_heartbeat(chores=()):
+    """Announce a running worker (for the health check) for as long as the block runs.
+
+    ``chores`` run with every beat, in the heartbeat's thread (run_worker's:
+    failing the jobs of dead workers, dropping expired initial passwords).
+    """
+    name = worker_name()
     stop = threading.Event()
     started = time.time()
 
@@ -154,6 +161,7 @@ def worker_heartbeat():
                 _write_json(_worker_file(name), {"pid": os.getpid(), "started": started})
             except (OSError, ImproperlyConfigured):
                 pass
+            _run_chores(chores)
             if stop.wait(WORKER_BEAT_SECONDS):
                 return
 
@@ -165,6 +173,54 @@ def worker_heartbeat():
         stop.set()
         thread.join()
         _worker_file(name).unlink(missing_ok=True)
+
+
+ALIVE, DEAD, UNKNOWN = "alive", "dead", "unknown"
+
+
+def worker_name():
+    """This process's worker name: its heartbeat file and its django-tasks worker id."""
+    return f"{socket.gethostname()}-{os.getpid()}"[-64:]
+
+
+def _process_exists(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: it exists
+    return True
+
+
+def worker_state(name):
+    """ALIVE, DEAD or UNKNOWN (a worker id this project did not name).
+
+    On this machine a worker is alive while its process exists; on another,
+    while its heartbeat file is fresh (WORKER_STALE_AFTER).
+    """
+    host, _, pid = name.rpartition("-")
+    if host == socket.gethostname() and pid.isdigit():
+        return ALIVE if _process_exists(int(pid)) else DEAD
+    try:
+        beat = _read_json(_worker_file(name))
+    except (OSError, ImproperlyConfigured):
+        return UNKNOWN
+    if beat is None:
+        return UNKNOWN
+    return ALIVE if beat["age"] <= WORKER_STALE_AFTER else DEAD
+
+
+def _run_chores(chores):
+    from django.db import connection
+
+    for chore in chores:
+        try:
+            chore()
+        except Exception:  # noqa: BLE001 - a chore never stops the heartbeat
+            logger.exception("Worker chore %s failed", getattr(chore, "__name__", chore))
+    if chores:
+        connection.close()  # this thread's own connection
 
 
 def live_workers(max_age=WORKER_STALE_AFTER):

@@ -14,7 +14,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from actions.imports import jobs
+from actions.imports import initial_passwords, jobs
 from actions.imports.workbook import store
 from actions.imports.workbook.importer import WorkbookImport
 from actions.imports.workbook.reader import ImportRefused, read_upload
@@ -24,7 +24,7 @@ from actions.models import ImportJob
 logger = logging.getLogger(__name__)
 
 NOTHING_WRITTEN = "何も書き込んでいません。"
-INITIAL_PASSWORDS = "initial_passwords"
+INITIAL_PASSWORDS = initial_passwords.KEY
 DATABASE_FAILED = (
     "データベースとの接続が切れたため、取込を中止しました。" + NOTHING_WRITTEN + ""
     "データベースが動いていることを確かめてから、もう一度ファイルを選んで取り込んでください。"
@@ -136,9 +136,18 @@ def _outcome(workbook):
         ],
         "total_writes": workbook.total_writes,
         "new_sections": [str(section) for section in workbook.new_sections],
-        # Shown once: the result page takes them out of the job as it shows them.
-        INITIAL_PASSWORDS: [
-            {"username": p.username, "name": p.name, "password": p.password}
-            for p in workbook.initial_passwords
-        ],
+    } | _sealed_passwords(workbook)
+
+
+def _sealed_passwords(workbook):
+    """Never in plain text in the database: sealed, shown once by the result page, then dropped."""
+    if not workbook.initial_passwords:
+        return {}
+    return {
+        INITIAL_PASSWORDS: initial_passwords.seal(
+            [
+                {"username": p.username, "name": p.name, "password": p.password}
+                for p in workbook.initial_passwords
+            ]
+        )
     }

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from actions.imports import jobs
+from actions.imports import dead_jobs, initial_passwords, jobs
 from actions.imports.forms import ConfirmForm, UploadForm
 from actions.imports.tasks import INITIAL_PASSWORDS, apply_import, check_import
 from actions.imports.workbook import exporter, store
@@ -58,6 +58,7 @@ can_download = is_manager  # admins count as managers
 @require_GET
 @_allowed(can_download)
 def index(request):
+    initial_passwords.purge_expired()  # the worker does it too; not every site runs one
     return render(request, "imports/index.html", _index_context(request, UploadForm()))
 
 
@@ -148,20 +149,22 @@ def _own_job(request, job_id):
 
 
 def _stage(job):
-    """Where a running job stands: (progress or None, stalled, waiting for a worker)."""
+    """Where a running job stands: (progress or None, stalled, waiting for a worker).
+
+    A job whose worker died is marked failed here and now (dead_jobs), in the
+    database too: ``stalled``, and ``job`` says 中止 with the message to upload again.
+    """
+    if job.is_running and dead_jobs.fail_dead_jobs(job):
+        job.refresh_from_db(fields=["state", "failure", "updated_at"])
+        return None, True, False
     progress = jobs.read_progress(job.pk) if job.is_running else None
-    stalled = progress is not None and progress["age"] > jobs.JOB_STALE_AFTER
     waiting = (
         job.is_running and progress is None and jobs.worker_needed() and not jobs.live_workers()
     )
-    return progress, stalled, waiting
+    return progress, False, waiting
 
 
-STOPPED = (
-    "取込の処理が途中で止まりました（処理をするワーカーの停止など）。"
-    "書き込みは1つのトランザクションで行うため、何も書き込まれていません。"
-    "もう一度ファイルを選んで取り込んでください。"
-)
+STOPPED = dead_jobs.STOPPED
 WAITING_FOR_WORKER = (
     "処理を実行するワーカーが動いていないため、待機しています。"
     "管理者に「manage.py run_worker」が動いているか確認を依頼してください。"
@@ -202,16 +205,28 @@ def job_page(request, job_id):
 
 
 def _result_page(request, job, context):
-    """The import's result; new accounts' initial passwords are shown this once, then dropped."""
+    """The import's result; new accounts' initial passwords are shown this once, then dropped.
+
+    They are kept sealed (actions.imports.initial_passwords) and only for a
+    short time: after it, the page says they can no longer be shown.
+    """
     outcome = dict(job.outcome or {})
-    passwords = outcome.pop(INITIAL_PASSWORDS, [])
-    if passwords:
+    passwords, expired = [], False
+    if INITIAL_PASSWORDS in outcome:
+        passwords = initial_passwords.unseal(outcome.pop(INITIAL_PASSWORDS))
+        expired = passwords is None
+        passwords = passwords or []
         ImportJob.objects.filter(pk=job.pk).update(outcome=outcome)
     # never_cache on the view: no-store, so the passwords stay out of any cache.
     return render(
         request,
         "imports/result.html",
-        {**context, "outcome": outcome, "initial_passwords": passwords},
+        {
+            **context,
+            "outcome": outcome,
+            "initial_passwords": passwords,
+            "passwords_expired": initial_passwords.expired_message() if expired else "",
+        },
     )
 
 

@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 
 from actions.models import AuditEntry, StaffProfile
 from actions.permissions import ADMIN_GROUP, MANAGER_GROUP, SECTION_HEAD_GROUP, STAFF_GROUP
@@ -33,6 +35,38 @@ def initial_password():
         "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_GROUP_LENGTH))
         for _ in range(PASSWORD_GROUPS)
     )
+
+
+def username_key(username):
+    """What two user names that differ only by case have in common (dup-user = DUP-USER)."""
+    return username.lower()
+
+
+def accounts_named(usernames, users=None):
+    """{name: account} for each of ``usernames`` that names an account, whatever its case.
+
+    An account spelt exactly so wins; otherwise the oldest account whose name
+    differs only by case. ``users`` narrows or locks the query (select_for_update).
+    """
+    names = set(usernames)
+    users = get_user_model().objects.all() if users is None else users
+    keys = {username_key(name) for name in names}
+    found = sorted(
+        users.annotate(username_key=Lower("username")).filter(
+            Q(username__in=names) | Q(username_key__in=keys)
+        ),
+        key=lambda account: account.pk,
+    )
+    exact = {account.username: account for account in found}
+    by_key = {}
+    for account in found:
+        by_key.setdefault(username_key(account.username), account)
+    named = {}
+    for name in names:
+        account = exact.get(name) or by_key.get(username_key(name))
+        if account is not None:
+            named[name] = account
+    return named
 
 
 @dataclass(frozen=True)
@@ -134,13 +168,13 @@ def save_staff_accounts(entries, *, town=None, user=None, source=AuditEntry.Sour
     town = town or the_only_town()
     entries = list(entries)
     editor = user if user is not None and user.is_authenticated else None
-    users = {
-        u.username: u
-        for u in User.objects.select_for_update()
-        .filter(username__in=[e.username for e in entries])
+    # An existing account is found whatever the case of its name (and keeps its own spelling).
+    users = accounts_named(
+        [e.username for e in entries],
+        User.objects.select_for_update(of=("self",))
         .select_related("staff_profile")
-        .prefetch_related("groups")
-    }
+        .prefetch_related("groups"),
+    )
     for entry in entries:
         refusal = account_refusal(entry, users.get(entry.username), editor, town)
         if refusal:

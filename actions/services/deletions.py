@@ -10,26 +10,34 @@ from django.db.models import Q
 
 from actions.models import ActionItem, AuditEntry, EvaluationYear, Kpi, KpiActual, YearlyStatus
 from actions.services.errors import YearLockedError
-from actions.services.rows import _editor
+from actions.services.rows import _editor, hold_years
 from actions.services.status import status_snapshot
+from plans.models import Plan
 from plans.wareki import fiscal_year_label
 
 
-def _locked_years_among(pairs):
-    """The (plan id, fiscal year) pairs of ``pairs`` whose year is locked, rows held FOR UPDATE."""
+def _locked_years_among(pairs, hold):
+    """The (plan id, fiscal year) pairs of ``pairs`` whose year is locked.
+
+    ``hold`` (the deletion itself, inside its transaction) holds the years'
+    rows FOR UPDATE (rows.hold_years), so a lock waits for the deletion. The
+    admin's confirmation page only asks, outside any transaction.
+    """
     pairs = set(pairs)
     if not pairs:
         return set()
-    years = EvaluationYear.objects.select_for_update().filter(
-        plan_id__in={plan_id for plan_id, _ in pairs},
-        fiscal_year__in={year for _, year in pairs},
-        is_locked=True,
-    )
-    return {(e.plan_id, e.fiscal_year) for e in years} & pairs
+    plan_ids, years = {plan_id for plan_id, _ in pairs}, {year for _, year in pairs}
+    if hold:
+        held = hold_years(Plan.objects.filter(pk__in=plan_ids), years)
+        return {pair for pair, is_locked in held.items() if is_locked} & pairs
+    locked = EvaluationYear.objects.filter(
+        plan_id__in=plan_ids, fiscal_year__in=years, is_locked=True
+    ).values_list("plan_id", "fiscal_year")
+    return set(locked) & pairs
 
 
-def _refuse_locked_deletion(pairs, what):
-    locked = _locked_years_among(pairs)
+def _refuse_locked_deletion(pairs, what, hold):
+    locked = _locked_years_among(pairs, hold)
     if locked:
         labels = "、".join(fiscal_year_label(year) for year in sorted({y for _, y in locked}))
         raise YearLockedError(
@@ -79,10 +87,13 @@ def _actual_audits(actuals, editor, source):
     ]
 
 
-def check_kpis_deletable(kpis):
-    """Raise YearLockedError when an actual of these KPIs lies in a locked year."""
+def check_kpis_deletable(kpis, *, hold=False):
+    """Raise YearLockedError when an actual of these KPIs lies in a locked year.
+
+    ``hold``: inside the deleting transaction, hold the years' rows (see _locked_years_among).
+    """
     pairs = KpiActual.objects.filter(kpi__in=kpis).values_list("kpi__item__plan_id", "fiscal_year")
-    _refuse_locked_deletion(pairs, "指標")
+    _refuse_locked_deletion(pairs, "指標", hold)
 
 
 @transaction.atomic
@@ -96,7 +107,7 @@ def delete_kpis(kpis, *, user=None, source=AuditEntry.Source.ADMIN):
         .filter(pk__in=[kpi.pk for kpi in kpis])
         .select_related("item__plan")
     )
-    check_kpis_deletable(kpis)
+    check_kpis_deletable(kpis, hold=True)
     editor = _editor(user)
     actuals = list(
         KpiActual.objects.filter(kpi__in=kpis)
@@ -122,15 +133,18 @@ def delete_kpis(kpis, *, user=None, source=AuditEntry.Source.ADMIN):
     return len(kpis), len(actuals)
 
 
-def check_items_deletable(items):
-    """Raise YearLockedError when a status or KPI actual of these items lies in a locked year."""
+def check_items_deletable(items, *, hold=False):
+    """Raise YearLockedError when a status or KPI actual of these items lies in a locked year.
+
+    ``hold`` as for check_kpis_deletable.
+    """
     pairs = list(
         YearlyStatus.objects.filter(item__in=items).values_list("item__plan_id", "fiscal_year")
     )
     pairs += KpiActual.objects.filter(kpi__item__in=items).values_list(
         "kpi__item__plan_id", "fiscal_year"
     )
-    _refuse_locked_deletion(pairs, "取組")
+    _refuse_locked_deletion(pairs, "取組", hold)
 
 
 @transaction.atomic
@@ -144,7 +158,7 @@ def delete_items(items, *, user=None, source=AuditEntry.Source.ADMIN):
         .filter(pk__in=[item.pk for item in items])
         .select_related("plan")
     )
-    check_items_deletable(items)
+    check_items_deletable(items, hold=True)
     editor = _editor(user)
     by_id = {item.pk: item for item in items}
     statuses = list(YearlyStatus.objects.filter(item__in=items).order_by("item_id", "fiscal_year"))

@@ -29,16 +29,53 @@ BULK_BATCH = 1000  # rows per UPDATE … WHERE pk IN (…) statement (round move
 RACE_ATTEMPTS = 3  # a lost first-time insert race is re-planned against the winner's row
 
 
+def hold_years(plans, years):
+    """Lock FOR UPDATE the EvaluationYear rows of ``plans`` × ``years``, creating missing ones.
+
+    Every write and 確定 serialise on these rows. A row that does not exist yet
+    (no round opened, never locked) cannot be locked, and lock_year() creates
+    it: so the rows of the years a plan covers are created here first (an
+    empty row is an open, unpublished year, as no row is), and a save and a
+    lock always wait for each other. Returns {(plan pk, year): is_locked}.
+    """
+    plans, years = sorted(plans, key=lambda plan: plan.pk), set(years)
+    if not plans or not years:
+        return {}
+    held = _select_years_for_update(plans, years)
+    missing = [
+        EvaluationYear(plan_id=plan.pk, fiscal_year=year)
+        for plan in plans
+        for year in sorted(years)
+        if plan.covers_fiscal_year(year) and (plan.pk, year) not in held
+    ]
+    if missing:
+        # Another transaction's new row is waited for, then kept (no error).
+        EvaluationYear.objects.bulk_create(missing, ignore_conflicts=True)
+        held = _select_years_for_update(plans, years)
+    return held
+
+
+def _select_years_for_update(plans, years):
+    return {
+        (plan_id, year): is_locked
+        for plan_id, year, is_locked in EvaluationYear.objects.select_for_update()
+        .filter(plan__in=plans, fiscal_year__in=years)
+        .order_by("plan_id", "fiscal_year")  # one order for every writer: no deadlock
+        .values_list("plan_id", "fiscal_year", "is_locked")
+    }
+
+
 def is_year_locked(plan, fiscal_year, for_update=False):
     """Whether the year's evaluation is locked (確定).
 
-    ``for_update`` (inside a transaction that saves) holds the year's row, so a
-    lock cannot slip in while the save runs.
+    ``for_update`` (inside a transaction that saves) holds the year's row,
+    created if need be (hold_years), so a lock cannot slip in while the save runs.
     """
-    years = EvaluationYear.objects.filter(plan=plan, fiscal_year=fiscal_year)
-    if for_update:  # lock the row whatever its state, then read the state
-        return bool(years.select_for_update().values_list("is_locked", flat=True).first())
-    return years.filter(is_locked=True).exists()
+    if for_update:
+        return hold_years([plan], [fiscal_year]).get((plan.pk, fiscal_year), False)
+    return EvaluationYear.objects.filter(
+        plan=plan, fiscal_year=fiscal_year, is_locked=True
+    ).exists()
 
 
 def check_year_open(plan, fiscal_year, locked_years=None):
@@ -117,11 +154,7 @@ def _locked_years_by_plan(plans, years, locked_years):
     if locked_years is None:
         # FOR UPDATE: a manager's lock_year() waits until this save has committed,
         # so no write lands in a year that was locked while it was being saved.
-        for plan_id, year, is_locked in (
-            EvaluationYear.objects.select_for_update()
-            .filter(plan__in=plans, fiscal_year__in=years)
-            .values_list("plan_id", "fiscal_year", "is_locked")
-        ):
+        for (plan_id, year), is_locked in hold_years(plans, years).items():
             if is_locked:
                 locked[plan_id].add(year)
     elif isinstance(locked_years, Mapping):

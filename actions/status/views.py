@@ -13,7 +13,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
@@ -22,6 +21,7 @@ from actions.models import ActionItem, AuditEntry, EvaluationYear, KpiActual, Ye
 from actions.round import reminders
 from actions.status.forms import AuditFilterForm, StatusForm, status_initial
 from actions.tables import AuditEntryTable
+from nakai_dx import redirects
 from plans import wareki
 from plans.models import Plan
 from reports.exporting import content_disposition, safe_cell
@@ -71,12 +71,7 @@ def _int_or_none(value):
 
 
 def _safe_next(request, default):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return redirects.safe_next(request, default)
 
 
 # Pages.

@@ -129,3 +129,30 @@ def test_history_keeps_the_names_it_recorded(client, root, item):
     table = client.get(reverse("actions:audit_log")).context["table"]
     (row,) = list(table.as_values())[1:]
     assert row[1] == "tanaka" and row[6] == "防災課"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("locked", [False, True], ids=["open", "locked"])
+def test_the_delete_pages_answer_as_production_runs_them_outside_a_transaction(client, locked):
+    """Production requests run outside a transaction (no ATOMIC_REQUESTS): on PostgreSQL a
+    row lock there is an error, so the confirmation pages must only ask, and the
+    deletion itself hold the years' rows inside its own transaction."""
+    root = get_user_model().objects.create_superuser("root", password="root-pass-x9")
+    plan = make_plan(slug="p-outside")
+    (item,) = make_items(plan, plan.areas.get(number=1), 1, section=make_section("防災課"))
+    kpi = Kpi.objects.create(item=item, name="申請件数", unit="件")
+    services.record_kpi_actual(kpi, 2025, 12, user=root)
+    services.record_status(item, 2025, status="achieved", comment="完了", user=root)
+    if locked:
+        services.lock_year(plan, 2025, user=root, reason="確認済み")
+    client.force_login(root)
+    for url in (
+        reverse("admin:actions_kpi_delete", args=[kpi.pk]),
+        reverse("admin:actions_actionitem_delete", args=[item.pk]),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert ("確定を解除してください" in page.content.decode()) is locked
+    response = _confirm_delete(client, reverse("admin:actions_actionitem_delete", args=[item.pk]))
+    assert response.status_code in (200, 302)
+    assert ActionItem.objects.filter(pk=item.pk).exists() is locked

@@ -24,7 +24,9 @@ def world(db):
         item, 2025, status="not_achieved", comment="予算不足", evidence="内部の根拠メモ", user=staff
     )
     services.record_status(item, 2025, status="achieved", user=staff, expected_version=1)
-    EvaluationYear.objects.create(plan=plan, fiscal_year=2025, is_locked=True)
+    EvaluationYear.objects.update_or_create(
+        plan=plan, fiscal_year=2025, defaults={"is_locked": True}
+    )[0]
     return {"plan": plan, "item": item, "staff": staff}
 
 

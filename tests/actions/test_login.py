@@ -91,3 +91,48 @@ def test_the_lock_wears_off_after_the_cool_off(client, staff):
 def test_the_lock_is_not_permanent(db):
     assert settings.AXES_COOLOFF_TIME
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+
+
+# --- hostile and differently-cased user names -------------------------------------------
+
+
+@pytest.mark.parametrize("length", [151, 256, 5000])
+def test_an_over_long_user_name_is_a_form_error_not_a_500(client, staff, length):
+    response = _login(client, "a" * length, "wrong-password")
+    assert response.status_code == 200
+    assert "ユーザー名は150文字以内で入力してください。" in response.text
+    assert not AccessAttempt.objects.filter(username__startswith="aaa").exists()
+
+
+def test_the_admin_sign_in_refuses_an_over_long_user_name_the_same_way(client, db):
+    response = client.post(
+        reverse("admin:login"), {"username": "a" * 256, "password": "x"}, REMOTE_ADDR=OFFICE_IP
+    )
+    assert response.status_code == 200
+    assert "ユーザー名は150文字以内で入力してください。" in response.text
+
+
+@pytest.mark.parametrize("typed", ["TANAKA", "Tanaka", "tanaka"])
+def test_a_user_name_signs_in_whatever_its_case(client, staff, typed):
+    response = _login(client, typed, PASSWORD)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(staff.pk)
+
+
+def test_an_account_spelt_exactly_so_wins_over_one_differing_by_case(client, db):
+    """Old accounts that differ only by case keep working, each with its own password."""
+    upper = make_user("Sato", "staff", password="upper-pass-2207")
+    lower = make_user("sato", "staff", password="lower-pass-2207")
+    assert _login(client, "sato", "lower-pass-2207").status_code == 302
+    assert client.session["_auth_user_id"] == str(lower.pk)
+    client.logout()
+    assert _login(client, "Sato", "upper-pass-2207").status_code == 302
+    assert client.session["_auth_user_id"] == str(upper.pk)
+
+
+def test_changing_the_case_of_a_name_buys_no_more_tries(client, staff):
+    for typed in ["tanaka", "Tanaka", "TANAKA", "tAnaka", "taNaka"][: settings.AXES_FAILURE_LIMIT]:
+        response = _login(client, typed, "wrong-password")
+    assert response.status_code == 429
+    assert _login(client, "TaNaKa", PASSWORD).status_code == 429
+    assert _login(client, "tanaka", PASSWORD, ip=OTHER_IP).status_code == 302

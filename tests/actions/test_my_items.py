@@ -71,7 +71,9 @@ def test_a_year_outside_the_plan_falls_back_to_the_current_year(client, world):
 
 
 def test_a_locked_year_says_so_and_offers_no_edit_links(client, world):
-    EvaluationYear.objects.create(plan=world["plan"], fiscal_year=2026, is_locked=True)
+    EvaluationYear.objects.update_or_create(
+        plan=world["plan"], fiscal_year=2026, defaults={"is_locked": True}
+    )[0]
     client.force_login(world["staff"])
     response = _get(client, plan=world["plan"].slug, year=2026)
     assert "確定済みです" in response.text

@@ -30,7 +30,9 @@ def world(db):
     own, other = make_section("担当課A"), make_section("担当課B")
     item, entered, submitted = make_items(plan, plan.areas.first(), 3, section=own)
     kpi = Kpi.objects.create(item=item, name="利用件数", unit="件")
-    EvaluationYear.objects.create(plan=plan, fiscal_year=LOCKED_YEAR, is_locked=True)
+    EvaluationYear.objects.update_or_create(
+        plan=plan, fiscal_year=LOCKED_YEAR, defaults={"is_locked": True}
+    )[0]
     users = {
         "anonymous": None,
         "owner": make_user("owner", "staff", [own]),

@@ -100,9 +100,9 @@ def _as_counter(row):
 @pytest.mark.django_db
 def test_the_board_counts_100_sections_and_2000_items_right():
     plan, facts = _town(100, 2000)
-    evaluation = EvaluationYear.objects.create(
-        plan=plan, fiscal_year=YEAR, deadline=TODAY - datetime.timedelta(days=1)
-    )
+    evaluation = EvaluationYear.objects.update_or_create(
+        plan=plan, fiscal_year=YEAR, defaults={"deadline": TODAY - datetime.timedelta(days=1)}
+    )[0]
     board = progress.progress_board(plan, YEAR, evaluation, today=TODAY)
     by_section, by_area, total = _expected(facts)
 
@@ -135,7 +135,9 @@ def test_a_section_all_approved_reaches_100_percent_and_is_not_overdue():
     YearlyStatus.objects.bulk_create(
         [YearlyStatus(item=i, fiscal_year=YEAR, status="achieved", state=S.APPROVED) for i in items]
     )
-    evaluation = EvaluationYear.objects.create(plan=plan, fiscal_year=YEAR, deadline=TODAY)
+    evaluation = EvaluationYear.objects.update_or_create(
+        plan=plan, fiscal_year=YEAR, defaults={"deadline": TODAY}
+    )[0]
     board = progress.progress_board(plan, YEAR, evaluation, today=TODAY + datetime.timedelta(3))
     (row,) = board.sections
     assert (row.percent, row.overdue, board.total.percent) == (100.0, False, 100.0)
@@ -155,12 +157,11 @@ def test_the_board_takes_the_same_queries_for_10_and_1000_items(client):
     small, _ = _town(5, 10, seed=1)
     large, _ = _town(60, 1000, seed=2)
     for plan in (small, large):
-        EvaluationYear.objects.create(
+        EvaluationYear.objects.update_or_create(
             plan=plan,
             fiscal_year=YEAR,
-            deadline=TODAY,
-            round_opened_at=timezone.now(),
-        )
+            defaults={"deadline": TODAY, "round_opened_at": timezone.now()},
+        )[0]
     manager = make_user("manager", "manager")
     few, response = _board_queries(client, manager, small)
     many, response = _board_queries(client, manager, large)

@@ -275,7 +275,9 @@ def test_a_locked_year_refuses_every_move(world):
     item = world["items"][0]
     _record([item], world["staff"])
     services.submit_items(_entries([item]), user=world["staff"])
-    EvaluationYear.objects.create(plan=world["plan"], fiscal_year=YEAR, is_locked=True)
+    EvaluationYear.objects.update_or_create(
+        plan=world["plan"], fiscal_year=YEAR, defaults={"is_locked": True}
+    )[0]
     before = _snapshot()
     with pytest.raises(ValidationError, match="確定済みのため変更できません"):
         services.approve_items(_entries([item]), user=world["head"])

@@ -176,7 +176,9 @@ def test_a_stale_kpi_actual_is_refused(staff_client, world):
 
 
 def test_a_locked_year_shows_a_clear_message_and_refuses_the_save(staff_client, world):
-    EvaluationYear.objects.create(plan=world["plan"], fiscal_year=YEAR, is_locked=True)
+    EvaluationYear.objects.update_or_create(
+        plan=world["plan"], fiscal_year=YEAR, defaults={"is_locked": True}
+    )[0]
     response = staff_client.get(_url(world["item"]))
     assert response.status_code == 200
     assert "確定済みのため変更できません" in response.text

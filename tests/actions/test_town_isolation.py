@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from actions.accounts.forms import OTHER_TOWN
+from actions.accounts.signin import OTHER_TOWN
 from actions.models import ActionItem, AuditEntry, StaffProfile, YearlyStatus
 from plans.models import Plan, Section, Town, TownHost
 from tests.actions.staff_users import ROLE_GROUPS, make_user

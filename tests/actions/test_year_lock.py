@@ -175,7 +175,9 @@ def test_the_database_refuses_a_published_year_that_is_not_locked(world):
         evaluation.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
         evaluation.save()
-    locked = EvaluationYear.objects.create(plan=world["plan"], fiscal_year=YEAR, is_locked=True)
+    locked = EvaluationYear.objects.update_or_create(
+        plan=world["plan"], fiscal_year=YEAR, defaults={"is_locked": True}
+    )[0]
     with pytest.raises(IntegrityError), transaction.atomic():
         EvaluationYear.objects.filter(pk=locked.pk).update(is_locked=False, is_published=True)
     # The test helpers offer only the states the workflow reaches.

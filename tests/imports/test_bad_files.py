@@ -108,6 +108,60 @@ def test_it_refuses_xml_entity_tricks():
     assert "エンティティ" in refused(data)
 
 
+ENTITY_REFUSAL = "XML のエンティティ定義（DOCTYPE）が含まれているため"
+PADDING = b"<!-- " + b"x" * (70 * 1024) + b" -->"
+DECLARATION = b'<!DOCTYPE x [<!ENTITY lol "lol">]>'
+
+
+def _hidden_behind_padding(part_text):
+    """The part with 70 KB of comment between its XML declaration and a DOCTYPE."""
+    if part_text.startswith(b"<?xml"):
+        part_text = part_text.partition(b"?>")[2]
+    return b'<?xml version="1.0" encoding="UTF-8"?>' + PADDING + DECLARATION + part_text
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "[Content_Types].xml",
+        "xl/worksheets/sheet1.xml",
+        "xl/styles.xml",
+        "docProps/core.xml",
+    ],
+)
+def test_an_entity_declaration_behind_padding_gets_the_same_refusal_anywhere(part):
+    book = status_book(["nakai-dx-1.0", "1", "2025", "達成", ""])
+    source = zipfile.ZipFile(io.BytesIO(book))
+    assert part in source.namelist()
+    data = replace_member(book, part, _hidden_behind_padding(source.read(part)))
+    assert ENTITY_REFUSAL in refused(data)
+
+
+def test_an_entity_declaration_in_utf16_gets_the_same_refusal():
+    book = status_book(["nakai-dx-1.0", "1", "2025", "達成", ""])
+    text = zipfile.ZipFile(io.BytesIO(book)).read("xl/workbook.xml").decode()
+    text = '<?xml version="1.0" encoding="UTF-16"?>' + DECLARATION.decode() + text
+    data = replace_member(book, "xl/workbook.xml", text.encode("utf-16"))
+    assert ENTITY_REFUSAL in refused(data)
+
+
+def test_the_command_refuses_a_padded_declaration_without_a_traceback(tmp_path, db):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    book = status_book(["nakai-dx-1.0", "1", "2025", "達成", ""])
+    workbook_xml = zipfile.ZipFile(io.BytesIO(book)).read("xl/workbook.xml")
+    path = tmp_path / "padded.xlsx"
+    path.write_bytes(replace_member(book, "xl/workbook.xml", _hidden_behind_padding(workbook_xml)))
+    stderr = io.StringIO()
+    with pytest.raises(CommandError, match="何も取り込みませんでした"):
+        call_command("import_workbook", str(path), "--dry-run", stdout=io.StringIO(), stderr=stderr)
+    assert ENTITY_REFUSAL in stderr.getvalue()
+    assert "Traceback" not in stderr.getvalue()
+
+
 def test_openpyxl_itself_parses_with_defusedxml():
     from openpyxl.xml import functions
 

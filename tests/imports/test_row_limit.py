@@ -48,3 +48,25 @@ def test_a_sheet_at_the_limit_is_read():
     with override_settings(IMPORT_MAX_ROWS_PER_SHEET=20):
         (sheet,) = read_upload(xlsx_bytes({"達成状況": [ROW] * 50}), "full.xlsx")
     assert len(sheet.rows) == 50
+
+
+@pytest.mark.parametrize("end_tag", [b"</row >", b"</row\n>", b"</row \t\r\n >"])
+def test_white_space_in_a_rows_end_tag_does_not_fool_the_count(monkeypatch, end_tag):
+    """XML allows </row >: the quick count reads rows as the parser will."""
+    import io
+    import zipfile
+
+    book = xlsx_bytes({"達成状況": [ROW] * 60})
+    source = zipfile.ZipFile(io.BytesIO(book))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                assert content.count(b"</row>") == 60
+                content = content.replace(b"</row>", end_tag)
+            target.writestr(info, content)
+    monkeypatch.setattr(reader, "load_workbook", _not_parsed)
+    with override_settings(IMPORT_MAX_ROWS_PER_SHEET=20):
+        with pytest.raises(ImportRefused, match="シート「達成状況」の行数が多すぎます"):
+            read_upload(buffer.getvalue(), "spaced.xlsx")

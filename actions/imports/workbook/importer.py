@@ -45,6 +45,7 @@ from actions.models import (
     KpiActual,
     YearlyStatus,
 )
+from actions.services.accounts import accounts_named
 from actions.services.bulk import collector_paused
 from actions.services.status import StoredStatus
 from plans.models import Plan, PriorityArea, Section
@@ -205,12 +206,12 @@ class WorkbookImport(MasterRows, YearlyRows, PeopleRows, LineageRows):
             }
             User = get_user_model()
             names |= {User.normalize_username(V.normalize(n)) for n in names}
-            self.accounts = {
-                user.username: user
-                for user in User.objects.filter(username__in=names)
-                .select_related("staff_profile")
-                .prefetch_related("groups", "staff_profile__sections")
-            }
+            self.accounts = accounts_named(
+                names,
+                User.objects.select_related("staff_profile").prefetch_related(
+                    "groups", "staff_profile__sections"
+                ),
+            )
         self.account_writes = []
         self.master_writes = []
         self.status_writes = []

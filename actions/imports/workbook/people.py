@@ -18,7 +18,7 @@ from actions.imports.workbook import sheets as S
 from actions.imports.workbook import values as V
 from actions.imports.workbook.checks import RowChecks, RowInvalid
 from actions.imports.workbook.results import SECTION_SPELLING, STAFF_WITHOUT_SECTION, Change
-from actions.services.accounts import ROLES, AccountEntry, account_refusal
+from actions.services.accounts import ROLES, AccountEntry, account_refusal, username_key
 from plans.models import Section
 
 SECTION_NAME_MAX = Section._meta.get_field("name").max_length
@@ -107,7 +107,8 @@ class PeopleRows(RowChecks):
     def _staff_row(self, row, seen):
         User = get_user_model()
         username = self._cell(row, "ユーザー名", _username, required=True)
-        self._check_unique(row, seen, (username,), ["ユーザー名"])
+        # dup-user and DUP-USER are one account: the second row is a duplicate.
+        self._check_unique(row, seen, (username_key(username),), ["ユーザー名"])
         parsed = self._cells(
             row,
             [

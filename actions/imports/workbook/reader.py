@@ -17,6 +17,7 @@ from decimal import Decimal
 from xml.etree import ElementTree
 
 import defusedxml
+from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
@@ -145,18 +146,40 @@ def check_archive(archive):
                 "圧縮率が異常に高い部分があるため、安全のため読み込みません（zip 爆弾の可能性）。"
             )
     for info in archive.infolist():
-        if not info.filename.endswith((".xml", ".rels")):
-            continue
-        try:
-            with archive.open(info) as part:
-                head = part.read(64 * 1024)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-            raise ImportRefused(f"ファイルが壊れているため読み込めません。{XLSX_HELP}") from exc
-        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-            raise ImportRefused(
-                "ファイルに XML のエンティティ定義（DOCTYPE）が含まれているため、安全のため読み込みません。"
-                "Excelで開いて保存し直したファイルを使ってください。"
-            )
+        if info.filename.endswith((".xml", ".rels")) and _declares_entities(archive, info):
+            raise ImportRefused(ENTITIES_REFUSED)
+
+
+ENTITIES_REFUSED = (
+    "ファイルに XML のエンティティ定義（DOCTYPE）が含まれているため、安全のため読み込みません。"
+    "Excelで開いて保存し直したファイルを使ってください。"
+)
+# A declaration as UTF-8 (and ASCII) writes it, and as UTF-16 in either byte order.
+_DECLARATIONS = [
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+]
+_OVERLAP = max(len(marker) for marker in _DECLARATIONS)
+
+
+def _declares_entities(archive, info):
+    """Whether a part declares a DOCTYPE or an entity anywhere in it, however deep the padding.
+
+    Read a megabyte at a time (a declaration split between two reads is still
+    seen); the sizes were checked above, so the whole part is read.
+    """
+    try:
+        with archive.open(info) as part:
+            tail = b""
+            while chunk := part.read(1024 * 1024):
+                window = tail + chunk
+                if any(marker in window for marker in _DECLARATIONS):
+                    return True
+                tail = window[-_OVERLAP:]
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise ImportRefused(f"ファイルが壊れているため読み込めません。{XLSX_HELP}") from exc
+    return False
 
 
 def _sheets_with_formulas(archive):
@@ -182,8 +205,8 @@ def read_xlsx(data):
     try:
         book = load_workbook(data, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken part
-        if type(exc).__module__.startswith("defusedxml"):
-            raise ImportRefused("ファイルに危険な XML が含まれているため読み込みません。") from exc
+        if isinstance(exc, DefusedXmlException):
+            raise ImportRefused(ENTITIES_REFUSED) from exc
         raise ImportRefused(f"ファイルが壊れているため読み込めません。{XLSX_HELP}") from exc
     try:
         sheets = [_read_sheet(ws) for ws in book.worksheets]
@@ -230,7 +253,8 @@ def load_workbook(data, *, data_only):
     return reader.wb
 
 
-_ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row>")
+# XML allows white space before the end tag's ">" (</row >, </x:row\n>): so does the count.
+_ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row[ \t\r\n]*>")
 
 
 def _refuse_long_sheets(archive):
@@ -249,7 +273,7 @@ def _refuse_long_sheets(archive):
                 rows += len(_ROW_END.findall(window)) - len(_ROW_END.findall(tail))
                 if rows > _row_limit():
                     _refuse_rows(title)
-                tail = window[-32:]
+                tail = window[-256:]
 
 
 def _sheet_parts(archive):
@@ -259,6 +283,8 @@ def _sheet_parts(archive):
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     except (KeyError, ElementTree.ParseError):
         return []  # openpyxl will say what is wrong with the file
+    except DefusedXmlException as exc:  # an encoding check_archive does not look for
+        raise ImportRefused(ENTITIES_REFUSED) from exc
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
     parts = []
     for sheet in book.iter(f"{{{MAIN_NS}}}sheet"):
