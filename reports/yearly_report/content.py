@@ -1,0 +1,569 @@
+"""The content of a year's progress report, built once and rendered by every format.
+
+Every figure comes from the one engine (reports.achievement, through the
+cache); the rows are read with a fixed number of queries whatever the number
+of items. The renderers (docx, xlsx, pdf, html) only lay this out: none of
+them counts, divides or rounds.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from actions.models import (
+    NOT_EVALUATED_LABEL,
+    ActionItem,
+    Kpi,
+    KpiActual,
+    Status,
+    YearlyStatus,
+    published_fiscal_years,
+)
+from plans import wareki
+from plans.models import TimelineEvent
+from reports import cache
+from reports.achievement import format_rate, round_rate
+from reports.models import YearReport
+
+DEFAULT_ISSUER = "中井町 DX推進本部"
+DRAFT_MARK = "案"
+STATUS_LABELS = dict(Status.choices)
+
+
+@dataclass
+class TableRow:
+    """One row of table 3-2: an area, or the total."""
+
+    name: str
+    total: int
+    achieved: int
+    partially_achieved: int
+    not_achieved: int
+    undeterminable: int
+    not_evaluated: int
+    rate_percent: Decimal | None  # 87.5, rounded by the engine
+    provisional: bool
+
+    @property
+    def rate_display(self):
+        return "—" if self.rate_percent is None else f"{self.rate_percent}%"
+
+    @property
+    def rate_fraction(self):
+        """The rate as a number for a spreadsheet (0.875), or None."""
+        return None if self.rate_percent is None else float(self.rate_percent / 100)
+
+    @property
+    def numbers(self):
+        return [
+            self.total,
+            self.achieved,
+            self.partially_achieved,
+            self.not_achieved,
+            self.undeterminable,
+        ]
+
+
+@dataclass
+class KpiLine:
+    name: str
+    unit: str
+    baseline: Decimal | None
+    actual: Decimal | None
+
+    @property
+    def text(self):
+        """「74%→100%」, 「9手続き→26手続き」, 「0件」."""
+        values = [_with_unit(v, self.unit) for v in (self.baseline, self.actual) if v is not None]
+        return "→".join(values) if values else "実績なし"
+
+
+@dataclass
+class Highlight:
+    """A box of 主な達成・未達成項目: 【区分】 the item, its KPI, its status."""
+
+    area: str
+    code: str
+    title: str
+    status: str
+    kpis: list
+
+
+@dataclass
+class ItemRow:
+    code: str
+    title: str
+    section: str
+    status: str
+    comment: str
+    relisted: bool = False
+
+
+@dataclass
+class AreaSection:
+    number: int
+    name: str
+    rate: str
+    finding: str
+    items: list
+
+
+@dataclass
+class EventRow:
+    year: str  # 令和7年
+    month: str  # 5月
+    summary: str
+    areas: str  # 町民サービスの向上/防災DXの推進
+    occurred_on: datetime.date
+
+
+@dataclass
+class RateComparison:
+    area: str
+    rate: str
+    previous_rate: str
+
+
+@dataclass
+class StatusChange:
+    area: str
+    code: str
+    title: str
+    before: str
+    after: str
+
+
+@dataclass
+class ReportContent:
+    plan: object
+    fiscal_year: int
+    is_draft: bool
+    issuer: str
+    issued_on: datetime.date
+    narrative: Narrative
+    has_statuses: bool
+    evaluated: int
+    total_items: int
+    provisional: bool
+    formula: str
+    rule_notes: list
+    rows: list  # [TableRow] per area
+    total: TableRow
+    mean_rate_percent: Decimal | None
+    pooled_formula: str
+    mean_formula: str
+    published_explanation: str
+    published_differs: bool
+    notes: list
+    highlights: list
+    highlights_chosen: bool
+    areas: list  # [AreaSection]
+    events: list
+    events_since_start: bool
+    previous_year: int | None
+    comparisons: list
+    changes: list
+    item_count_note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def plan_title(self):
+        return str(self.plan)
+
+    @property
+    def year_label(self):
+        return wareki.fiscal_year_label(self.fiscal_year)
+
+    @property
+    def subtitle(self):
+        return f"{self.year_label} 取組の達成状況"
+
+    @property
+    def issued_label(self):
+        return f"{wareki.date_label(self.issued_on)}（{self.issued_on:%Y年%-m月%-d日}）"
+
+    @property
+    def draft_label(self):
+        return f"【{DRAFT_MARK}】" if self.is_draft else ""
+
+    @property
+    def mean_rate_display(self):
+        return "—" if self.mean_rate_percent is None else f"{self.mean_rate_percent}%"
+
+    @property
+    def coverage(self):
+        """「評価済み 28／30」 when the year is not fully rated, else ''."""
+        if not self.provisional:
+            return ""
+        return f"評価済み {self.evaluated}／{self.total_items}（達成度は暫定）"
+
+    @property
+    def show_not_evaluated(self):
+        return self.total.not_evaluated > 0
+
+    @property
+    def overview_paragraphs(self):
+        return _paragraphs(self.narrative.overview)
+
+    @property
+    def deliberation_paragraphs(self):
+        return _paragraphs(self.narrative.deliberation)
+
+    @property
+    def external_paragraphs(self):
+        return _paragraphs(self.narrative.external_review)
+
+    @property
+    def external_heading(self):
+        body = self.narrative.external_body or "推進委員会・有識者"
+        if self.narrative.external_meeting_on:
+            day = self.narrative.external_meeting_on
+            return f"{body}（{wareki.date_label(day)}（{day:%Y年%-m月%-d日}）開催）"
+        return body
+
+    @property
+    def previous_year_label(self):
+        return wareki.fiscal_year_label(self.previous_year) if self.previous_year else ""
+
+    @property
+    def events_heading(self):
+        if self.events_since_start:
+            return f"主な取組一覧（計画策定以後、{self.year_label}まで）"
+        return f"主な取組一覧（{self.year_label}）"
+
+
+def _paragraphs(text):
+    return [block.strip() for block in text.replace("\r\n", "\n").split("\n") if block.strip()]
+
+
+def _number_text(value):
+    text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+    return text
+
+
+def _with_unit(value, unit):
+    return f"{_number_text(value)}{unit}"
+
+
+NARRATIVE_FIELDS = (
+    "overview",
+    "deliberation",
+    "table_notes",
+    "external_body",
+    "external_meeting_on",
+    "external_review",
+    "issuer",
+    "issued_on",
+    "include_earlier_events",
+)
+
+
+@dataclass
+class Narrative:
+    """What the 本部 writes for a year's report: stored (YearReport) or being previewed."""
+
+    overview: str = ""
+    deliberation: str = ""
+    table_notes: str = ""
+    external_body: str = ""
+    external_meeting_on: datetime.date | None = None
+    external_review: str = ""
+    issuer: str = ""
+    issued_on: datetime.date | None = None
+    include_earlier_events: bool = False
+    findings: dict = field(default_factory=dict)  # {area id: 所見}
+    highlighted_item_ids: list = field(default_factory=list)
+    version: int = 0  # 0: nothing stored yet
+
+    @classmethod
+    def from_report(cls, report):
+        return cls(
+            **{name: getattr(report, name) for name in NARRATIVE_FIELDS},
+            findings={finding.area_id: finding.text for finding in report.findings.all()},
+            highlighted_item_ids=[item.pk for item in report.highlighted_items.all()],
+            version=report.version,
+        )
+
+    @property
+    def note_list(self):
+        return [line.strip() for line in self.table_notes.splitlines() if line.strip()]
+
+    def as_dict(self):
+        """For the audit log: every field as JSON."""
+        data = {name: getattr(self, name) for name in NARRATIVE_FIELDS}
+        for name in ("external_meeting_on", "issued_on"):
+            data[name] = data[name].isoformat() if data[name] else None
+        data["findings"] = {str(k): v for k, v in sorted(self.findings.items()) if v}
+        data["highlighted_item_ids"] = sorted(self.highlighted_item_ids)
+        return data
+
+
+def narrative_for(plan, fiscal_year):
+    """The stored narrative of the year (3 queries), or an empty one."""
+    report = (
+        YearReport.objects.filter(plan=plan, fiscal_year=fiscal_year)
+        .prefetch_related("findings", "highlighted_items")
+        .first()
+    )
+    return Narrative.from_report(report) if report else Narrative()
+
+
+def build_report(plan, fiscal_year, *, is_draft=None, narrative=None):
+    """The whole report of ``plan`` for ``fiscal_year``, ready for any renderer.
+
+    ``narrative`` is the stored YearReport unless a caller passes one (the edit
+    page's preview passes the unsaved form's).
+    """
+    published = published_fiscal_years(plan)
+    if is_draft is None:
+        is_draft = fiscal_year not in published
+    if narrative is None:
+        narrative = narrative_for(plan, fiscal_year)
+    previous_year = fiscal_year - 1
+    if not plan.covers_fiscal_year(previous_year) or (
+        previous_year not in published and not is_draft
+    ):
+        # A public report never shows a year the public may not see.
+        previous_year = None
+    years = [fiscal_year] + ([previous_year] if previous_year else [])
+    by_year = cache.achievements(plan, years)
+    achievement = by_year[fiscal_year]
+    if previous_year and not by_year[previous_year].has_statuses:
+        previous_year = None
+
+    rows = [_table_row(result.area.name, result.counts, result.rate) for result in achievement.areas]
+    total = _table_row("合計", achievement.overall, achievement.pooled_rate)
+    findings = narrative.findings
+    items, statuses = _items_and_statuses(plan, years)
+    areas = _area_sections(achievement, items, statuses.get(fiscal_year, {}), findings)
+    chosen = set(narrative.highlighted_item_ids)
+    highlights = _highlights(plan, fiscal_year, items, statuses.get(fiscal_year, {}), chosen)
+    comparisons, changes = [], []
+    if previous_year:
+        before = by_year[previous_year]
+        comparisons = [
+            RateComparison(now.area.name, now.rate_display, then.rate_display)
+            for now, then in zip(achievement.areas, before.areas, strict=True)
+        ]
+        comparisons.append(
+            RateComparison(
+                "合計",
+                format_rate(achievement.pooled_rate),
+                format_rate(before.pooled_rate),
+            )
+        )
+        changes = _changes(items, statuses[previous_year], statuses.get(fiscal_year, {}))
+    area_rates = [r.rate_percent for r in rows if r.rate_percent is not None]
+    return ReportContent(
+        plan=plan,
+        fiscal_year=fiscal_year,
+        is_draft=is_draft,
+        issuer=narrative.issuer or DEFAULT_ISSUER,
+        issued_on=narrative.issued_on or timezone.localdate(),
+        narrative=narrative,
+        has_statuses=achievement.has_statuses,
+        evaluated=achievement.overall.evaluated,
+        total_items=achievement.overall.total,
+        provisional=achievement.is_provisional,
+        formula=achievement.rule.formula,
+        rule_notes=achievement.rule.notes,
+        rows=rows,
+        total=total,
+        mean_rate_percent=achievement.mean_of_area_rates_percent,
+        pooled_formula=_pooled_formula(total, achievement),
+        mean_formula=_mean_formula(area_rates, achievement),
+        published_explanation=(
+            achievement.published.explanation if achievement.published else ""
+        ),
+        published_differs=bool(
+            achievement.published
+            and achievement.published.overall
+            and not achievement.published.matches_pooled_rate
+        ),
+        notes=narrative.note_list,
+        highlights=highlights,
+        highlights_chosen=bool(chosen),
+        areas=areas,
+        events=_events(plan, fiscal_year, narrative.include_earlier_events),
+        events_since_start=narrative.include_earlier_events,
+        previous_year=previous_year,
+        comparisons=comparisons,
+        changes=changes,
+        item_count_note=_item_count_note(plan, achievement),
+    )
+
+
+def _table_row(name, counts, rate):
+    return TableRow(
+        name=name,
+        total=counts.total,
+        achieved=counts.achieved,
+        partially_achieved=counts.partially_achieved,
+        not_achieved=counts.not_achieved,
+        undeterminable=counts.undeterminable,
+        not_evaluated=counts.not_evaluated,
+        rate_percent=round_rate(rate),
+        provisional=counts.is_provisional,
+    )
+
+
+def _pooled_formula(total, achievement):
+    """「合計の達成度 60.0% =（14＋4）÷ 30（達成度 =（達成＋一部達成）÷ 取組数）」"""
+    if achievement.pooled_rate is None:
+        return f"合計の達成度は、評価済みの取組がないため「—」です（{achievement.rule.formula}）。"
+    rule = achievement.rule
+    partial = str(total.partially_achieved)
+    if rule.partial_weight != 1:
+        partial += f"×{float(rule.partial_weight):g}"
+    denominator = total.total - total.not_evaluated
+    if not rule.undeterminable_in_denominator:
+        denominator -= total.undeterminable
+    return (
+        f"合計の達成度 {total.rate_display} =（{total.achieved}＋{partial}）÷ {denominator}"
+        f"（{rule.formula}。全取組を合算した値）"
+    )
+
+
+def _mean_formula(area_rates, achievement):
+    """「区分別達成度の平均 63.3% =（87.5＋66.7＋100.0＋50.0＋12.5）÷ 5」"""
+    if not area_rates:
+        return ""
+    terms = "＋".join(str(rate) for rate in area_rates)
+    return (
+        f"区分別達成度の平均 {format_rate(achievement.mean_of_area_rates)} =（{terms}）÷ "
+        f"{len(area_rates)}（各区分の達成度を足して区分数で割った値）"
+    )
+
+
+def _item_count_note(plan, achievement):
+    if plan.item_counts_differ(achievement.registered_items) and plan.item_count_note:
+        return plan.item_count_note
+    return ""
+
+
+def _items_and_statuses(plan, years):
+    """The plan's items (each with its areas) and {year: {item id: YearlyStatus}}: 4 queries."""
+    items = list(
+        ActionItem.objects.for_plan(plan)
+        .select_related("primary_area", "section")
+        .prefetch_related("relisted_areas")
+        .order_by("sort_key", "code_key")
+    )
+    statuses = defaultdict(dict)
+    rows = YearlyStatus.objects.filter(item__plan=plan, fiscal_year__in=years).only(
+        "item_id", "fiscal_year", "status", "comment"
+    )
+    for status in rows:
+        statuses[status.fiscal_year][status.item_id] = status
+    return items, statuses
+
+
+def _status_label(status):
+    if status is None or not status.status:
+        return NOT_EVALUATED_LABEL
+    return STATUS_LABELS[status.status]
+
+
+def _area_sections(achievement, items, statuses, findings):
+    listed = defaultdict(list)
+    for item in items:
+        listed[item.primary_area_id].append((item, False))
+        for area in item.relisted_areas.all():
+            listed[area.pk].append((item, True))
+    sections = []
+    for result in achievement.areas:
+        area = result.area
+        rows = []
+        for item, relisted in listed[area.pk]:
+            status = statuses.get(item.pk)
+            rows.append(
+                ItemRow(
+                    code=item.code,
+                    title=item.title,
+                    section=str(item.section) if item.section else "",
+                    status=_status_label(status),
+                    comment=status.comment if status else "",
+                    relisted=relisted,
+                )
+            )
+        sections.append(
+            AreaSection(
+                number=area.number,
+                name=area.name,
+                rate=result.rate_display,
+                finding=findings.get(area.pk, ""),
+                items=rows,
+            )
+        )
+    return sections
+
+
+def _highlights(plan, fiscal_year, items, statuses, chosen):
+    """The boxes: the chosen items, or (none chosen) every item with a KPI, in code order."""
+    kpis = Kpi.objects.filter(item__plan=plan).prefetch_related(
+        Prefetch(
+            "actuals",
+            queryset=KpiActual.objects.filter(fiscal_year=fiscal_year),
+            to_attr="year_actuals",
+        )
+    )
+    kpis_by_item = defaultdict(list)
+    for kpi in kpis:
+        actual = kpi.year_actuals[0].value if kpi.year_actuals else None
+        kpis_by_item[kpi.item_id].append(KpiLine(kpi.name, kpi.unit, kpi.baseline_value, actual))
+    wanted = chosen or set(kpis_by_item)
+    return [
+        Highlight(
+            area=item.primary_area.name,
+            code=item.code,
+            title=item.title,
+            status=_status_label(statuses.get(item.pk)),
+            kpis=kpis_by_item.get(item.pk, []),
+        )
+        for item in sorted(
+            (item for item in items if item.pk in wanted),
+            key=lambda item: (item.primary_area.number, item.sort_key, item.code_key),
+        )
+    ]
+
+
+def _changes(items, before, after):
+    changes = []
+    for item in sorted(items, key=lambda i: (i.primary_area.number, i.sort_key, i.code_key)):
+        old, new = before.get(item.pk), after.get(item.pk)
+        old_label, new_label = _status_label(old), _status_label(new)
+        if old is not None and old_label != new_label:
+            changes.append(
+                StatusChange(item.primary_area.name, item.code, item.title, old_label, new_label)
+            )
+    return changes
+
+
+def _events(plan, fiscal_year, since_start):
+    first = plan.period_start if since_start else datetime.date(fiscal_year, 4, 1)
+    last = wareki.fiscal_year_end(fiscal_year)
+    events = TimelineEvent.objects.filter(occurred_on__range=(first, last)).prefetch_related(
+        "areas"
+    )
+    rows = []
+    for event in events:
+        names = [area.name for area in sorted(event.areas.all(), key=lambda a: a.number)]
+        if event.is_other:
+            names.append("その他")
+        era, year_in_era = wareki.era_of_date(event.occurred_on)
+        rows.append(
+            EventRow(
+                year=f"{era}{'元' if year_in_era == 1 else year_in_era}年",
+                month=f"{event.occurred_on.month}月",
+                summary=event.summary,
+                areas="/".join(names),
+                occurred_on=event.occurred_on,
+            )
+        )
+    return rows
