@@ -52,7 +52,7 @@ class TableRow:
 
     @property
     def rate_display(self):
-        return "—" if self.rate_percent is None else f"{self.rate_percent}%"
+        return _percent_text(self.rate_percent)
 
     @property
     def rate_fraction(self):
@@ -126,8 +126,20 @@ class EventRow:
 @dataclass
 class RateComparison:
     area: str
-    rate: str
-    previous_rate: str
+    rate_percent: Decimal | None
+    previous_rate_percent: Decimal | None
+
+    @property
+    def rate(self):
+        return _percent_text(self.rate_percent)
+
+    @property
+    def previous_rate(self):
+        return _percent_text(self.previous_rate_percent)
+
+
+def _percent_text(percent):
+    return "—" if percent is None else f"{percent}%"
 
 
 @dataclass
@@ -194,7 +206,7 @@ class ReportContent:
 
     @property
     def mean_rate_display(self):
-        return "—" if self.mean_rate_percent is None else f"{self.mean_rate_percent}%"
+        return _percent_text(self.mean_rate_percent)
 
     @property
     def coverage(self):
@@ -337,7 +349,9 @@ def build_report(plan, fiscal_year, *, is_draft=None, narrative=None):
     if previous_year and not by_year[previous_year].has_statuses:
         previous_year = None
 
-    rows = [_table_row(result.area.name, result.counts, result.rate) for result in achievement.areas]
+    rows = [
+        _table_row(result.area.name, result.counts, result.rate) for result in achievement.areas
+    ]
     total = _table_row("合計", achievement.overall, achievement.pooled_rate)
     findings = narrative.findings
     items, statuses = _items_and_statuses(plan, years)
@@ -348,15 +362,11 @@ def build_report(plan, fiscal_year, *, is_draft=None, narrative=None):
     if previous_year:
         before = by_year[previous_year]
         comparisons = [
-            RateComparison(now.area.name, now.rate_display, then.rate_display)
+            RateComparison(now.area.name, now.rate_percent, then.rate_percent)
             for now, then in zip(achievement.areas, before.areas, strict=True)
         ]
         comparisons.append(
-            RateComparison(
-                "合計",
-                format_rate(achievement.pooled_rate),
-                format_rate(before.pooled_rate),
-            )
+            RateComparison("合計", achievement.pooled_rate_percent, before.pooled_rate_percent)
         )
         changes = _changes(items, statuses[previous_year], statuses.get(fiscal_year, {}))
     area_rates = [r.rate_percent for r in rows if r.rate_percent is not None]
@@ -378,9 +388,7 @@ def build_report(plan, fiscal_year, *, is_draft=None, narrative=None):
         mean_rate_percent=achievement.mean_of_area_rates_percent,
         pooled_formula=_pooled_formula(total, achievement),
         mean_formula=_mean_formula(area_rates, achievement),
-        published_explanation=(
-            achievement.published.explanation if achievement.published else ""
-        ),
+        published_explanation=(achievement.published.explanation if achievement.published else ""),
         published_differs=bool(
             achievement.published
             and achievement.published.overall
