@@ -21,13 +21,19 @@ def _text(label, help_text="", rows=6):
     )
 
 
-class WarekiDateField(forms.CharField):
+class WarekiDateField(forms.Field):
     """A date as 2026/5/20, 2026-05-20 or 令和8年5月20日; shown back as 2026-05-20."""
 
+    widget = forms.TextInput
+
     def to_python(self, value):
-        text = super().to_python(value)
+        text = (value or "").strip()
         if not text:
             return None
+        if len(text) > 30:
+            raise forms.ValidationError(
+                "日付は 2026-05-20 や 令和8年5月20日 のように入力してください。"
+            )
         try:
             return wareki.parse_date(text)
         except wareki.WarekiError as error:
@@ -55,16 +61,13 @@ class YearReportForm(forms.Form):
     external_meeting_on = WarekiDateField(
         label="会議の開催日",
         required=False,
-        max_length=30,
         help_text="例: 2026-05-20、令和8年5月20日",
     )
     external_review = _text("外部評価（委員・有識者の意見）")
     issuer = forms.CharField(
         label="発行者", required=False, max_length=100, help_text="空欄なら「中井町 DX推進本部」"
     )
-    issued_on = WarekiDateField(
-        label="発行日", required=False, max_length=30, help_text="空欄なら出力した日"
-    )
+    issued_on = WarekiDateField(label="発行日", required=False, help_text="空欄なら出力した日")
     include_earlier_events = forms.BooleanField(
         label="主な取組一覧に、計画策定以後のすべての年度の取組を載せる", required=False
     )
