@@ -11,7 +11,7 @@ import io
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -52,6 +52,7 @@ def _style(name, font=MINCHO, size=10, **options):
 
 BODY = _style("body", spaceAfter=4)
 CELL = _style("cell", size=8.5)
+CELL_NUMBER = _style("cell-number", size=8.5, alignment=TA_RIGHT)
 CELL_HEAD = _style("cell-head", GOTHIC, 8.5)
 # Headings and captions stay on the page of what follows them.
 H1 = _style("h1", GOTHIC, 14, spaceBefore=10, spaceAfter=6, keepWithNext=1)
@@ -124,7 +125,12 @@ def _table(head, rows, widths, numeric_from=None, footer_rows=0):
     """A grid whose cells wrap; the header repeats on each page."""
     data = [[_p(text, CELL_HEAD) for text in head]]
     for row in rows:
-        data.append([_p("" if value is None else value, CELL) for value in row])
+        data.append(
+            [
+                _p("" if value is None else value, _cell_style(index, numeric_from))
+                for index, value in enumerate(row)
+            ]
+        )
     total = sum(widths)
     table = Table(data, colWidths=[WIDTH * w / total for w in widths], repeatRows=1)
     commands = [
@@ -138,6 +144,10 @@ def _table(head, rows, widths, numeric_from=None, footer_rows=0):
         commands.append(("BACKGROUND", (0, -footer_rows), (-1, -1), colors.HexColor("#f2f4f7")))
     table.setStyle(TableStyle(commands))
     return table
+
+
+def _cell_style(index, numeric_from):
+    return CELL_NUMBER if numeric_from is not None and index >= numeric_from else CELL
 
 
 def _achievement(content):
@@ -164,7 +174,7 @@ def _achievement(content):
     rows.append(["区分別達成度の平均", *[""] * (len(head) - 2), content.mean_rate_display])
     widths = [30, *[9] * (len(head) - 2), 13]
     story.append(_p(f"表3-2 重点施策区分ごとの達成状況（{content.year_label}）", CAPTION))
-    story.append(_table(head, rows, widths, footer_rows=2))
+    story.append(_table(head, rows, widths, numeric_from=1, footer_rows=2))
     story.append(Spacer(1, 3 * mm))
     for line in [
         content.pooled_formula,
