@@ -8,10 +8,13 @@ them counts, divides or rounds.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -21,19 +24,19 @@ from actions.models import (
     ActionItem,
     Kpi,
     KpiActual,
-    Status,
     YearlyStatus,
     published_fiscal_years,
 )
+from actions.models import Status as StatusChoice
 from plans import wareki
-from plans.models import TimelineEvent
+from plans.models import Section, TimelineEvent
 from reports import cache
 from reports.achievement import format_rate, round_rate
 from reports.models import YearReport
 
 DEFAULT_ISSUER = "中井町 DX推進本部"
 DRAFT_MARK = "案"
-STATUS_LABELS = dict(Status.choices)
+STATUS_LABELS = dict(StatusChoice.choices)
 
 
 @dataclass
@@ -186,7 +189,7 @@ class ReportContent:
 
     @property
     def plan_title(self):
-        return str(self.plan)
+        return clean(str(self.plan))
 
     @property
     def year_label(self):
@@ -250,6 +253,14 @@ class ReportContent:
         return f"主な取組一覧（{self.year_label}）"
 
 
+# Characters XML 1.0 cannot hold (Word and Excel files are XML): dropped from every text.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean(text):
+    return _NOT_IN_XML.sub("", text) if text else text
+
+
 def _paragraphs(text):
     return [block.strip() for block in text.replace("\r\n", "\n").split("\n") if block.strip()]
 
@@ -263,6 +274,14 @@ def _with_unit(value, unit):
     return f"{_number_text(value)}{unit}"
 
 
+TEXT_FIELDS = (
+    "overview",
+    "deliberation",
+    "table_notes",
+    "external_body",
+    "external_review",
+    "issuer",
+)
 NARRATIVE_FIELDS = (
     "overview",
     "deliberation",
@@ -337,6 +356,11 @@ def build_report(plan, fiscal_year, *, is_draft=None, narrative=None):
         is_draft = fiscal_year not in published
     if narrative is None:
         narrative = narrative_for(plan, fiscal_year)
+    narrative = dataclasses.replace(
+        narrative,
+        **{name: clean(getattr(narrative, name)) for name in TEXT_FIELDS},
+        findings={area_id: clean(text) for area_id, text in narrative.findings.items()},
+    )
     previous_year = fiscal_year - 1
     if not plan.covers_fiscal_year(previous_year) or (
         previous_year not in published and not is_draft
@@ -354,10 +378,15 @@ def build_report(plan, fiscal_year, *, is_draft=None, narrative=None):
     ]
     total = _table_row("合計", achievement.overall, achievement.pooled_rate)
     findings = narrative.findings
-    items, statuses = _items_and_statuses(plan, years)
-    areas = _area_sections(achievement, items, statuses.get(fiscal_year, {}), findings)
+    items, relisted, sections, statuses = _items_and_statuses(plan, years)
+    areas_by_id = {result.area.pk: result.area for result in achievement.areas}
+    area_sections = _area_sections(
+        achievement, items, relisted, sections, statuses.get(fiscal_year, {}), findings
+    )
     chosen = set(narrative.highlighted_item_ids)
-    highlights = _highlights(plan, fiscal_year, items, statuses.get(fiscal_year, {}), chosen)
+    highlights = _highlights(
+        plan, fiscal_year, items, areas_by_id, statuses.get(fiscal_year, {}), chosen
+    )
     comparisons, changes = [], []
     if previous_year:
         before = by_year[previous_year]
@@ -368,7 +397,9 @@ def build_report(plan, fiscal_year, *, is_draft=None, narrative=None):
         comparisons.append(
             RateComparison("合計", achievement.pooled_rate_percent, before.pooled_rate_percent)
         )
-        changes = _changes(items, statuses[previous_year], statuses.get(fiscal_year, {}))
+        changes = _changes(
+            items, areas_by_id, statuses[previous_year], statuses.get(fiscal_year, {})
+        )
     area_rates = [r.rate_percent for r in rows if r.rate_percent is not None]
     return ReportContent(
         plan=plan,
@@ -397,7 +428,7 @@ def build_report(plan, fiscal_year, *, is_draft=None, narrative=None):
         notes=narrative.note_list,
         highlights=highlights,
         highlights_chosen=bool(chosen),
-        areas=areas,
+        areas=area_sections,
         events=_events(plan, fiscal_year, narrative.include_earlier_events),
         events_since_start=narrative.include_earlier_events,
         previous_year=previous_year,
@@ -409,7 +440,7 @@ def build_report(plan, fiscal_year, *, is_draft=None, narrative=None):
 
 def _table_row(name, counts, rate):
     return TableRow(
-        name=name,
+        name=clean(name),
         total=counts.total,
         achieved=counts.achieved,
         partially_achieved=counts.partially_achieved,
@@ -455,21 +486,47 @@ def _item_count_note(plan, achievement):
     return ""
 
 
+class Item(NamedTuple):
+    """An item as the report needs it, read as a row (a 2,000-item year builds no models)."""
+
+    pk: int
+    code: str
+    title: str
+    area_id: int
+    section_id: int | None
+    sort_key: str
+    code_key: str
+
+
+class Status(NamedTuple):
+    status: str
+    comment: str
+
+
 def _items_and_statuses(plan, years):
-    """The plan's items (each with its areas) and {year: {item id: YearlyStatus}}: 4 queries."""
-    items = list(
-        ActionItem.objects.for_plan(plan)
-        .select_related("primary_area", "section")
-        .prefetch_related("relisted_areas")
+    """The plan's items in code order, {item id: [再掲 area ids]}, {section id: name} and
+    {year: {item id: Status}}: 4 queries whatever the number of items."""
+    items = [
+        Item(pk, clean(code), clean(title), *rest)
+        for pk, code, title, *rest in ActionItem.objects.for_plan(plan)
         .order_by("sort_key", "code_key")
-    )
+        .values_list("pk", "code", "title", "primary_area_id", "section_id", "sort_key", "code_key")
+    ]
+    relisted = defaultdict(list)
+    listings = ActionItem.relisted_areas.through.objects.filter(actionitem__plan=plan)
+    for item_id, area_id in listings.values_list("actionitem_id", "priorityarea_id"):
+        relisted[item_id].append(area_id)
+    sections = {
+        section.pk: clean(str(section))
+        for section in Section.objects.filter(pk__in={i.section_id for i in items if i.section_id})
+    }
     statuses = defaultdict(dict)
-    rows = YearlyStatus.objects.filter(item__plan=plan, fiscal_year__in=years).only(
+    rows = YearlyStatus.objects.filter(item__plan=plan, fiscal_year__in=years).values_list(
         "item_id", "fiscal_year", "status", "comment"
     )
-    for status in rows:
-        statuses[status.fiscal_year][status.item_id] = status
-    return items, statuses
+    for item_id, year, status, comment in rows:
+        statuses[year][item_id] = Status(status, clean(comment))
+    return items, relisted, sections, statuses
 
 
 def _status_label(status):
@@ -478,42 +535,42 @@ def _status_label(status):
     return STATUS_LABELS[status.status]
 
 
-def _area_sections(achievement, items, statuses, findings):
+def _area_sections(achievement, items, relisted, sections, statuses, findings):
     listed = defaultdict(list)
     for item in items:
-        listed[item.primary_area_id].append((item, False))
-        for area in item.relisted_areas.all():
-            listed[area.pk].append((item, True))
-    sections = []
-    for result in achievement.areas:
-        area = result.area
+        listed[item.area_id].append((item, False))
+        for area_id in relisted.get(item.pk, ()):
+            listed[area_id].append((item, True))
+    result = []
+    for area_result in achievement.areas:
+        area = area_result.area
         rows = []
-        for item, relisted in listed[area.pk]:
+        for item, is_relisted in listed[area.pk]:
             status = statuses.get(item.pk)
             rows.append(
                 ItemRow(
                     code=item.code,
                     title=item.title,
-                    section=str(item.section) if item.section else "",
+                    section=sections.get(item.section_id, ""),
                     status=_status_label(status),
                     comment=status.comment if status else "",
-                    relisted=relisted,
+                    relisted=is_relisted,
                 )
             )
-        sections.append(
+        result.append(
             AreaSection(
                 number=area.number,
-                name=area.name,
-                rate=result.rate_display,
+                name=clean(area.name),
+                rate=area_result.rate_display,
                 finding=findings.get(area.pk, ""),
                 items=rows,
             )
         )
-    return sections
+    return result
 
 
-def _highlights(plan, fiscal_year, items, statuses, chosen):
-    """The boxes: the chosen items, or (none chosen) every item with a KPI, in code order."""
+def _highlights(plan, fiscal_year, items, areas, statuses, chosen):
+    """The boxes: the chosen items, or (none chosen) every item with a KPI, by area and code."""
     kpis = Kpi.objects.filter(item__plan=plan).prefetch_related(
         Prefetch(
             "actuals",
@@ -524,31 +581,40 @@ def _highlights(plan, fiscal_year, items, statuses, chosen):
     kpis_by_item = defaultdict(list)
     for kpi in kpis:
         actual = kpi.year_actuals[0].value if kpi.year_actuals else None
-        kpis_by_item[kpi.item_id].append(KpiLine(kpi.name, kpi.unit, kpi.baseline_value, actual))
+        kpis_by_item[kpi.item_id].append(
+            KpiLine(clean(kpi.name), clean(kpi.unit), kpi.baseline_value, actual)
+        )
     wanted = chosen or set(kpis_by_item)
     return [
         Highlight(
-            area=item.primary_area.name,
+            area=clean(areas[item.area_id].name),
             code=item.code,
             title=item.title,
             status=_status_label(statuses.get(item.pk)),
             kpis=kpis_by_item.get(item.pk, []),
         )
-        for item in sorted(
-            (item for item in items if item.pk in wanted),
-            key=lambda item: (item.primary_area.number, item.sort_key, item.code_key),
-        )
+        for item in _by_area(items, areas)
+        if item.pk in wanted
     ]
 
 
-def _changes(items, before, after):
+def _by_area(items, areas):
+    """Items in the order of their (first) area's number, then in code order."""
+    return sorted(
+        items, key=lambda item: (areas[item.area_id].number, item.sort_key, item.code_key)
+    )
+
+
+def _changes(items, areas, before, after):
     changes = []
-    for item in sorted(items, key=lambda i: (i.primary_area.number, i.sort_key, i.code_key)):
+    for item in _by_area(items, areas):
         old, new = before.get(item.pk), after.get(item.pk)
         old_label, new_label = _status_label(old), _status_label(new)
         if old is not None and old_label != new_label:
             changes.append(
-                StatusChange(item.primary_area.name, item.code, item.title, old_label, new_label)
+                StatusChange(
+                    clean(areas[item.area_id].name), item.code, item.title, old_label, new_label
+                )
             )
     return changes
 
@@ -561,7 +627,7 @@ def _events(plan, fiscal_year, since_start):
     )
     rows = []
     for event in events:
-        names = [area.name for area in sorted(event.areas.all(), key=lambda a: a.number)]
+        names = [clean(area.name) for area in sorted(event.areas.all(), key=lambda a: a.number)]
         if event.is_other:
             names.append("その他")
         era, year_in_era = wareki.era_of_date(event.occurred_on)
@@ -569,7 +635,7 @@ def _events(plan, fiscal_year, since_start):
             EventRow(
                 year=f"{era}{'元' if year_in_era == 1 else year_in_era}年",
                 month=f"{event.occurred_on.month}月",
-                summary=event.summary,
+                summary=clean(event.summary),
                 areas="/".join(names),
                 occurred_on=event.occurred_on,
             )

@@ -17,6 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     PageBreak,
     Paragraph,
@@ -31,6 +32,8 @@ from reports.yearly_report.content import DRAFT_MARK
 MINCHO = "HeiseiMin-W3"
 GOTHIC = "HeiseiKakuGo-W5"
 WIDTH = A4[0] - 36 * mm  # the text block between 18 mm margins
+CHUNK = 100  # rows of a long table per grid (see _tables)
+CELL_PADDING = 14  # a table cell's left and right padding (6 points each), and a margin
 
 _registered = False
 
@@ -121,29 +124,60 @@ def _cover(content):
     return [*story, PageBreak()]
 
 
+def _tables(head, rows, widths, numeric_from=None):
+    """A long table as grids of CHUNK rows, each with the header.
+
+    ReportLab splits a table at each page by building a new one from the rows
+    left, so one 2,000-row table costs pages × rows; grids of 100 rows cost
+    little more than their rows. The header repeats on each page as before,
+    and once more where a new grid starts.
+    """
+    rows = list(rows)
+    return [
+        _table(head, rows[start : start + CHUNK], widths, numeric_from)
+        for start in range(0, max(len(rows), 1), CHUNK)
+    ]
+
+
 def _table(head, rows, widths, numeric_from=None, footer_rows=0):
-    """A grid whose cells wrap; the header repeats on each page."""
+    """A grid whose long cells wrap; the header repeats on each page.
+
+    A cell that fits its column on one line is drawn as plain text, the rest as
+    wrapping paragraphs: a paragraph costs far more to lay out, and most cells
+    (numbers, codes, statuses) never need one.
+    """
+    total = sum(widths)
+    columns = [WIDTH * w / total for w in widths]
     data = [[_p(text, CELL_HEAD) for text in head]]
     for row in rows:
         data.append(
             [
-                _p("" if value is None else value, _cell_style(index, numeric_from))
+                _cell(value, columns[index], _cell_style(index, numeric_from))
                 for index, value in enumerate(row)
             ]
         )
-    total = sum(widths)
-    table = Table(data, colWidths=[WIDTH * w / total for w in widths], repeatRows=1)
+    table = Table(data, colWidths=columns, repeatRows=1)
     commands = [
+        ("FONT", (0, 1), (-1, -1), MINCHO, CELL.fontSize, CELL.leading),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8ebf0")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
+    if numeric_from is not None:
+        commands.append(("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT"))
     if footer_rows:
         commands.append(("BACKGROUND", (0, -footer_rows), (-1, -1), colors.HexColor("#f2f4f7")))
     table.setStyle(TableStyle(commands))
     return table
+
+
+def _cell(value, width, style):
+    text = "" if value is None else str(value)
+    if "\n" not in text and stringWidth(text, MINCHO, CELL.fontSize) <= width - CELL_PADDING:
+        return text
+    return _p(text, style)
 
 
 def _cell_style(index, numeric_from):
@@ -205,9 +239,7 @@ def _highlights(content):
         )
         for box in content.highlights
     ]
-    story.append(
-        _table(("区分", "取組", "指標（基準値→実績）", "達成状況"), rows, (26, 36, 28, 12))
-    )
+    story += _tables(("区分", "取組", "指標（基準値→実績）", "達成状況"), rows, (26, 36, 28, 12))
     return story
 
 
@@ -227,8 +259,8 @@ def _items(content):
             )
             for item in area.items
         ]
-        table = _table(("番号", "取組名", "担当課", "達成状況", "備考"), rows, (8, 36, 18, 11, 27))
-        story += [*heading, table]
+        head = ("番号", "取組名", "担当課", "達成状況", "備考")
+        story += [*heading, *_tables(head, rows, (8, 36, 18, 11, 27))]
     return story
 
 
@@ -237,7 +269,7 @@ def _events(content):
     rows = [(e.year, e.month, e.summary, e.areas) for e in content.events]
     if not rows:
         return [*story, _p("この期間の主な取組は登録されていません。")]
-    story.append(_table(("年", "月", "取組概要", "対応する重点施策区分"), rows, (12, 7, 55, 26)))
+    story += _tables(("年", "月", "取組概要", "対応する重点施策区分"), rows, (12, 7, 55, 26))
     return story
 
 
@@ -253,11 +285,8 @@ def _year_on_year(content):
     )
     story.append(_p(f"達成状況が変わった取組（{len(content.changes)}件）", H2))
     if not content.changes:
-        story.append(_p("前年度から達成状況が変わった取組はありません。"))
-    for change in content.changes:
-        story.append(
-            _p(
-                f"・【{change.area}】{change.code}. {change.title}：{change.before} → {change.after}"
-            )
-        )
+        return [*story, _p("前年度から達成状況が変わった取組はありません。")]
+    rows = [(c.area, c.code, c.title, c.before, c.after) for c in content.changes]
+    head = ("重点施策区分", "番号", "取組名", content.previous_year_label, content.year_label)
+    story += _tables(head, rows, (24, 8, 38, 15, 15))
     return story

@@ -40,10 +40,14 @@ def _sign_in(page, live_server, username):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_public_report_page_fits_the_screen_and_passes_axe(page, live_server, live_town_data, width):
+def test_the_public_report_page_fits_the_screen_and_passes_axe(
+    page, live_server, live_town_data, width
+):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(live_server.url + REPORT, wait_until="load")
-    assert page.get_by_role("heading", level=1).inner_text() == "令和7年度（2025年度） 取組の達成状況"
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "令和7年度（2025年度） 取組の達成状況"
+    )
     assert page.locator(".year-report__box").count() == 7  # none chosen: the items with a KPI
     assert _problems(page) == {}
     page.watcher.assert_clean()

@@ -15,6 +15,7 @@ from reports.yearly_report.content import Narrative, build_report
 from tests.actions.staff_users import make_user
 from tests.factories import make_items, make_plan, make_section, make_year, set_statuses
 from tests.reports.report_files import (
+    docx_tables,
     docx_text,
     pdf_flat,
     sheet_rows,
@@ -269,8 +270,16 @@ def test_a_year_on_year_comparison_lists_the_items_whose_status_changed(plan):
         ("2", "未達成", "達成"),
         ("3", "未達成", "達成"),
     ]
-    word = docx_text(render(content, "docx"))
-    assert "1. 取組1：未達成 → 達成" in word
+    changed = docx_tables(render(content, "docx"))[-1]
+    assert changed[0] == [
+        "重点施策区分",
+        "番号",
+        "取組名",
+        "令和6年度（2024年度）",
+        "令和7年度（2025年度）",
+    ]
+    assert changed[1] == ["区分A", "1", "取組1", "未達成", "達成"]
+    assert "区分A1取組1未達成達成" in pdf_flat(render(content, "pdf"))
 
 
 def test_a_public_report_never_compares_with_an_unpublished_year(plan):
