@@ -54,6 +54,8 @@ def render_docx(content):
 def _set_font(style, name):
     style.font.name = name
     fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attribute), None)  # a theme font would win over the named one
     for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia"):
         fonts.set(qn(attribute), name)
 

@@ -6,6 +6,7 @@ generated files.
 """
 
 import pytest
+from docx.oxml.ns import qn
 
 from actions.models import ActionItem
 from plans.models import Plan
@@ -14,6 +15,7 @@ from reports.yearly_report import render
 from reports.yearly_report.content import Narrative, build_report
 from tests.html_tables import table as html_table
 from tests.reports.report_files import (
+    docx_document,
     docx_table,
     docx_text,
     pdf_flat,
@@ -224,12 +226,22 @@ def test_every_format_lists_the_eleven_events_of_the_year(report):
         assert summary in html
 
 
+def test_word_names_japanese_fonts_for_text_and_headings_on_a4(report):
+    document = docx_document(render(report, "docx"))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    for style, font in (("Normal", "游明朝"), ("Heading 1", "游ゴシック"), ("Title", "游ゴシック")):
+        fonts = document.styles[style].element.rPr.rFonts
+        assert fonts.get(qn("w:eastAsia")) == font and fonts.get(qn("w:ascii")) == font
+        assert fonts.get(qn("w:eastAsiaTheme")) is None  # a theme font would win
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert "3-2. 取組の達成状況" in headings and "3-1. 検討の状況" in headings
+
+
 def test_a_published_year_carries_no_draft_mark(report):
     assert "案" not in docx_document_header(render(report, "docx"))
     assert not pdf_lines(render(report, "pdf"))[0].endswith("案")
 
 
 def docx_document_header(data):
-    from tests.reports.report_files import docx_document
-
     return docx_document(data).sections[0].header.paragraphs[0].text
