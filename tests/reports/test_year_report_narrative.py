@@ -288,3 +288,11 @@ def test_a_public_report_never_compares_with_an_unpublished_year(plan):
     EvaluationYear.objects.filter(plan=plan, fiscal_year=YEAR - 1).update(is_published=False)
     assert build_report(plan, YEAR).previous_year is None
     assert build_report(plan, YEAR, is_draft=True).previous_year == YEAR - 1
+
+
+def test_characters_a_word_or_excel_file_cannot_hold_are_left_out(plan):
+    save_year_report(plan, YEAR, Narrative(overview="前\x01半\x0b後半"))
+    content = build_report(plan, YEAR)
+    assert content.overview_paragraphs == ["前半後半"]
+    assert "前半後半" in docx_text(render(content, "docx"))
+    assert sheet_rows(render(content, "xlsx"), "総評") == [(1, "前半後半")]
