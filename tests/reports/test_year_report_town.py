@@ -162,9 +162,9 @@ def test_excel_reproduces_table_3_2_with_numbers_and_percentages(report):
     sheet = workbook(data)["3-2 達成状況"]
     assert sheet["G3"].number_format == "0.0%" and sheet["G3"].data_type == "n"
     assert sheet.merged_cells.ranges == set()
-    assert sheet.page_setup.paperSize == sheet.PAPERSIZE_A4
+    assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4  # 9: A4
     assert sheet.page_setup.orientation == "portrait"
-    assert sheet.print_area == ["'3-2 達成状況'!$A$1:$H$9"]
+    assert sheet.print_area == "'3-2 達成状況'!$A$1:$H$9"
     notes = [text for _, text in sheet_rows(data, "3-2 注記")]
     assert any(POOLED_FORMULA in text for text in notes)
     assert any(MEAN_FORMULA in text for text in notes)
