@@ -187,6 +187,11 @@ def can_publish_year(user):
     return is_manager(user)
 
 
+def can_edit_year_report(user):
+    """The year's report (年次報告書): the 本部's narrative is written by managers and admins."""
+    return is_manager(user)
+
+
 def can_import(user):
     return is_admin(user)
 

@@ -11,8 +11,10 @@ file right before each page, and each ratio taken against it). Then the
 uncached server time at 100 and 100,000 status rows (Django's test client,
 DummyCache), the first load of ``/``, and the workbook import and export
 against bare openpyxl (SQLite, each in its own process for its peak memory).
+Last, the year's report in each format (town's 30 items and a 2,000-item
+year, SQLite) against rendering the area page in the same process.
 
-BENCH_ONLY=web,server,weight,import picks parts.
+BENCH_ONLY=web,server,weight,import,report picks parts.
 """
 
 import json
@@ -34,7 +36,7 @@ PYTHON = sys.executable
 PORT = int(os.environ.get("BENCH_PORT", "8300"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
-ONLY = set(filter(None, os.environ.get("BENCH_ONLY", "web,server,weight,import").split(",")))
+ONLY = set(filter(None, os.environ.get("BENCH_ONLY", "web,server,weight,import,report").split(",")))
 STATIC = "/static/css/site.css"
 IMPORT_ROUNDS = int(os.environ.get("BENCH_IMPORT_ROUNDS", "3"))
 ROWS = []  # (section, figure, value, baseline, ratio, goal, met)
@@ -593,6 +595,76 @@ def _bare_write(path):
 # --- the table ----------------------------------------------------------------------------
 
 
+# --- the year's report (年次報告書) ---------------------------------------------------
+
+# Goals: the town's report in every format well under a second, a 2,000-item year in a
+# few seconds, stated against the uncached area page (about 10 ms of CPU here) measured in
+# the same process: ≤ 20× is a third of a second, ≤ 100× two and a half seconds.
+REPORT_GOALS = {"town": 20, "rows": 100}
+REPORT_LABELS = {"town": "町のデータ（30取組）", "rows": "2,000取組の年度"}
+
+
+def reports(workdir):
+    for kind, rows in (("town", 0), ("rows", 10_000)):
+        url = f"sqlite:///{workdir}/report_{kind}.sqlite3"
+        log(f"report: building {REPORT_LABELS[kind]}")
+        data = prepare(url, kind, rows)
+        out = json.loads(
+            run([__file__, "_report_time", data["public_plan"], data["public_year"]], url)
+        )
+        area = statistics.median(out.pop("区分ページ"))
+        goal = REPORT_GOALS[kind]
+        for title, timings in out.items():
+            value = statistics.median(timings)
+            row(
+                f"年次報告書 / {REPORT_LABELS[kind]}（SQLite、CPU時間、キャッシュなし）",
+                title,
+                f"{value:.0f} ms",
+                f"区分ページ {area:.1f} ms",
+                f"{value / area:.1f}×",
+                f"≤ {goal}×",
+                value / area <= goal,
+            )
+
+
+def _report_time(slug, year):
+    """(child) CPU time of the area page and of the report in each format, in ms.
+
+    Every cache is a DummyCache, so the area page renders whole and the report
+    asks the engine each time. CPU time of this process (SQLite runs inside it)
+    rather than wall time: the other work on a shared machine moves it less.
+    """
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from reports.report_views import DOWNLOADS
+
+    middleware = [m for m in settings.MIDDLEWARE if m != "reports.cache.PublicPageCacheMiddleware"]
+    override_settings(MIDDLEWARE=middleware).enable()
+    override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    ).enable()
+    client = Client()
+    pages = {"区分ページ": f"/plans/{slug}/areas/1/?year={year}"}
+    pages["報告書 HTML"] = f"/plans/{slug}/report/{year}/"
+    for fmt in DOWNLOADS:
+        pages[f"報告書 {fmt}"] = f"/plans/{slug}/report/{year}/{fmt}/"
+    for path in pages.values():
+        assert client.get(path).status_code == 200, path  # warm: imports, fonts, figures cache
+    out = {}
+    for _ in range(3):  # interleaved rounds
+        for title, path in pages.items():
+            start = time.process_time()
+            response = client.get(path)
+            out.setdefault(title, []).append((time.process_time() - start) * 1000)
+            assert response.status_code == 200
+    print(json.dumps(out))
+
+
 def machine():
     cpu = next(
         (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if "model name" in line),
@@ -639,6 +711,8 @@ def main():
             weight(found[0][1])
         if "import" in ONLY:
             imports(workdir)
+        if "report" in ONLY:
+            reports(workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     missed = print_table(started)
@@ -655,6 +729,7 @@ CHILDREN = {
     "_import_export": _import_export,
     "_export": _export,
     "_bare_write": _bare_write,
+    "_report_time": _report_time,
 }
 
 if __name__ == "__main__":

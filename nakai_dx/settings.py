@@ -15,6 +15,11 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# python-docx (the year's report) brings lxml, and openpyxl would then parse uploaded
+# workbooks with lxml instead of defusedxml. The import keeps defusedxml's parser; this
+# must be set before openpyxl is first imported, which the settings always are.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 
 def env_bool(name, default=False):
     value = os.environ.get(name)
