@@ -30,7 +30,7 @@ DOWNLOAD_LABELS = {"docx": "Word（.docx）", "xlsx": "Excel（.xlsx）", "pdf":
 
 def _report_year(request, slug, year_text):
     """(plan, fiscal year, is_draft) if this user may read that report, else 404."""
-    plan = get_plan(slug)
+    plan = get_plan(request.town, slug)
     fiscal_year = parse_year_param(year_text)
     label = wareki.fiscal_year_label(fiscal_year)
     if not plan.covers_fiscal_year(fiscal_year):

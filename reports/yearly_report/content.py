@@ -34,7 +34,6 @@ from reports import cache
 from reports.achievement import format_rate, round_rate
 from reports.models import YearReport
 
-DEFAULT_ISSUER = "中井町 DX推進本部"
 DRAFT_MARK = "案"
 STATUS_LABELS = dict(StatusChoice.choices)
 
@@ -405,7 +404,7 @@ def build_report(plan, fiscal_year, *, is_draft=None, narrative=None):
         plan=plan,
         fiscal_year=fiscal_year,
         is_draft=is_draft,
-        issuer=narrative.issuer or DEFAULT_ISSUER,
+        issuer=narrative.issuer or f"{plan.town.name} DX推進本部",
         issued_on=narrative.issued_on or timezone.localdate(),
         narrative=narrative,
         has_statuses=achievement.has_statuses,
@@ -622,8 +621,10 @@ def _changes(items, areas, before, after):
 def _events(plan, fiscal_year, since_start):
     first = plan.period_start if since_start else datetime.date(fiscal_year, 4, 1)
     last = wareki.fiscal_year_end(fiscal_year)
-    events = TimelineEvent.objects.filter(occurred_on__range=(first, last)).prefetch_related(
-        "areas"
+    events = (
+        TimelineEvent.objects.for_town(plan.town_id)
+        .filter(occurred_on__range=(first, last))
+        .prefetch_related("areas")
     )
     rows = []
     for event in events:

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from plans import wareki
 from plans.models import Plan
+from plans.towns import add_town_argument, town_from_option
 from reports.yearly_report import FORMATS, render
 from reports.yearly_report.content import build_report
 
@@ -19,11 +20,13 @@ class Command(BaseCommand):
         parser.add_argument("--year", required=True, help="年度（2025、令和7年度、R7 など）")
         parser.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt")
         parser.add_argument("--output", required=True, help="書き出すファイル")
+        add_town_argument(parser)
 
     def handle(self, *args, plan, year, fmt, output, **options):
-        found = Plan.objects.filter(slug=plan).first()
+        plans = Plan.objects.for_town(town_from_option(options.get("town")))
+        found = plans.filter(slug=plan).first()
         if found is None:
-            known = "、".join(Plan.objects.values_list("slug", flat=True)) or "（登録なし）"
+            known = "、".join(plans.values_list("slug", flat=True)) or "（登録なし）"
             raise CommandError(f"計画ID「{plan}」は登録されていません。登録済み: {known}")
         try:
             fiscal_year = wareki.parse_fiscal_year(year)
