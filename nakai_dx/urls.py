@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 from health_check.views import HealthCheckView
 
 from actions import first_login
+from reports.api.main import api
 
 admin.site.site_header = "中井町DX推進計画 管理"
 admin.site.site_title = "中井町DX推進計画 管理"
@@ -18,6 +19,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("actions.urls")),
     path("imports/", include("actions.import_urls")),
+    path("api/v1/", api.urls),
     # Sign-in, sign-out and changing one's own password. No password-reset pages:
     # the only mail this system sends is the round's reminders; an admin resets passwords.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
