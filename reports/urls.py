@@ -10,4 +10,5 @@ urlpatterns = [
     path("opendata/", views.opendata_index, name="opendata"),
     path("opendata/achievement.json", views.opendata_json, name="opendata_json"),
     path("opendata/achievement.csv", views.opendata_csv, name="opendata_csv"),
+    path("accessibility/", views.accessibility_policy, name="accessibility"),
 ]
