@@ -13,15 +13,18 @@ import time
 from functools import wraps
 
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from actions.models import EvaluationYear
 from plans.versions import EVERYTHING, PLAN_DATA
 from plans.versions import for_request as request_versions
+from reports.achievement import Rule
 
 API_VERSION = "1"
 FIRST_SEEN_TIMEOUT = 30 * 24 * 60 * 60
+BODY_TIMEOUT = 24 * 60 * 60  # a safety net only: the key changes with the data
 
 
 def published_state():
@@ -33,20 +36,36 @@ def published_state():
         for key, version in rows.items()
         if key[1] == PLAN_DATA or key[0] == EVERYTHING or key in published
     )
-    text = repr((sorted(published), shown))
+    # The achievement rule (settings) decides the figures too, as in reports.cache's keys.
+    rule = repr(Rule.from_settings())
+    text = repr((sorted(published), shown, rule))
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 class Stamp:
     def __init__(self, request):
         state = published_state()
-        digest = hashlib.sha256(
-            f"{API_VERSION}\n{state}\n{request.get_full_path()}".encode()
-        ).hexdigest()[:32]
+        # The host too: the documents carry absolute URLs, and towns have their own host names.
+        where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        digest = hashlib.sha256(f"{API_VERSION}\n{state}\n{where}".encode()).hexdigest()[:32]
         self.etag = f'"{digest}"'
         key = f"api-first-seen:{state}"
         cache.add(key, int(time.time()), FIRST_SEEN_TIMEOUT)
         self.last_modified = cache.get(key) or int(time.time())
+
+    @property
+    def body_key(self):
+        return f"api-body:{self.etag}"
+
+    def keep(self, response):
+        cache.set(self.body_key, (response.content, response["Content-Type"]), BODY_TIMEOUT)
+
+    def kept(self):
+        found = cache.get(self.body_key)
+        if found is None:
+            return None
+        content, content_type = found
+        return self.apply(HttpResponse(content, content_type=content_type))
 
     def apply(self, response):
         response["ETag"] = self.etag
@@ -67,6 +86,9 @@ def conditional(view):
         )
         if not_modified is not None:
             return stamp.apply(not_modified)
+        kept = stamp.kept()
+        if kept is not None:
+            return kept
         request.api_stamp = stamp
         return view(request, *args, **kwargs)
 

@@ -24,13 +24,15 @@ JSON で返す、読み取り専用の API です。
 
 class PublishedDataAPI(NinjaAPI):
     def create_response(self, request, data, *, status=None, temporal_response=None):
-        """An operation's answer carries the ETag and Last-Modified that ``conditional`` made."""
+        """An operation's answer carries the ETag and Last-Modified that ``conditional`` made,
+        and is kept under that tag for the next reader."""
         response = super().create_response(
             request, data, status=status, temporal_response=temporal_response
         )
         stamp = getattr(request, "api_stamp", None)
         if stamp is not None and response.status_code == 200:
             stamp.apply(response)
+            stamp.keep(response)
         return response
 
 

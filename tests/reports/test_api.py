@@ -363,6 +363,38 @@ def test_the_etag_changes_with_published_data_and_not_with_drafts(client, draft_
     assert changed.json()["statuses"][0]["comment"] == "直した備考"
 
 
+def test_a_repeated_request_is_served_from_the_kept_answer(client, town_data):
+    url = f"{API}/plans/{PLAN}/items?limit=500"
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again["Content-Type"] == "application/json; charset=utf-8"
+    # Only the data versions and the published years: no item is read again.
+    assert len(queries) == 2, [q["sql"] for q in queries]
+
+
+def test_a_kept_answer_is_not_served_after_the_data_changed(client, town_data):
+    url = f"{API}/plans/{PLAN}/years/2025/statuses?limit=1"
+    assert client.get(url).json()["items"][0]["comment"] == "74%→100%"
+    YearlyStatus.objects.filter(item__plan__slug=PLAN, item__code="1", fiscal_year=2025).update(
+        comment="直した備考"
+    )
+    data_changed(Plan.objects.get(slug=PLAN), [2025])
+    assert client.get(url).json()["items"][0]["comment"] == "直した備考"
+
+
+def test_each_host_has_its_own_tag_and_urls(client, town_data, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "dx.example.lg.jp"]
+    url = f"{API}/plans/{PLAN}/items/1"
+    here = client.get(url)
+    there = client.get(url, HTTP_HOST="dx.example.lg.jp")
+    assert here["ETag"] != there["ETag"]
+    assert there.json()["html"] == "http://dx.example.lg.jp/plans/nakai-dx-1.0/items/1/"
+
+
 def test_each_url_has_its_own_etag(client, town_data):
     tags = {client.get(url)["ETag"] for url in ENDPOINTS}
     assert len(tags) == len(ENDPOINTS)
