@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install setup lint format check bench browser-deps clean lock audit
+.PHONY: run test install setup lint format check bench a11y-report browser-deps clean lock audit
 
 # The exact versions of requirements-dev.lock first (make audit checks those), then the
 # project itself: anything pyproject.toml names that the lock does not yet have is added.
@@ -64,9 +64,14 @@ audit: install
 bench: install
 	$(BIN)/python benchmarks/bench.py
 
-## Debian's Chromium for the browser tests (as root)
+## Accessibility tests of every public page type (axe-core, Nu Html Checker, keyboard, reflow)
+## in Chromium; writes reports/accessibility_results.json, shown at /accessibility/
+a11y-report: install
+	$(BIN)/python benchmarks/a11y_report.py
+
+## Debian's Chromium for the browser tests, and Java for the Nu Html Checker (as root)
 browser-deps:
-	apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk
+	apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk default-jre-headless
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

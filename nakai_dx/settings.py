@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "django_guid",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # the API's documentation page and Swagger UI's static files (reports/api)
+    "corsheaders",
     "plans",
     "actions",
     "reports",
@@ -108,6 +110,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "nakai_dx.proxy.TrustedProxyMiddleware",
     "django_guid.middleware.guid_middleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -339,6 +342,17 @@ ACHIEVEMENT_RULE = {
     # as the plan's 「27個（再掲分含む）」 does; False counts distinct items.
     "COUNT_LISTINGS": env_bool("ACHIEVEMENT_COUNT_LISTINGS", True),
 }
+
+# The open-data API (reports/api): requests per client address per period (429 with
+# Retry-After beyond), and readable from any origin with GET, without credentials.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/min")
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "if-none-match", "if-modified-since")
+CORS_EXPOSE_HEADERS = ("ETag", "Retry-After", "Link")
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 # Backups (manage.py backup / restore, on django-dbbackup): database and MEDIA_ROOT.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))

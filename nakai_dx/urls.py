@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from health_check.views import HealthCheckView
 
 from actions.accounts import first_login, signin
+from reports.api.main import api
 
 # The town's name comes from the request (templates/admin/base_site.html).
 admin.site.site_header = "DX推進計画 管理"
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("actions.urls")),
     path("imports/", include("actions.imports.urls")),
+    path("api/v1/", api.urls),
     # Sign-in, sign-out and changing one's own password. No password-reset pages:
     # the only mail this system sends is the round's reminders; an admin resets passwords.
     path("accounts/login/", signin.SignInView.as_view(), name="login"),

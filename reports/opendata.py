@@ -10,7 +10,9 @@ import csv
 import io
 import json
 
+from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.urls import reverse
 
 from actions.models import EvaluationYear
 from plans import wareki
@@ -61,13 +63,39 @@ def published_years(town):
     )
 
 
+def point_to_the_api(response):
+    """The downloads name the API and its schema (RFC 8631 service-desc / service-doc)."""
+    response["Link"] = (
+        f'<{reverse("api-1:openapi-json")}>; rel="service-desc"; type="application/json", '
+        f'<{reverse("api-1:openapi-view")}>; rel="service-doc"; type="text/html"'
+    )
+    return response
+
+
 def index_context(town):
     return {
         "datasets": list(published_years(town)),
         "csv_columns": CSV_COLUMNS,
         "licence": LICENCE,
         "licence_url": LICENCE_URL,
+        "api_rate_limit": api_rate_label(settings.API_RATE_LIMIT),
     }
+
+
+def api_rate_label(rate):
+    """「120/min」 as 「1分に120回」 (the rate as the API's throttle reads it)."""
+    count, _, period = rate.partition("/")
+    units = {
+        "s": "1秒",
+        "sec": "1秒",
+        "m": "1分",
+        "min": "1分",
+        "h": "1時間",
+        "hour": "1時間",
+        "d": "1日",
+        "day": "1日",
+    }
+    return f"{units.get(period, period)}に{count}回"
 
 
 def _not_published(plan, fiscal_year):
@@ -97,7 +125,7 @@ def achievement_json(request):
     response["Content-Disposition"] = content_disposition(
         f"achievement_{plan.slug}_{fiscal_year}.json", "inline"
     )
-    return response
+    return point_to_the_api(response)
 
 
 def _csv_years(town, slug, year_text):
@@ -169,4 +197,4 @@ def achievement_csv(request):
     )
     suffix = "_sjis" if codec == "cp932" else ""
     response["Content-Disposition"] = content_disposition(f"achievement{suffix}.csv")
-    return response
+    return point_to_the_api(response)

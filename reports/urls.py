@@ -23,4 +23,5 @@ urlpatterns = [
     path("opendata/achievement.csv", views.opendata_csv, name="opendata_csv"),
     path("towns/", views.towns_compared, name="towns"),
     path("towns/achievement.csv", views.towns_csv, name="towns_csv"),
+    path("accessibility/", views.accessibility_policy, name="accessibility"),
 ]

@@ -281,3 +281,24 @@ def towns_compared(request):
 @cache.public_page
 def towns_csv(request):
     return comparison.csv_response()
+
+
+def accessibility_policy(request):
+    """ウェブアクセシビリティ方針: the target, scope and the results make a11y-report measured."""
+    from reports import accessibility
+
+    results = accessibility.load_results()
+    return render(
+        request,
+        "reports/accessibility.html",
+        {
+            "target": accessibility.TARGET,
+            "policy_date": accessibility.POLICY_DATE,
+            "results": results,
+            "measured_on": accessibility.measured_on(results),
+            "rows": accessibility.page_rows(results),
+            "problems": accessibility.problems(results),
+            "manual_checks": accessibility.MANUAL_CHECKS,
+            "known_exceptions": accessibility.KNOWN_EXCEPTIONS,
+        },
+    )

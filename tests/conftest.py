@@ -11,6 +11,8 @@ def pytest_configure(config):
     # Background tasks run at once, inside the request; tests of the worker
     # itself switch to the database backend.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # The API's rate limit is for its own tests (tests/reports/test_api.py) to set.
+    settings.API_RATE_LIMIT = "100000/min"
     settings.WORK_DIR = Path(tempfile.mkdtemp(prefix="nakai-tests-"))
     settings.STORAGES = {
         **settings.STORAGES,

@@ -50,3 +50,11 @@ def japanese_message(exception):
     return (
         text if any("\u3040" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text) else ""
     )
+
+
+@register.filter
+def date_label(value):
+    """date(2026, 12, 7) -> 「令和8年12月7日（2026年12月7日）」."""
+    if value is None:
+        return ""
+    return f"{wareki.date_label(value)}（{value.year}年{value.month}月{value.day}日）"
