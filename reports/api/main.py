@@ -9,7 +9,7 @@ from reports.api.endpoints import router
 from reports.api.throttling import ClientRateThrottle
 
 DESCRIPTION = """\
-中井町DX推進計画の公表済みのデータ（計画、重点施策区分、取組、指標、年度ごとの達成状況と達成度、年表）を
+この団体のDX推進計画の公表済みのデータ（計画、重点施策区分、取組、指標、年度ごとの達成状況と達成度、年表）を
 JSON で返す、読み取り専用の API です。
 
 - **公表済みの年度だけ**を返します。公表されていない年度の達成状況・指標の実績・達成度は、どの問い合わせにも含まれず、年度を指定すると 404 です。
@@ -18,7 +18,8 @@ JSON で返す、読み取り専用の API です。
 - 応答には `ETag` と `Last-Modified` が付きます。`If-None-Match` か `If-Modified-Since` を付けて問い合わせると、データが変わっていなければ本文なしの 304 を返します。
 - 問い合わせの数は接続元ごとに制限しています。超えると 429 と `Retry-After`（秒）を返します。
 - どのオリジンからも GET で読めます（`Access-Control-Allow-Origin: *`、資格情報なし）。
-- ライセンス: CC BY 4.0（出典「中井町DX推進計画 進捗ダッシュボード（中井町）」）。
+- 団体ごとのホスト名で、その団体のデータだけを返します。
+- ライセンス: 団体のオープンデータの利用条件（既定は CC BY 4.0）。出典は各団体のオープンデータのページの表記のとおりです。
 """
 
 
@@ -49,7 +50,7 @@ class DocsPage(Swagger):
 
 
 api = PublishedDataAPI(
-    title="中井町DX推進計画 オープンデータ API",
+    title="DX推進計画 オープンデータ API",
     version="1.0.0",
     description=DESCRIPTION,
     urls_namespace="api-1",
