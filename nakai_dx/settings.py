@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "nakai_dx.middleware.RefuseNulBytesMiddleware",
+    "nakai_dx.middleware.MethodNotAllowedPageMiddleware",
     "actions.accounts.first_login.FirstPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
