@@ -119,7 +119,7 @@ class AuditEntryTable(BoundedPages, tables.Table):
     """On a phone each entry reads as a card: the action, its time, then the details."""
 
     caption = "変更履歴（新しい順）"
-    at = tables.Column(verbose_name="日時", attrs={"td": {"class": "audit-at card-meta"}})
+    at = tables.Column(verbose_name="日時", attrs={"td": {"class": "nowrap card-meta"}})
     # The names as they were when the change was recorded.
     user = tables.Column(verbose_name="利用者", accessor="username", default="（不明）")
     action = tables.Column(verbose_name="操作", attrs={"td": {"class": "audit-action card-title"}})

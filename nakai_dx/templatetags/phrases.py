@@ -7,6 +7,7 @@ site.css) forbids breaks inside a word, so a narrow column shows 「達成状況
 """
 
 import functools
+import re
 
 import budoux
 from django import template
@@ -23,11 +24,12 @@ def _parser():
 
 def phrase_list(text):
     """BudouX's phrases, a lone last character kept with the phrase before it
-    (BudouX splits 「基本方針」 as 「基本方」「針」)."""
+    (BudouX splits 「基本方針」 as 「基本方」「針」), and a break allowed after each ・."""
     parts = _parser().parse(text) or [text]
     if len(parts) > 1 and len(parts[-1]) == 1:
         parts[-2:] = [parts[-2] + parts[-1]]
-    return parts
+    # 「基本理念・基本方針」: a list joined by ・ may break after each ・.
+    return [piece for part in parts for piece in re.split(r"(?<=・)(?=..)", part) if piece]
 
 
 @register.filter

@@ -48,7 +48,7 @@ def printed_spelling(area, place):
     if not spellings:
         return ""
     listed = format_html_join(
-        "／", "<q>{}</q>{}", ((spelling, _script_note(spelling)) for spelling in spellings)
+        "／", "「{}」{}", ((spelling, _script_note(spelling)) for spelling in spellings)
     )
     return format_html('<span class="printed-as">（計画書の表記：{}）</span>', listed)
 
