@@ -1,4 +1,5 @@
-"""Requests no page can answer meaningfully are refused here, before any view.
+"""Requests no page can answer meaningfully: refused here before any view (a NUL byte), or
+given a Japanese page where Django answers with an empty body (a GET on a POST-only address).
 
 A NUL byte in the path, a query parameter or a posted form field cannot be
 stored or looked up (PostgreSQL refuses it in any text value, so a query
