@@ -31,9 +31,13 @@ setup: install
 	DEBUG=1 $(BIN)/python manage.py load_town_data --if-empty
 	DEBUG=1 $(BIN)/python manage.py create_demo_accounts
 
-## The whole test suite (browser tests skip, saying why, where Chromium is missing: -rs)
+## The whole test suite (browser tests skip, saying why, where Chromium is missing: -rs):
+## the others in parallel (pytest-xdist, one process per core; TEST_WORKERS=1 for one),
+## then the browser tests one at a time (each drives one Chromium against a live server).
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest -rs
+	$(BIN)/pytest -rs -m "not browser" -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -rs -m browser
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,9 +1,11 @@
 """Tables of the staff workflow; the audit log page and its CSV come from the same class."""
 
+from decimal import Decimal, InvalidOperation
+
 import django_tables2 as tables
 from django.utils import timezone
 
-from actions.models import AuditEntry
+from actions.models import AuditEntry, Kpi
 from plans import wareki
 
 FIELD_LABELS = {
@@ -44,8 +46,23 @@ def _text(value):
     return str(value)
 
 
-def change_lines(entry):
-    """The changed fields of an audit entry as (label, before, after) texts, explicitly."""
+def _value_text(value, unit):
+    """A KPI value as typed, its unit after: the stored 「340.000」 reads 「340人」."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return _text(value)
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}{unit}"
+
+
+def change_lines(entry, unit=""):
+    """The changed fields of an audit entry as (label, before, after) texts, explicitly.
+
+    ``unit`` is the KPI's unit for an entry of a KPI actual (the entry keeps only the value).
+    """
     before, after = entry.before or {}, entry.after or {}
     lines = []
     for key, label in FIELD_LABELS.items():
@@ -54,15 +71,41 @@ def change_lines(entry):
         old, new = before.get(key), after.get(key)
         if entry.before is None and key in BEFORE_FIRST_RECORD:
             old = BEFORE_FIRST_RECORD[key]
+        if key == "value":
+            old, new = (_value_text(v, unit) if v not in (None, "") else v for v in (old, new))
         old, new = _text(old), _text(new)
         if old != new:  # a field left empty on both sides is not a change
             lines.append((label, old, new))
     return lines
 
 
-def describe_change(entry):
+KPI_ACTION = "指標実績の記録"
+
+
+def kpi_name(entry):
+    """The KPI an entry of a KPI actual names: its object_repr is 「<取組> / <指標名>」."""
+    return entry.object_repr.rsplit(" / ", 1)[-1]
+
+
+def kpi_units(entries):
+    """{(item id, KPI name): unit} for the KPI actuals among ``entries``: one query, or none."""
+    item_ids = {entry.item_id for entry in entries if entry.action == KPI_ACTION and entry.item_id}
+    if not item_ids:
+        return {}
+    kpis = Kpi.objects.filter(item_id__in=item_ids).values_list("item_id", "name", "unit")
+    return {(item_id, name): unit for item_id, name, unit in kpis}
+
+
+def entry_unit(entry, units):
+    if entry.action != KPI_ACTION:
+        return ""
+    return units.get((entry.item_id, kpi_name(entry)), "")
+
+
+def describe_change(entry, unit=""):
     """One line of plain text: 「達成状況: 未評価 → 達成 / 備考: （なし） → ……」."""
-    text = " / ".join(f"{label}: {old} → {new}" for label, old, new in change_lines(entry))
+    lines = change_lines(entry, unit)
+    text = " / ".join(f"{label}: {old} → {new}" for label, old, new in lines)
     if entry.after is None and entry.before is not None and not text:
         text = "削除"
     return text
@@ -79,15 +122,23 @@ class AuditEntryTable(BoundedPages, tables.Table):
     at = tables.Column(verbose_name="日時", attrs={"td": {"class": "nowrap card-meta"}})
     # The names as they were when the change was recorded.
     user = tables.Column(verbose_name="利用者", accessor="username", default="（不明）")
-    action = tables.Column(verbose_name="操作", attrs={"td": {"class": "nowrap card-title"}})
+    action = tables.Column(verbose_name="操作", attrs={"td": {"class": "audit-action card-title"}})
     source = tables.Column(verbose_name="経路", attrs={"td": {"class": "nowrap"}})
     fiscal_year = tables.Column(verbose_name="年度", default="", attrs={"td": {"class": "nowrap"}})
     object_repr = tables.Column(verbose_name="対象", attrs={"td": {"class": "audit-target"}})
-    section = tables.Column(verbose_name="担当課", accessor="section_name", default="")
-    change = tables.Column(
-        verbose_name="変更内容（変更前 → 変更後）", empty_values=(), orderable=False
+    section = tables.Column(
+        verbose_name="担当課",
+        accessor="section_name",
+        default="",
+        attrs={"td": {"class": "audit-section"}},
     )
-    reason = tables.Column(verbose_name="理由", default="")
+    change = tables.Column(
+        verbose_name="変更内容（変更前 → 変更後）",
+        empty_values=(),
+        orderable=False,
+        attrs={"td": {"class": "audit-change"}},
+    )
+    reason = tables.Column(verbose_name="理由", default="", attrs={"td": {"class": "audit-reason"}})
 
     class Meta:
         template_name = "django_tables2/accessible.html"
@@ -121,7 +172,15 @@ class AuditEntryTable(BoundedPages, tables.Table):
         return value
 
     def render_change(self, record):
-        return describe_change(record)
+        return describe_change(record, entry_unit(record, self._kpi_units()))
+
+    def _kpi_units(self):
+        """The units of the KPIs this page (or the CSV) names, looked up once."""
+        if not hasattr(self, "_units"):
+            page = getattr(self, "page", None)
+            records = [row.record for row in page.object_list] if page else self.data
+            self._units = kpi_units(records)
+        return self._units
 
     def value_fiscal_year(self, value):
         return value if value is not None else ""

@@ -127,6 +127,7 @@ MIDDLEWARE = [
     "nakai_dx.cache_control.SignedInNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "nakai_dx.middleware.RefuseNulBytesMiddleware",
+    "nakai_dx.middleware.MethodNotAllowedPageMiddleware",
     "actions.accounts.first_login.FirstPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

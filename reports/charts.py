@@ -258,15 +258,18 @@ def _count_label(label, x, count):
 
 
 def _count_axis(largest):
-    axis = {
+    """An axis of item counts: whole numbers only (plotly would tick 0.2 … 0.8 for a
+    largest count of 1, or -1 … 1 when every count is 0)."""
+    return {
         "fixedrange": True,
         "gridcolor": "#d9d9d9",
         "title": {"text": "取組数（件）"},
         "rangemode": "tozero",
+        "tick0": 0,
+        "dtick": max(1, math.ceil(largest / 6)),
+        "tickformat": "d",
+        **({} if largest else {"range": [0, 1]}),
     }
-    if largest:
-        axis["dtick"] = max(1, math.ceil(largest / 6))
-    return axis
 
 
 def _max_total(achievement):
@@ -384,12 +387,7 @@ def area_status_counts(result):
         ],
         "layout": _layout(
             300,
-            yaxis={
-                "fixedrange": True,
-                "rangemode": "tozero",
-                "gridcolor": "#d9d9d9",
-                "title": {"text": "取組数（件）"},
-            },
+            yaxis=_count_axis(max((count for _, count in rows), default=0)),
             xaxis={"fixedrange": True, "type": "category"},
             showlegend=False,
             margin={"l": 56, "r": 24, "t": 32, "b": 48},

@@ -32,6 +32,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.path):
             item.add_marker(pytest.mark.browser)
+        # Tests on a shared service (the Redis runs of tests/reports/test_cache.py) go to
+        # one pytest-xdist worker (--dist loadgroup), so they never clear it under each other.
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("backend") == "redis":
+            item.add_marker(pytest.mark.xdist_group("shared-redis"))
 
 
 TOWN = {

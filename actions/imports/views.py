@@ -177,7 +177,8 @@ WAITING_FOR_WORKER = (
 def job_page(request, job_id):
     job = _own_job(request, job_id)
     progress, stalled, waiting = _stage(job)
-    context = {"job_record": job, "filename": job.filename}
+    # A refused or failed file is chosen again right there.
+    context = {"job_record": job, "filename": job.filename, "upload_form": UploadForm()}
     if stalled:
         return render(request, "imports/result.html", {**context, "failure": STOPPED})
     if job.is_running:

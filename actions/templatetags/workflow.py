@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from actions import permissions
 from actions.models import AuditEntry, EvaluationYear, YearlyStatus
-from actions.tables import change_lines, local_time_text
+from actions.tables import change_lines, entry_unit, kpi_units, local_time_text
 from plans import wareki
 
 register = template.Library()
@@ -48,6 +48,7 @@ def item_workflow(context, item):
             }
         )
     entries = list(AuditEntry.objects.filter(item=item)[:HISTORY_LIMIT])
+    units = kpi_units(entries)
     history = [
         {
             "entry": entry,
@@ -55,7 +56,7 @@ def item_workflow(context, item):
             # A valid HTML date: seconds at most (the checker rejects microseconds).
             "datetime": timezone.localtime(entry.at).replace(microsecond=0).isoformat(),
             "year_label": wareki.fiscal_year_label(entry.fiscal_year) if entry.fiscal_year else "",
-            "lines": change_lines(entry),
+            "lines": change_lines(entry, entry_unit(entry, units)),
         }
         for entry in entries
     ]

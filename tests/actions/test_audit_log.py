@@ -151,3 +151,52 @@ def test_the_csv_export_is_utf8_with_bom_and_a_japanese_filename(manager_client,
     lines = body.strip().splitlines()
     assert len(lines) == 2
     assert ",bob,達成状況の記録,画面,2026," in lines[1]
+
+
+# --- how the entries read ---------------------------------------------------------------
+
+
+@pytest.fixture
+def kpi_entries(world):
+    """A KPI actual typed as 340 and then 352.5: stored as Decimal 340.000 and 352.500."""
+    from actions.models import Kpi
+
+    kpi = Kpi.objects.create(item=world["item_a"], name="申請件数", unit="件")
+    services.record_kpi_actual(kpi, YEAR, 340, user=world["alice"])
+    services.record_kpi_actual(kpi, YEAR, "352.5", user=world["alice"])
+    return kpi
+
+
+def test_kpi_values_read_as_typed_with_their_unit(manager_client, kpi_entries):
+    html = manager_client.get(reverse("actions:audit_log")).content.decode()
+    assert "実績値: （なし） → 340件" in html
+    assert "実績値: 340件 → 352.5件" in html
+    assert "340.000" not in html
+
+
+def test_the_csv_carries_the_kpi_values_as_typed(manager_client, kpi_entries):
+    body = manager_client.get(reverse("actions:audit_log_csv")).content.decode("utf-8")
+    assert "実績値: 340件 → 352.5件" in body
+
+
+def test_the_item_page_history_reads_kpi_values_as_typed(manager_client, world, kpi_entries):
+    html = manager_client.get(world["item_a"].get_absolute_url()).content.decode()
+    assert "340件" in html and "340.000" not in html
+
+
+def test_kpi_units_cost_one_query_for_a_whole_page(
+    manager_client, world, kpi_entries, django_assert_num_queries
+):
+    for value in range(30):
+        services.record_kpi_actual(kpi_entries, YEAR, value, user=world["alice"])
+    # The eight of a page of status entries, and one for the units of the KPIs on it.
+    with django_assert_num_queries(9):
+        manager_client.get(reverse("actions:audit_log"))
+
+
+def test_the_scroll_box_is_a_named_region_reached_by_keyboard(manager_client, world):
+    html = manager_client.get(reverse("actions:audit_log")).content.decode()
+    assert (
+        '<div class="table-scroll" tabindex="0" role="region" '
+        'aria-label="変更履歴（新しい順）（横にスクロールできます）">'
+    ) in html

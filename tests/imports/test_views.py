@@ -145,8 +145,34 @@ def test_errors_are_shown_in_a_table_and_no_confirm_button(client, plan, admin_u
     book = xlsx_bytes({"達成状況": [STATUS_HEADER, ["p1", 1, "R7", "ほぼ達成", ""]]})
     page = _upload(client, book).content.decode()
     assert "1 件のエラー" in page
-    assert '<td>達成状況</td><td class="num">2</td><td>達成状況</td>' in page
+    sheet = '<td><span class="phrases">達成状況</span></td>'  # never 「達成状/況」
+    assert f'{sheet}<td class="num">2</td>{sheet}' in page
     assert "ほぼ達成" in page and "この内容で取り込む" not in page
+
+
+def _file_inputs(page):
+    return re.findall(
+        r'<form method="post" action="/imports/upload/"[^>]*>.*?<input type="file"', page, re.S
+    )
+
+
+def test_the_error_page_carries_the_upload_form_it_asks_for(client, plan, admin_user):
+    client.force_login(admin_user)
+    book = xlsx_bytes({"達成状況": [STATUS_HEADER, ["p1", 1, "R7", "ほぼ達成", ""]]})
+    page = _upload(client, book).content.decode()
+    assert "もう一度ファイルを選んでください" in page
+    assert len(_file_inputs(page)) == 1
+
+
+def test_a_refused_file_page_carries_the_upload_form(client, plan, admin_user):
+    client.force_login(admin_user)
+    page = _upload(client, b"%PDF-1.4 x", "plan.xlsx").content.decode()
+    assert len(_file_inputs(page)) == 1
+
+
+def test_a_clean_dry_run_offers_no_second_upload(client, plan, admin_user):
+    client.force_login(admin_user)
+    assert _file_inputs(_upload(client, good_book()).content.decode()) == []
 
 
 def test_a_refused_file_gets_its_message_not_a_500(client, plan, admin_user):

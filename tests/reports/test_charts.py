@@ -12,6 +12,7 @@ from plans.models import Plan
 from reports import charts
 from reports.achievement import compute_achievement, compute_achievements
 from tests.actions.staff_users import make_user
+from tests.factories import make_items, make_plan, set_statuses
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +119,47 @@ def test_the_status_caption_names_every_pattern_including_not_evaluated(client, 
     caption = html[html.index("図2　") : html.index("</figcaption>", html.index("図2　"))]
     for words in ("一部達成＝斜線", "未達成＝×", "判定不可＝点", "未評価＝横線"):
         assert words in caption
+
+
+# --- count axes tick whole numbers --------------------------------------------------------
+
+
+def _is_whole_number_axis(axis):
+    return (
+        axis.get("tickformat") == "d"
+        and axis.get("tick0") == 0
+        and isinstance(axis.get("dtick"), int)
+        and axis["dtick"] >= 1
+    )
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 4, 5])
+def test_each_area_pages_count_axis_ticks_whole_numbers(town_data, number):
+    result = next(r for r in _town_2025().areas if r.area.number == number)
+    axis = charts.area_status_counts(result)["layout"]["yaxis"]
+    assert axis["title"]["text"] == "取組数（件）"
+    assert _is_whole_number_axis(axis)
+
+
+def test_an_area_of_one_item_ticks_0_and_1_not_fifths(db):
+    plan = make_plan()
+    (item,) = make_items(plan, plan.areas.first(), 1)
+    set_statuses([item], 2025, "achieved")
+    result = compute_achievement(plan, 2025).areas[0]
+    assert max(result.counts.achieved, result.counts.total) == 1
+    axis = charts.area_status_counts(result)["layout"]["yaxis"]
+    assert axis["dtick"] == 1 and axis["tick0"] == 0 and axis["tickformat"] == "d"
+
+
+def test_an_area_without_items_ticks_0_and_1_not_minus_1_to_1(db):
+    plan = make_plan()  # two areas, no items yet
+    achievement = compute_achievement(plan, 2025)
+    axis = charts.status_counts(achievement)["layout"]["xaxis"]
+    assert _is_whole_number_axis(axis) and axis["range"] == [0, 1]
+    area_axis = charts.area_status_counts(achievement.areas[0])["layout"]["yaxis"]
+    assert _is_whole_number_axis(area_axis) and area_axis["range"] == [0, 1]
+
+
+def test_the_dashboards_count_axis_ticks_whole_numbers(town_data):
+    axis = charts.status_counts(_town_2025())["layout"]["xaxis"]
+    assert _is_whole_number_axis(axis)

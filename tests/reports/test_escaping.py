@@ -38,7 +38,8 @@ def test_pages_escape_hostile_names(client, hostile):
         "/plans/big-plan/items/2/",
         "/plans/big-plan/",
     ):
-        html = client.get(url).content.decode()
+        # Names break between phrases (<wbr>); without the breaks nothing may read as a tag.
+        html = client.get(url).content.decode().replace("<wbr>", "")
         assert "<script>alert(1)" not in html, url
         assert "&lt;script&gt;alert(1)" in html or "\\u003Cscript\\u003Ealert(1)" in html, url
 

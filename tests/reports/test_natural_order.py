@@ -115,7 +115,8 @@ def test_the_area_exports(client, plan, export_format):
 def test_my_items(client, plan):
     client.force_login(make_user("tanaka", "staff", [plan.section]))
     page = client.get(reverse("actions:my_items"), {"plan": "p1", "year": 2025}).content.decode()
-    assert codes_in(page.split("<tbody>")[1]) == NATURAL
+    # Titles break between phrases (<wbr>): read as text.
+    assert codes_in(page.split("<tbody>")[1].replace("<wbr>", "")) == NATURAL
 
 
 @pytest.mark.parametrize("sheet", ["取組", "達成状況", "指標", "指標実績"])

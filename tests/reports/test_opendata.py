@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from actions import services
 from actions.models import Status, YearlyStatus
+from nakai_dx.templatetags.phrases import phrases
 from plans.models import Plan
 from plans.versions import data_changed
 from tests.factories import make_year
@@ -219,7 +220,7 @@ def test_the_index_describes_each_dataset_its_columns_encoding_and_licence(clien
     assert "UTF-8（BOM付き）" in html
     assert "Shift_JIS" in html
     for column in CSV_HEADER:
-        assert f'<th scope="row">{column}</th>' in html
+        assert f'<th scope="row">{phrases(column)}</th>' in html  # breaks between phrases
     assert 'href="/opendata/achievement.json?plan=nakai-dx-1.0&amp;year=2025"' in html
 
 
