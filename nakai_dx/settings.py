@@ -179,6 +179,10 @@ CACHES = {
     }
 }
 
+# Downloads of the public tables (?_export=csv|xlsx) an anonymous client may ask
+# for in a minute (reports.cache.export_refused); past it a 429 page. 0: no limit.
+EXPORT_RATE_LIMIT = int(os.environ.get("EXPORT_RATE_LIMIT", "20"))
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
