@@ -146,7 +146,12 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [*args, "--log-level=warning"],
             cwd=ROOT,
-            env=environment(self.url, GUNICORN_BIND=f"127.0.0.1:{PORT}", **self.env),
+            env=environment(
+                self.url,
+                GUNICORN_BIND=f"127.0.0.1:{PORT}",
+                GUNICORN_LOG_LEVEL="WARNING",
+                **self.env,
+            ),
         )
         for _ in range(100):
             try:

@@ -91,7 +91,11 @@ logconfig_dict = {
         },
     },
     "loggers": {
-        "gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        "gunicorn.error": {
+            "level": os.environ.get("GUNICORN_LOG_LEVEL", "INFO"),
+            "handlers": ["console"],
+            "propagate": False,
+        },
         "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
     },
 }

@@ -355,6 +355,12 @@ TASKS = {
 # if another user owns it.
 WORK_DIR = Path(os.environ.get("WORK_DIR", BASE_DIR / "var"))
 
+# The data versions' freshness check (reports/freshness.py): a file every process
+# of the app on this machine rewrites when the versions change. "" when the web
+# servers run on several machines: then every request reads the versions' table.
+VERSION_STAMP = os.environ.get("VERSION_STAMP", str(WORK_DIR / "data-version"))
+VERSION_STAMP_MAX_AGE = float(os.environ.get("VERSION_STAMP_MAX_AGE", "1"))
+
 # Spreadsheet import limits.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(

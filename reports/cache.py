@@ -20,8 +20,10 @@ from django.core.cache.utils import make_template_fragment_key
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
+from plans.versions import Versions, request_scope
+from plans.versions import _request_state as _versions_of_request
 from plans.versions import for_request as request_versions
-from plans.versions import request_scope
+from reports import freshness
 
 TIMEOUT = 24 * 60 * 60  # a safety net only: keys change with the data
 SESSION_COOKIES = ("sessionid", "messages")
@@ -289,6 +291,7 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         with request_scope():
+            _versions_of_request.get().versions = Versions(freshness.current_rows())
             view = _public_view(request.path_info) if request.method == "GET" else None
             if view is None:
                 return self.get_response(request)
