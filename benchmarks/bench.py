@@ -497,7 +497,11 @@ def _server_time():
             CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
         ).enable()
     client = Client()
-    pages = {"/": "/", "区分ページ": "/plans/bench-plan/areas/1/"}
+    pages = {
+        "/": "/",
+        "区分ページ": "/plans/bench-plan/areas/1/",
+        "区分ページ 達成状況順": "/plans/bench-plan/areas/1/?sort=status",
+    }
     out = {}
     for path in pages.values():
         for _ in range(2):

@@ -249,6 +249,7 @@ def export_refused(request):
     with the local memory cache, shared by all with Redis (REDIS_URL).
     """
     from django.conf import settings
+    from django.http import HttpResponse
     from django.shortcuts import render
     from django_ratelimit.core import is_ratelimited
 
@@ -258,14 +259,18 @@ def export_refused(request):
         request, group="public-export", key="ip", rate=f"{limit}/m", increment=True
     ):
         return None
-    response = render(
-        request,
-        "reports/too_many_requests.html",
-        {"limit": limit, "retry_after": 60},
-        status=429,
-    )
+    # Refusing must cost less than what it refuses: the page, the same for every
+    # anonymous client, is rendered once per process and limit.
+    if _refusals.get(limit) is None:
+        _refusals[limit] = render(
+            request, "reports/too_many_requests.html", {"limit": limit, "retry_after": 60}
+        ).content
+    response = HttpResponse(_refusals[limit], status=429)
     response["Retry-After"] = "60"
     return response
+
+
+_refusals = {}
 
 
 def export(key_parts, build):

@@ -158,21 +158,26 @@ class AreaItemsTable(AccessibleTable):
         return "公表" if value else "未公表"
 
 
+UNKNOWN = object()
+
+
 class AreaItemsData(TableQuerysetData):
     """An area's items for AreaItemsTable, counted and paged without the year's status join.
 
     ``rows`` (reports.queries.area_items) joins each item with the year's status.
     A page's items are chosen by reports.queries.area_page, and only they are
     joined; ``count``, when known (the area's 取組数 from the tallies), spares
-    counting the items. A sort by status needs the join and pages ``rows`` itself.
+    counting the items. A sort by status needs the join: the whole order is worked
+    out once per version of the year's data, given ``fiscal_year`` (the year of ``rows``).
     """
 
     JOINED = {"status", "status_rank", "comment"}
 
-    def __init__(self, rows, area, count=None):
+    def __init__(self, rows, area, count=None, fiscal_year=UNKNOWN):
         super().__init__(rows)
         self.area = area
         self._length = count
+        self.fiscal_year = fiscal_year
 
     def __len__(self):
         if self._length is None:
@@ -181,9 +186,27 @@ class AreaItemsData(TableQuerysetData):
 
     def __getitem__(self, key):
         order_by = [str(field) for field in self.data.query.order_by]
-        if not isinstance(key, slice) or self.JOINED.intersection(f.lstrip("-") for f in order_by):
+        if not isinstance(key, slice):
             return super().__getitem__(key)
+        if self.JOINED.intersection(f.lstrip("-") for f in order_by):
+            if self.fiscal_year is UNKNOWN:
+                return super().__getitem__(key)
+            return self.data.filter(pk__in=self._sorted_ids(order_by)[key])
         return self.data.filter(pk__in=area_page(self.area, order_by, key))
+
+    def _sorted_ids(self, order_by):
+        """Every listed item's id in a joined order (by status: all the area's items sorted),
+        kept in the cache until the data of the area's plan and year changes."""
+        from reports import cache
+
+        year = self.fiscal_year
+        key = (
+            f"area-order:{self.area.pk}:{year}:"
+            f"{cache.request_versions().of(self.area.plan_id, year)}:{','.join(order_by)}"
+        )
+        return cache.cache.get_or_set(
+            key, lambda: list(self.data.values_list("pk", flat=True)), cache.TIMEOUT
+        )
 
 
 EXPORT_FORMATS = ("csv", "xlsx")

@@ -152,6 +152,7 @@ def area_detail(request, slug, number):
         with_status_rank(area_items(area, fiscal_year)),
         area,
         count=result.counts.total if result else None,
+        fiscal_year=fiscal_year,
     )
     table = AreaItemsTable(rows, caption=caption)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
