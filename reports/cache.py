@@ -296,13 +296,15 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         with request_scope():
-            _versions_of_request.get().versions = Versions(freshness.current_rows())
             view = _public_view(request.path_info) if request.method == "GET" else None
             if view is None:
                 return self.get_response(request)
             self._keep_known_parameters(request, view.public_query)
             if any(c in request.COOKIES for c in SESSION_COOKIES):
                 return self.get_response(request)
+            # An anonymous reader's page: the versions as their stamp has them (no query
+            # while they are unchanged). Signed-in pages read them from the table.
+            _versions_of_request.get().versions = Versions(freshness.current_rows())
             if "_export" in request.GET:
                 refused = export_refused(request)
                 if refused:

@@ -1,8 +1,7 @@
 """What a signed-in reader's page costs once its content is cached, and that it stays right.
 
 A draft page is read by staff many times between two writes: after the first
-read it costs the session, the user and the user's roles (the data versions come from
-their stamp, reports.freshness),
+read it costs the session, the user, the user's roles and the data versions,
 whatever the plan and its data.
 """
 
@@ -30,15 +29,15 @@ def manager(db):
 
 @pytest.mark.parametrize("item_count", [10, 1000])
 @pytest.mark.parametrize("url", [DASHBOARD, AREA])
-def test_a_cached_page_costs_a_signed_in_reader_three_queries(
+def test_a_cached_page_costs_a_signed_in_reader_four_queries(
     client, manager, item_count, url, django_assert_num_queries
 ):
     build_plan(item_count)
     client.force_login(manager)
     first = client.get(url)
     assert first.status_code == 200
-    # The session, the user and the user's roles.
-    with django_assert_num_queries(3):
+    # The session, the user, the user's roles and the data versions.
+    with django_assert_num_queries(4):
         again = client.get(url)
     assert again.status_code == 200
     assert "ログアウト（manager）" in again.content.decode()
