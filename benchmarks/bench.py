@@ -5,16 +5,21 @@
 
 Builds throwaway databases (SQLite files in a temporary folder; on PostgreSQL,
 databases named after DATABASE_URL's with a suffix, dropped afterwards), starts
-gunicorn (2 sync workers, DEBUG off) on BENCH_PORT (8300) and drives it with
-wrk (-t2 -c10, BENCH_SECONDS each, BENCH_ROUNDS interleaved rounds: a static
-file right before each page, and each ratio taken against it). Then the
-uncached server time at 100 and 100,000 status rows (Django's test client,
-DummyCache), the first load of ``/``, and the workbook import and export
-against bare openpyxl (SQLite, each in its own process for its peak memory).
-Last, the year's report in each format (town's 30 items and a 2,000-item
-year, SQLite) against rendering the area page in the same process.
+gunicorn as the town runs it (deploy/gunicorn.conf.py, the README's production
+config, DEBUG off) on BENCH_PORT (8300) and drives it with wrk (-t2 -c10,
+BENCH_SECONDS each, BENCH_ROUNDS interleaved rounds: a static file right before
+each page, and each ratio taken against it). ``deploy`` runs that config against
+a plain ``gunicorn --workers=2`` in longer interleaved runs (BENCH_DEPLOY_SECONDS,
+long enough for any recycling to happen inside them); ``soak`` sends
+BENCH_SOAK_REQUESTS (200,000) mixed requests to the deployed config and follows
+each worker's memory. Then the uncached server time at 100 and 100,000 status
+rows (Django's test client, DummyCache), the first load of ``/``, and the
+workbook import and export against bare openpyxl (SQLite, each in its own
+process for its peak memory). Last, the year's report in each format (town's
+30 items and a 2,000-item year, SQLite) against rendering the area page in the
+same process.
 
-BENCH_ONLY=web,server,weight,import,report picks parts.
+BENCH_ONLY=web,deploy,soak,server,weight,import,report picks parts.
 """
 
 import json
@@ -36,7 +41,10 @@ PYTHON = sys.executable
 PORT = int(os.environ.get("BENCH_PORT", "8300"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
-ONLY = set(filter(None, os.environ.get("BENCH_ONLY", "web,server,weight,import,report").split(",")))
+DEPLOY_SECONDS = int(os.environ.get("BENCH_DEPLOY_SECONDS", "20"))
+SOAK_REQUESTS = int(os.environ.get("BENCH_SOAK_REQUESTS", "200000"))
+PARTS = "web,deploy,soak,server,weight,import,report"
+ONLY = set(filter(None, os.environ.get("BENCH_ONLY", PARTS).split(",")))
 STATIC = "/static/css/site.css"
 IMPORT_ROUNDS = int(os.environ.get("BENCH_IMPORT_ROUNDS", "3"))
 ROWS = []  # (section, figure, value, baseline, ratio, goal, met)
@@ -124,20 +132,28 @@ def prepare(url, kind, rows=0):
 
 
 class Gunicorn:
-    def __init__(self, url):
+    """gunicorn on PORT: the deployed config (deploy/gunicorn.conf.py), or ``plain`` two workers."""
+
+    def __init__(self, url, plain=False, env=None):
         self.url = url
+        self.plain = plain
+        self.env = env or {}
 
     def __enter__(self):
+        gunicorn = str(Path(PYTHON).parent / "gunicorn")
+        if self.plain:
+            args = [gunicorn, "nakai_dx.wsgi", "--workers=2", f"--bind=127.0.0.1:{PORT}"]
+        else:
+            args = [gunicorn, "-c", "deploy/gunicorn.conf.py"]
         self.process = subprocess.Popen(
-            [
-                str(Path(PYTHON).parent / "gunicorn"),
-                "nakai_dx.wsgi",
-                "--workers=2",
-                f"--bind=127.0.0.1:{PORT}",
-                "--log-level=warning",
-            ],
+            [*args, "--log-level=warning"],
             cwd=ROOT,
-            env=environment(self.url),
+            env=environment(
+                self.url,
+                GUNICORN_BIND=f"127.0.0.1:{PORT}",
+                GUNICORN_LOG_LEVEL="WARNING",
+                **self.env,
+            ),
         )
         for _ in range(100):
             try:
@@ -147,21 +163,87 @@ class Gunicorn:
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not start")
 
+    def workers(self):
+        """The worker processes' ids, as the arbiter has them now."""
+        pid = self.process.pid
+        try:
+            return set(Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
+        except OSError:
+            return set()
+
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=30)
 
 
-def wrk(path, cookie=None):
-    args = ["wrk", "-t2", "-c10", f"-d{SECONDS}s"]
+def resident_mb(pid):
+    try:
+        return (
+            int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+            * os.sysconf("SC_PAGE_SIZE")
+            / (1024 * 1024)
+        )
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def wrk(path, cookie=None, seconds=None, errors_ok=False):
+    args = ["wrk", "-t2", "-c10", f"-d{seconds or SECONDS}s"]
     if cookie:
         args += ["-H", f"Cookie: sessionid={cookie}"]
     output = subprocess.run(
         [*args, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True, check=True
     ).stdout
-    if "Non-2xx" in output:
+    if "Non-2xx" in output and not errors_ok:
         raise RuntimeError(f"{path} answered with errors:\n{output}")
     return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def wrk_script(script, seconds, connections=10, threads=2):
+    """wrk driven by a Lua script: (requests, non-2xx responses, timeouts)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write(script)
+    try:
+        output = subprocess.run(
+            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
+            + ["-s", lua.name, f"http://127.0.0.1:{PORT}/"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(lua.name)
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+    refused = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    timeouts = re.search(r"timeout (\d+)", output)
+    return total, int(refused.group(1)) if refused else 0, int(timeouts.group(1)) if timeouts else 0
+
+
+def lua_paths(paths, unique=()):
+    """A wrk script cycling through (path, cookie) pairs; paths in ``unique`` get a fresh
+    unknown query parameter on every request (as a crawler or a cache-buster sends)."""
+    entries = ",\n".join(
+        f'{{"{path}", "{cookie or ""}", {"true" if path in unique else "false"}}}'
+        for path, cookie in paths
+    )
+    return f"""
+local paths = {{
+{entries}
+}}
+local n = 0
+request = function()
+  n = n + 1
+  local entry = paths[(n % #paths) + 1]
+  local path = entry[1]
+  if entry[3] then
+    local sep = string.find(path, "?", 1, true) and "&" or "?"
+    path = path .. sep .. "utm_source=" .. n .. "-" .. math.random(1000000000)
+  end
+  local headers = {{}}
+  if entry[2] ~= "" then headers["Cookie"] = "sessionid=" .. entry[2] end
+  return wrk.format("GET", path, headers)
+end
+"""
 
 
 # --- the parts -------------------------------------------------------------------------
@@ -174,17 +256,24 @@ def web(label, url_for):
         data = prepare(url, kind, rows)
         plan, draft, session = data["plan"], data["draft_year"], data["session"]
         public, published = data["public_plan"], data["public_year"]
+        area = f"/plans/{public}/areas/1/?year={published}"
         pages = [
-            ("公開 /", "/", None, 0.5),
-            ("公開 区分ページ", f"/plans/{public}/areas/1/", None, 0.5),
-            ("公開 JSON", f"/opendata/achievement.json?plan={public}&year={published}", None, 0.5),
-            ("公開 CSV", "/opendata/achievement.csv", None, 0.5),
-            ("下書き /（ログイン）", f"/?plan={plan}&year={draft}", session, 0.1),
-            ("下書き 区分ページ（ログイン）", f"/plans/{plan}/areas/1/?year={draft}", session, 0.1),
+            ("公開 /", "/", None, 0.9),
+            ("公開 区分ページ", area, None, 0.9),
+            ("公開 区分ページ 達成状況順", f"{area}&sort=status", None, 0.9),
+            ("公開 取組ページ", f"/plans/{public}/items/1/", None, 0.9),
+            ("公開 オープンデータ", "/opendata/", None, 0.9),
+            ("公開 JSON", f"/opendata/achievement.json?plan={public}&year={published}", None, 0.9),
+            ("公開 CSV", "/opendata/achievement.csv", None, 0.9),
+            ("公開 区分の書き出し（xlsx）", f"{area}&_export=xlsx", None, 0.9),
+            ("下書き /（ログイン）", f"/?plan={plan}&year={draft}", session, 0.3),
+            ("下書き 区分ページ（ログイン）", f"/plans/{plan}/areas/1/?year={draft}", session, 0.3),
         ]
-        with Gunicorn(url):
-            for _, path, cookie, _ in pages:  # warm both workers' caches
-                for _ in range(4):
+        # Downloads are limited per client (EXPORT_RATE_LIMIT) and wrk is one client:
+        # the pages' own figures are measured with the limit off, the flood below with it on.
+        with Gunicorn(url, env={"EXPORT_RATE_LIMIT": "0"}):
+            for _, path, cookie, _ in pages:  # warm the workers' caches
+                for _ in range(6):
                     wrk_once(path, cookie)
             figures = {title: [] for title, *_ in pages}
             statics = {title: [] for title, *_ in pages}
@@ -204,7 +293,148 @@ def web(label, url_for):
                 f"≥ {goal}×",
                 ratio >= goal,
             )
+        export_flood(label, name, url, f"{area}&_export=xlsx")
         drop_database(url)
+
+
+def export_flood(label, name, url, export):
+    """Cached / while four clients ask for the area's export, each with unique query strings.
+
+    A fresh server (nothing cached, the export not built yet) with the deployed
+    limits: the four clients start first and keep going while / is measured.
+    """
+    with Gunicorn(url):
+        wrk_once("/")
+        statics, pages, answered, refused, timeouts = [], [], 0, 0, 0
+        for _ in range(ROUNDS):
+            statics.append(wrk(STATIC))
+            seconds = SECONDS + 2
+            flood = subprocess.Popen(
+                [PYTHON, __file__, "_flood", export, str(seconds)],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            time.sleep(1)
+            pages.append(wrk("/"))
+            total, non_2xx, lost = json.loads(flood.communicate()[0])
+            answered, refused, timeouts = answered + total, refused + non_2xx, timeouts + lost
+    ratios = [page / static for page, static in zip(pages, statics, strict=True)]
+    ratio = statistics.median(ratios)
+    row(
+        f"{label} / {name}",
+        f"公開 / req/s（4 クライアントが書き出しを毎回違うクエリで要求中: {answered:,} 件、"
+        f"うち 429 {refused:,} 件、タイムアウト {timeouts}）",
+        f"{statistics.median(pages):,.0f}",
+        f"静的ファイル {statistics.median(statics):,.0f}",
+        f"{ratio:.2f}×",
+        "≥ 0.5×",
+        ratio >= 0.5,
+    )
+
+
+def _flood(export, seconds):
+    """(child) Four connections asking for ``export`` with a new unknown parameter each time."""
+    print(
+        json.dumps(wrk_script(lua_paths([(export, None)], unique={export}), seconds, connections=4))
+    )
+
+
+def deployed_vs_plain(url_for):
+    """The deployed config against a plain two-worker gunicorn, interleaved long runs."""
+    url = url_for("deploy")
+    log(f"deploy vs plain: building ({DEPLOY_SECONDS} s runs)")
+    prepare(url, "town")
+    results = {(kind, path): [] for kind in ("plain", "deployed") for path in (STATIC, "/")}
+    restarts = 0
+    for _ in range(ROUNDS):
+        for kind in ("plain", "deployed"):
+            with Gunicorn(url, plain=kind == "plain") as server:
+                for _ in range(6):
+                    wrk_once("/")
+                before = server.workers()
+                for path in (STATIC, "/"):
+                    results[kind, path].append(wrk(path, seconds=DEPLOY_SECONDS))
+                if kind == "deployed":
+                    restarts += len(server.workers() - before)
+    drop_database(url)
+    for path, title in ((STATIC, "静的ファイル"), ("/", "公開 /")):
+        ratios = [
+            d / p for d, p in zip(results["deployed", path], results["plain", path], strict=True)
+        ]
+        ratio = statistics.median(ratios)
+        row(
+            "本番の設定（deploy/gunicorn.conf.py）vs 素の gunicorn 2 ワーカー（町のデータ、SQLite）",
+            f"{title} req/s（{DEPLOY_SECONDS} 秒 × {ROUNDS} 回、本番の設定のワーカーの入れ替え "
+            f"{restarts} 回）",
+            f"{statistics.median(results['deployed', path]):,.0f}",
+            f"素の gunicorn {statistics.median(results['plain', path]):,.0f}",
+            f"{ratio:.2f}×",
+            "≥ 0.9×",
+            ratio >= 0.9,
+        )
+
+
+def soak(url_for):
+    """SOAK_REQUESTS mixed requests to the deployed config; each worker's memory along the way.
+
+    Published pages (some with a fresh unknown parameter each time), draft pages
+    signed in, and the area's export, with the deployed limits on.
+    """
+    url = url_for("soak")
+    log(f"soak: building, then {SOAK_REQUESTS:,} requests")
+    data = prepare(url, "town")
+    plan, draft, session = data["plan"], data["draft_year"], data["session"]
+    public, published = data["public_plan"], data["public_year"]
+    area = f"/plans/{public}/areas/1/?year={published}"
+    paths = [
+        ("/", None),
+        (area, None),
+        (f"{area}&sort=-status", None),
+        (f"/plans/{public}/items/1/", None),
+        ("/opendata/achievement.csv", None),
+        (f"/opendata/achievement.json?plan={public}&year={published}", None),
+        ("/?utm=1", None),
+        (f"{area}&page=1", None),
+        (f"{area}&_export=csv", None),
+        (f"/?plan={plan}&year={draft}", session),
+        (f"/plans/{plan}/areas/1/?year={draft}", session),
+        (f"/plans/{plan}/areas/2/?year={draft}&sort=status", session),
+    ]
+    script = lua_paths(paths, unique={"/?utm=1", f"{area}&page=1", f"{area}&_export=csv"})
+    curve, sent, refused, lost = [], 0, 0, 0
+    with Gunicorn(url) as server:
+        first = server.workers()
+        wrk_script(script, 3)  # warm-up, not counted
+        curve.append((0, {pid: resident_mb(pid) for pid in server.workers()}))
+        chunk = 5
+        while sent < SOAK_REQUESTS:
+            total, non_2xx, timeouts = wrk_script(script, chunk)
+            sent, refused, lost = sent + total, refused + non_2xx, lost + timeouts
+            curve.append((sent, {pid: resident_mb(pid) for pid in server.workers()}))
+            chunk = max(1, min(20, round(chunk * (SOAK_REQUESTS - sent) / max(total, 1))))
+        replaced = len(server.workers() - first)
+    drop_database(url)
+    for sent_so_far, memory in curve:
+        log(
+            f"  soak {sent_so_far:>8,} requests: "
+            + ", ".join(f"{mb:.1f} MB" for mb in memory.values())
+        )
+    start = max(curve[1][1].values())
+    middle = max(curve[len(curve) // 2][1].values())
+    end = max(curve[-1][1].values())
+    points = [curve[0], curve[len(curve) // 4], curve[len(curve) // 2], curve[-1]]
+    shape = " → ".join(f"{n // 1000:,}k {max(m.values()):.0f}" for n, m in points)
+    growth = end / middle
+    row(
+        "ワーカーのメモリ（本番の設定、町のデータ、SQLite）",
+        f"{sent:,} 要求の間のワーカーの RSS（最大のワーカー、MB: {shape}。"
+        f"429 {refused:,} 件、タイムアウト {lost}、入れ替え {replaced} 回）",
+        f"{end:.0f} MB",
+        f"中間 {middle:.0f} MB（最初の {curve[1][0]:,} 要求の後 {start:.0f} MB）",
+        f"{growth:.2f}×",
+        "≤ 1.05×（後半で増えない）",
+        growth <= 1.05 and replaced == 0 and lost == 0,
+    )
 
 
 def wrk_once(path, cookie=None):
@@ -269,7 +499,11 @@ def _server_time():
             CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
         ).enable()
     client = Client()
-    pages = {"/": "/", "区分ページ": "/plans/bench-plan/areas/1/"}
+    pages = {
+        "/": "/",
+        "区分ページ": "/plans/bench-plan/areas/1/",
+        "区分ページ 達成状況順": "/plans/bench-plan/areas/1/?sort=status",
+    }
     out = {}
     for path in pages.values():
         for _ in range(2):
@@ -704,6 +938,10 @@ def main():
         if "web" in ONLY:
             for label, url_for in found:
                 web(label, url_for)
+        if "deploy" in ONLY:
+            deployed_vs_plain(found[0][1])
+        if "soak" in ONLY:
+            soak(found[0][1])
         if "server" in ONLY:
             for label, url_for in found:
                 server_time(label, url_for)
@@ -721,6 +959,7 @@ def main():
 
 CHILDREN = {
     "_server_time": lambda *_: _server_time(),
+    "_flood": _flood,
     "_books": lambda rows, folder: _books(int(rows), folder),
     "_import_db": lambda rows: _import_db(int(rows)),
     "_scan": _scan,

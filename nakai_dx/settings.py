@@ -193,6 +193,10 @@ CACHES = {
     }
 }
 
+# Downloads of the public tables (?_export=csv|xlsx) an anonymous client may ask
+# for in a minute (reports.cache.export_refused); past it a 429 page. 0: no limit.
+EXPORT_RATE_LIMIT = int(os.environ.get("EXPORT_RATE_LIMIT", "20"))
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Django's ModelBackend, with user names in any case (Tanaka = tanaka).
@@ -378,6 +382,12 @@ TASKS = {
 # Private working files (job progress, worker heartbeats): created 0700, refused
 # if another user owns it.
 WORK_DIR = Path(os.environ.get("WORK_DIR", BASE_DIR / "var"))
+
+# The data versions' freshness check (reports/freshness.py): a file every process
+# of the app on this machine rewrites when the versions change. "" when the web
+# servers run on several machines: then every request reads the versions' table.
+VERSION_STAMP = os.environ.get("VERSION_STAMP", str(WORK_DIR / "data-version"))
+VERSION_STAMP_MAX_AGE = float(os.environ.get("VERSION_STAMP_MAX_AGE", "1"))
 
 # Spreadsheet import limits.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))

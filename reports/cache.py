@@ -20,8 +20,10 @@ from django.core.cache.utils import make_template_fragment_key
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
+from plans.versions import Versions, request_scope
+from plans.versions import _request_state as _versions_of_request
 from plans.versions import for_request as request_versions
-from plans.versions import request_scope
+from reports import freshness
 
 TIMEOUT = 24 * 60 * 60  # a safety net only: keys change with the data
 SESSION_COOKIES = ("sessionid", "messages")
@@ -153,18 +155,133 @@ class Fragment:
 # --- whole pages ----------------------------------------------------------------------
 
 
-def public_page(view):
-    """Keep the view's responses to anonymous readers whole: they are the same for all of them."""
+def public_page(view=None, *, query=None):
+    """Keep the view's responses to anonymous readers whole: they are the same for all of them.
+
+    ``query`` names the parameters the view reads, each with the function that
+    puts its value in one spelling (``None``: the parameter is dropped). Every
+    other parameter is dropped before the view runs (PublicPageCacheMiddleware),
+    so ``?utm_source=…`` or a cache-buster is the same page, from the same cache
+    entry. ``query["_export"]`` marks a download: anonymous readers are limited
+    to EXPORT_RATE_LIMIT of them per minute (export_refused).
+    """
+    if view is None:
+        return lambda view: public_page(view, query=query)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if (
+            not request.user.is_authenticated
+            and "_export" in request.GET
+            and not getattr(request, "export_counted", False)
+        ):
+            refused = export_refused(request)  # a session cookie of no one: counted here
+            if refused:
+                return refused
         response = view(request, *args, **kwargs)
         if not request.user.is_authenticated:
             response.public_page = True
         return response
 
     wrapper.public_page = True
+    wrapper.public_query = dict(query or {})
     return wrapper
+
+
+# --- the parameters of public pages -------------------------------------------------------
+
+
+def as_given(value):
+    """A parameter whose other spellings the view refuses (404, 400): never kept as a page."""
+    return value
+
+
+def fiscal_year(value):
+    """令和7年度, R7, 2025 … as 2025; what does not read as a year goes on to the view's 404."""
+    from plans import wareki
+
+    try:
+        return str(wareki.parse_fiscal_year(value))
+    except wareki.WarekiError:
+        return value
+
+
+def one_of(*choices):
+    def normalise(value):
+        return value if value in choices else None
+
+    return normalise
+
+
+def number(low, high):
+    """An integer clamped to low..high (a page past the end shows the last one anyway)."""
+
+    def normalise(value):
+        try:
+            found = int(value)
+        except ValueError:
+            return None
+        return str(min(max(found, low), high))
+
+    return normalise
+
+
+def canonical_query(request, accepted):
+    """The query string of only the accepted parameters, each in one spelling, sorted."""
+    from django.http import QueryDict
+
+    canonical = QueryDict(mutable=True)
+    for name in sorted(accepted):
+        if name in request.GET:
+            value = accepted[name](request.GET[name])
+            if value is not None:
+                canonical[name] = value
+    return canonical
+
+
+# --- downloads for anonymous readers ------------------------------------------------------
+
+
+def export_refused(request):
+    """A 429 page (Retry-After) if this client has asked for more downloads than the limit.
+
+    The limit (EXPORT_RATE_LIMIT downloads a minute, per client address as
+    nakai_dx.proxy sets it; 0 turns it off) is counted in the cache: per process
+    with the local memory cache, shared by all with Redis (REDIS_URL).
+    """
+    from django.conf import settings
+    from django.http import HttpResponse
+    from django.shortcuts import render
+    from django_ratelimit.core import is_ratelimited
+
+    request.export_counted = True
+    limit = settings.EXPORT_RATE_LIMIT
+    if limit <= 0 or not is_ratelimited(
+        request, group="public-export", key="ip", rate=f"{limit}/m", increment=True
+    ):
+        return None
+    # Refusing must cost less than what it refuses: the page, the same for every
+    # anonymous client, is rendered once per process and limit.
+    if _refusals.get(limit) is None:
+        _refusals[limit] = render(
+            request, "reports/too_many_requests.html", {"limit": limit, "retry_after": 60}
+        ).content
+    response = HttpResponse(_refusals[limit], status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+_refusals = {}
+
+
+def export(key_parts, build):
+    """A download's (content, content type), built once per version of the data it shows.
+
+    ``key_parts`` names what changes the file (the plan and year's versions, the
+    area, the order, the format); ``build`` makes it.
+    """
+    digest = hashlib.sha256("\n".join(map(str, key_parts)).encode()).hexdigest()[:32]
+    return cache.get_or_set(f"export:{digest}", build, TIMEOUT)
 
 
 class PublicPageCacheMiddleware:
@@ -180,8 +297,19 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         with request_scope():
-            if not self._may_serve(request):
+            view = _public_view(request.path_info) if request.method == "GET" else None
+            if view is None:
                 return self.get_response(request)
+            self._keep_known_parameters(request, view.public_query)
+            if any(c in request.COOKIES for c in SESSION_COOKIES):
+                return self.get_response(request)
+            # An anonymous reader's page: the versions as their stamp has them (no query
+            # while they are unchanged). Signed-in pages read them from the table.
+            _versions_of_request.get().versions = Versions(freshness.current_rows())
+            if "_export" in request.GET:
+                refused = export_refused(request)
+                if refused:
+                    return refused
             key = self._key(request)
             cached = cache.get(key)
             if cached is not None:
@@ -197,10 +325,15 @@ class PublicPageCacheMiddleware:
                 cache.set(key, response, TIMEOUT)
             return response
 
-    def _may_serve(self, request):
-        if request.method != "GET" or any(c in request.COOKIES for c in SESSION_COOKIES):
-            return False
-        return _is_public_page(request.path_info)
+    @staticmethod
+    def _keep_known_parameters(request, accepted):
+        """The view sees, and the keys are made of, only the parameters it reads."""
+        query = canonical_query(request, accepted)
+        text = query.urlencode()
+        if text != request.META.get("QUERY_STRING", ""):
+            query._mutable = False
+            request.GET = query
+            request.META["QUERY_STRING"] = text
 
     def _key(self, request):
         versions = request_versions()
@@ -216,10 +349,10 @@ class PublicPageCacheMiddleware:
 
 
 @lru_cache(maxsize=4096)
-def _is_public_page(path):
-    """Whether the view of a path is a ``public_page`` one (remembered: resolving shows)."""
+def _public_view(path):
+    """The ``public_page`` view of a path, or None (remembered: resolving shows)."""
     try:
         match = resolve(path)
     except Resolver404:
-        return False
-    return getattr(match.func, "public_page", False)
+        return None
+    return match.func if getattr(match.func, "public_page", False) else None

@@ -1,10 +1,16 @@
 """Tables of the public pages (django-tables2), shown on screen and exported from the same class."""
 
+import csv
+import io
+
 import django_tables2 as tables
 from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpResponse
+from django.utils.encoding import force_str
 from django.utils.html import format_html
 from django_tables2.data import TableQuerysetData
-from django_tables2.export import TableExport
+from openpyxl import Workbook
+from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
 from actions.models import NOT_EVALUATED_LABEL, Status
 from actions.tables import BoundedPages
@@ -152,21 +158,26 @@ class AreaItemsTable(AccessibleTable):
         return "公表" if value else "未公表"
 
 
+UNKNOWN = object()
+
+
 class AreaItemsData(TableQuerysetData):
     """An area's items for AreaItemsTable, counted and paged without the year's status join.
 
     ``rows`` (reports.queries.area_items) joins each item with the year's status.
     A page's items are chosen by reports.queries.area_page, and only they are
     joined; ``count``, when known (the area's 取組数 from the tallies), spares
-    counting the items. A sort by status needs the join and pages ``rows`` itself.
+    counting the items. A sort by status needs the join: the whole order is worked
+    out once per version of the year's data, given ``fiscal_year`` (the year of ``rows``).
     """
 
     JOINED = {"status", "status_rank", "comment"}
 
-    def __init__(self, rows, area, count=None):
+    def __init__(self, rows, area, count=None, fiscal_year=UNKNOWN):
         super().__init__(rows)
         self.area = area
         self._length = count
+        self.fiscal_year = fiscal_year
 
     def __len__(self):
         if self._length is None:
@@ -175,30 +186,75 @@ class AreaItemsData(TableQuerysetData):
 
     def __getitem__(self, key):
         order_by = [str(field) for field in self.data.query.order_by]
-        if not isinstance(key, slice) or self.JOINED.intersection(f.lstrip("-") for f in order_by):
+        if not isinstance(key, slice):
             return super().__getitem__(key)
+        if self.JOINED.intersection(f.lstrip("-") for f in order_by):
+            if self.fiscal_year is UNKNOWN:
+                return super().__getitem__(key)
+            return self.data.filter(pk__in=self._sorted_ids(order_by)[key])
         return self.data.filter(pk__in=area_page(self.area, order_by, key))
 
+    def _sorted_ids(self, order_by):
+        """Every listed item's id in a joined order (by status: all the area's items sorted),
+        kept in the cache until the data of the area's plan and year changes."""
+        from reports import cache
 
-class SpreadsheetExport(TableExport):
-    """TableExport with a BOM on CSV (for Japanese Excel) and an RFC 6266 file name."""
-
-    def export(self):
-        data = super().export()
-        if self.format == self.CSV:
-            return "\ufeff" + data
-        return data
-
-    def response(self, filename=None):
-        response = super().response()
-        if filename:
-            response["Content-Disposition"] = content_disposition(filename)
-        return response
+        year = self.fiscal_year
+        key = (
+            f"area-order:{self.area.pk}:{year}:"
+            f"{cache.request_versions().of(self.area.plan_id, year)}:{','.join(order_by)}"
+        )
+        return cache.cache.get_or_set(
+            key, lambda: list(self.data.values_list("pk", flat=True)), cache.TIMEOUT
+        )
 
 
 EXPORT_FORMATS = ("csv", "xlsx")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+SORTS = tuple(
+    f"{sign}{name}" for name in ("code", "title", "is_relisted", "status") for sign in ("", "-")
+)
 
 
-def export_response(table, export_format, filename, title="取組"):
-    exporter = SpreadsheetExport(export_format, table, dataset_kwargs={"title": title})
-    return exporter.response(f"{filename}.{export_format}")
+def table_file(table, export_format, title="取組"):
+    """Every row of a configured table as a CSV (BOM, for Japanese Excel) or xlsx file's bytes.
+
+    The columns, headers and cells of django-tables2's export (every column not
+    excluded from it, each cell through the table's ``value_*`` method), read
+    from the ordered queryset as tuples and written as they come: csv.writer, or
+    openpyxl's write-only mode (no cell objects kept).
+    """
+    columns = [c for c in table.columns.iterall() if not c.column.exclude_from_export]
+    header = [force_str(column.header, strings_only=True) for column in columns]
+    cells = [(getattr(table, f"value_{c.name}"), c.column.empty_values) for c in columns]
+    records = table.data.data.values_list(*(str(c.accessor) for c in columns))
+
+    def rows():
+        yield header
+        for record in records.iterator(chunk_size=2000):
+            yield [
+                None if value in empty else force_str(to_cell(value), strings_only=True)
+                for (to_cell, empty), value in zip(cells, record, strict=True)
+            ]
+
+    if export_format == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        csv.writer(buffer, lineterminator="\r\n").writerows(rows())
+        return buffer.getvalue().encode("utf-8")
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(INVALID_TITLE_REGEX.sub("-", title) or "取組")
+    for values in rows():
+        sheet.append(values)
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def download(content, export_format, filename):
+    response = HttpResponse(content, content_type=CONTENT_TYPES[export_format])
+    response["Content-Disposition"] = content_disposition(f"{filename}.{export_format}")
+    return response

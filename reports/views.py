@@ -15,6 +15,7 @@ from django_tables2 import RequestConfig
 from actions.lineage import item_lineage
 from actions.models import ActionItem, KpiActual, YearlyStatus
 from actions.permissions import can_view_internal, visible_fiscal_years
+from actions.tables import MAX_PER_PAGE
 from plans.models import WellBeingMeasure
 from reports import cache, charts, comparison, opendata
 from reports.achievement import Rule
@@ -27,14 +28,18 @@ from reports.queries import (
 )
 from reports.tables import (
     EXPORT_FORMATS,
+    SORTS,
     AreaItemsData,
     AreaItemsTable,
-    export_response,
+    download,
+    table_file,
     with_status_rank,
 )
 
+PLAN_AND_YEAR = {"plan": cache.as_given, "year": cache.fiscal_year}
 
-@cache.public_page
+
+@cache.public_page(query=PLAN_AND_YEAR)
 def dashboard(request):
     fragment = cache.Fragment("dashboard", request)
     plans = cache.plans(request.town)
@@ -109,7 +114,15 @@ def _area_rows(achievement):
     ]
 
 
-@cache.public_page
+@cache.public_page(
+    query={
+        "year": cache.fiscal_year,
+        "sort": cache.one_of(*SORTS),
+        "page": cache.number(1, 10_000),
+        "per_page": cache.number(1, MAX_PER_PAGE),
+        "_export": cache.one_of(*EXPORT_FORMATS),
+    }
+)
 def area_detail(request, slug, number):
     fragment = cache.Fragment("area", request)
     plan = get_plan(request.town, slug)
@@ -119,7 +132,9 @@ def area_detail(request, slug, number):
     selection = select_year(plan, request.user, request.GET.get("year"))
     fiscal_year = selection.fiscal_year
     export_format = request.GET.get("_export")
-    if fragment.html is not None and export_format not in EXPORT_FORMATS:
+    if export_format in EXPORT_FORMATS:
+        return _area_export(request, plan, area, fiscal_year, export_format)
+    if fragment.html is not None:
         # The content is cached: the title and the scripts block need only these.
         context = {"area": area, "selection": selection, "fragment": fragment}
         return render(request, "reports/area_detail.html", {**context, "chart": fiscal_year})
@@ -137,12 +152,9 @@ def area_detail(request, slug, number):
         with_status_rank(area_items(area, fiscal_year)),
         area,
         count=result.counts.total if result else None,
+        fiscal_year=fiscal_year,
     )
     table = AreaItemsTable(rows, caption=caption)
-    if export_format in EXPORT_FORMATS:
-        RequestConfig(request, paginate=False).configure(table)
-        filename = f"{plan.slug}_区分{area.number}_{area.name}_{fiscal_year or '未評価'}"
-        return export_response(table, export_format, filename, title=area.name[:31])
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     # On screen, the 再掲 column only where the area lists items whose main area is another.
     has_relisted = bool(result.relisted) if result else area.relisted_items.exists()
@@ -167,6 +179,23 @@ def area_detail(request, slug, number):
             "fragment": fragment,
         },
     )
+
+
+def _area_export(request, plan, area, fiscal_year, export_format):
+    """The area's table as a file, built once per version of the data (reports.cache.export)."""
+    table = AreaItemsTable(AreaItemsData(with_status_rank(area_items(area, fiscal_year)), area))
+    RequestConfig(request, paginate=False).configure(table)
+    key = (
+        "area",
+        area.pk,
+        fiscal_year,
+        cache.request_versions().of(plan, fiscal_year),
+        ",".join(table.order_by or ()),
+        export_format,
+    )
+    content = cache.export(key, lambda: table_file(table, export_format, title=area.name[:31]))
+    filename = f"{plan.slug}_区分{area.number}_{area.name}_{fiscal_year or '未評価'}"
+    return download(content, export_format, filename)
 
 
 @cache.public_page
@@ -257,12 +286,12 @@ def opendata_index(request):
     return render(request, "reports/opendata.html", opendata.index_context(request.town))
 
 
-@cache.public_page
+@cache.public_page(query=PLAN_AND_YEAR)
 def opendata_json(request):
     return opendata.achievement_json(request)
 
 
-@cache.public_page
+@cache.public_page(query={**PLAN_AND_YEAR, "encoding": cache.as_given})
 def opendata_csv(request):
     return opendata.achievement_csv(request)
 

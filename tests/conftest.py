@@ -14,6 +14,10 @@ def pytest_configure(config):
     # The API's rate limit is for its own tests (tests/reports/test_api.py) to set.
     settings.API_RATE_LIMIT = "100000/min"
     settings.WORK_DIR = Path(tempfile.mkdtemp(prefix="nakai-tests-"))
+    # The versions' stamp of this test process; no reading of them expires by age
+    # within a test, so that a query count does not depend on how fast it runs.
+    settings.VERSION_STAMP = str(settings.WORK_DIR / "data-version")
+    settings.VERSION_STAMP_MAX_AGE = 3600
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -25,7 +29,10 @@ def empty_cache():
     """Each test starts with an empty cache: the data versions restart with its database."""
     from django.core.cache import cache
 
+    from reports import freshness
+
     cache.clear()
+    freshness.forget()  # the versions this process read belong to the last test's database
 
 
 def pytest_collection_modifyitems(config, items):

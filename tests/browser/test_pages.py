@@ -75,3 +75,22 @@ def test_the_sorted_column_announces_its_order(page, live_server, live_town_data
     header = page.locator("th[aria-sort]")
     assert header.get_attribute("aria-sort") == "ascending"
     assert "達成状況" in header.inner_text()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_too_many_downloads_page_is_japanese_and_accessible(
+    page, live_server, live_town_data, settings, width
+):
+    settings.EXPORT_RATE_LIMIT = 1
+    export = live_server.url + f"/plans/nakai-dx-1.0/areas/2/?year=2025&_export=csv&w={width}"
+    assert page.request.get(export).status == 200
+    page.set_viewport_size({"width": width, "height": 800})
+    response = page.goto(export + "&again=1", wait_until="load")
+    assert response.status == 429
+    assert response.headers["retry-after"] == "60"
+    assert page.locator("h1").inner_text() == "しばらくしてからもう一度お試しください"
+    assert "1分間に1回まで" in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.watcher.external_requests == []
+    assert all("429" in error for error in page.watcher.js_errors)
+    assert run_axe(page) == []
