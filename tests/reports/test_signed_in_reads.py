@@ -29,15 +29,15 @@ def manager(db):
 
 @pytest.mark.parametrize("item_count", [10, 1000])
 @pytest.mark.parametrize("url", [DASHBOARD, AREA])
-def test_a_cached_page_costs_a_signed_in_reader_four_queries(
+def test_a_cached_page_costs_a_signed_in_reader_five_queries(
     client, manager, item_count, url, django_assert_num_queries
 ):
     build_plan(item_count)
     client.force_login(manager)
     first = client.get(url)
     assert first.status_code == 200
-    # The session, the user, the user's roles and the data versions.
-    with django_assert_num_queries(4):
+    # The session, the request's town, the user, the user's roles and the data versions.
+    with django_assert_num_queries(5):
         again = client.get(url)
     assert again.status_code == 200
     assert "ログアウト（manager）" in again.content.decode()
