@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from actions.models import published_fiscal_years
+from actions.models import EvaluationYear
 from actions.permissions import can_edit_year_report, can_view_internal
 from plans import wareki
 from reports import services
@@ -37,7 +37,7 @@ def _report_year(request, slug, year_text):
         raise Http404(
             f"{label}は{plan}の評価の対象年度（{plan.fiscal_years_label}）ではありません。"
         )
-    is_draft = fiscal_year not in published_fiscal_years(plan)
+    is_draft = fiscal_year not in EvaluationYear.objects.published_years(plan)
     if is_draft and not can_view_internal(request.user):
         raise Http404(f"{plan}の{label}の報告書は公表されていません。")
     return plan, fiscal_year, is_draft

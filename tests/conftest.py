@@ -71,9 +71,17 @@ def the_town(request):
         or (marker is not None and marker.kwargs.get("transaction"))
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.core.management.color import no_style
+    from django.db import connection
+
     from plans.models import Town
 
-    return Town.objects.get_or_create(pk=1, defaults=TOWN)[0]
+    town, created = Town.objects.get_or_create(pk=1, defaults=TOWN)
+    if created:  # a key given by hand: PostgreSQL's sequence must move past it
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [Town]):
+                cursor.execute(sql)
+    return town
 
 
 @pytest.fixture

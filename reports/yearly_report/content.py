@@ -22,10 +22,10 @@ from django.utils import timezone
 from actions.models import (
     NOT_EVALUATED_LABEL,
     ActionItem,
+    EvaluationYear,
     Kpi,
     KpiActual,
     YearlyStatus,
-    published_fiscal_years,
 )
 from actions.models import Status as StatusChoice
 from plans import wareki
@@ -350,7 +350,7 @@ def build_report(plan, fiscal_year, *, is_draft=None, narrative=None):
     ``narrative`` is the stored YearReport unless a caller passes one (the edit
     page's preview passes the unsaved form's).
     """
-    published = published_fiscal_years(plan)
+    published = EvaluationYear.objects.published_years(plan)
     if is_draft is None:
         is_draft = fiscal_year not in published
     if narrative is None:
