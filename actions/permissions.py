@@ -7,10 +7,11 @@ heads, who approve or send back their sections' items and may also record),
 
 from functools import lru_cache
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 
 from actions import tallies
-from actions.models import EvaluationYear, StaffProfile
+from actions.models import EvaluationState, EvaluationYear, StaffProfile
 
 STAFF_GROUP = "職員"
 SECTION_HEAD_GROUP = "課長"
@@ -108,6 +109,33 @@ def can_edit_item(user, item):
 def can_approve_item(user, item):
     """承認: the 課長 of the item's section, or an admin."""
     return is_admin(user) or (is_section_head(user) and _owns_section_of(user, item))
+
+
+def four_eyes():
+    """Whether an approval needs a second person (the submitter may not approve).
+
+    One setting (APPROVAL_FOUR_EYES, off by default) for now; the one place to ask,
+    so it can become a field of the town once towns are data.
+    """
+    return bool(getattr(settings, "APPROVAL_FOUR_EYES", False))
+
+
+def is_own_submission(user, status):
+    """The user submitted this item-year themselves (its last move was their 提出)."""
+    return (
+        status is not None
+        and status.state == EvaluationState.SUBMITTED
+        and user.is_authenticated
+        and status.state_changed_by_id == user.pk
+    )
+
+
+def can_approve_status(user, item, status):
+    """承認 of one submitted item-year: ``can_approve_item``, and under four-eyes not the
+    submitter's own (anyone's, admins' too)."""
+    if not can_approve_item(user, item):
+        return False
+    return not (four_eyes() and is_own_submission(user, status))
 
 
 def can_send_back_item(user, item):

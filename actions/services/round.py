@@ -300,6 +300,13 @@ def move_items(transition, entries, *, user, reason="", source=AuditEntry.Source
                 f"{_item_name(entry.item)}は「{EvaluationState(state).label}」のため、"
                 f"{transition.done_label}できません。{_hint(transition, state)}"
             )
+        elif transition is workflow.APPROVE and not permissions.can_approve_status(
+            user, entry.item, row
+        ):
+            problems.append(
+                f"{_item_name(entry.item)}は自分で提出した取組のため、承認できません"
+                "（提出した人とは別の課長または管理者が承認します）。"
+            )
         else:
             moving.append((entry, row))
     if problems:
