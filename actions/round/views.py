@@ -112,6 +112,10 @@ def progress_board(request):
             "can_manage_round": permissions.can_manage_round(user),
             "sees_all": permissions.is_manager(user),
             "today": timezone.localdate(),
+            # The deadline as the town writes it (和暦), which the field reads back as it is.
+            "deadline_input": wareki.date_label(evaluation.deadline)
+            if evaluation and evaluation.deadline
+            else "",
             "items_url": reverse("actions:progress_items") + _year_query(plan, year),
             "section_caption": f"{plan} {wareki.fiscal_year_label(year)} 担当課ごとの状態（件数）",
             "area_caption": f"{plan} {wareki.fiscal_year_label(year)} 重点施策区分ごとの状態（件数）",
