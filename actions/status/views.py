@@ -242,7 +242,7 @@ def edit_status(request, slug, year, code):
 
 
 def _back_to_row(target, item):
-    """Back on 担当の取組, the saved item's row is found again: ?saved=<pk>#item-<pk>.
+    """Back on 担当の取組, the saved item's row is found again: ?saved=<pk>.
 
     The list sorts unrated items first, so a saved item moves; the page focuses
     its next action (提出する, else 記録する) instead of starting at the top.
@@ -252,7 +252,9 @@ def _back_to_row(target, item):
         return target
     query = [(key, value) for key, value in parse_qsl(parts.query) if key != "saved"]
     query.append(("saved", str(item.pk)))
-    return urlunsplit(parts._replace(query=urlencode(query), fragment=f"item-{item.pk}"))
+    # No #fragment: a page opened at a fragment skips autofocus (HTML's rule), and the
+    # focused button is scrolled into view anyway.
+    return urlunsplit(parts._replace(query=urlencode(query), fragment=""))
 
 
 def _locked_message(year):
