@@ -418,6 +418,15 @@ class EvaluationYearQuerySet(PlanTownQuerySet):
         """The plan's published fiscal years, as a set."""
         return set(self.published().filter(plan=plan).values_list("fiscal_year", flat=True))
 
+    def publication_notes(self, plan):
+        """{fiscal year: reason} of the plan's years published with unrated items."""
+        return dict(
+            self.published()
+            .filter(plan=plan)
+            .exclude(publication_note="")
+            .values_list("fiscal_year", "publication_note")
+        )
+
 
 class EvaluationYear(models.Model):
     """The evaluation of one plan for one fiscal year: locked (確定) and/or published (公表)."""
@@ -434,6 +443,9 @@ class EvaluationYear(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Published with unrated items: why, in the 本部's words, shown to the public beside the
+    # figures (「評価済み 2／11：理由 …」). Empty when every item was rated.
+    publication_note = models.TextField("未評価の取組を残して公表した理由", blank=True, default="")
     # The yearly round (評価作業): opened by the secretariat with a deadline, closed when done.
     deadline = models.DateField("締切日", null=True, blank=True)
     round_opened_at = models.DateTimeField("評価作業の開始日時", null=True, blank=True)

@@ -7,10 +7,11 @@ heads, who approve or send back their sections' items and may also record),
 
 from functools import lru_cache
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 
 from actions import tallies
-from actions.models import EvaluationYear, StaffProfile
+from actions.models import EvaluationState, EvaluationYear, StaffProfile
 
 STAFF_GROUP = "職員"
 SECTION_HEAD_GROUP = "課長"
@@ -139,6 +140,38 @@ def can_edit_item(user, item):
 def can_approve_item(user, item):
     """承認: the 課長 of the item's section, or an admin."""
     return is_admin(user) or (is_section_head(user) and _owns_section_of(user, item))
+
+
+def four_eyes(town=None):
+    """Whether an approval needs a second person (the submitter may not approve).
+
+    The town's own setting (Town.four_eyes, 「承認は提出者以外」), or the deployment's
+    (APPROVAL_FOUR_EYES) for every town; both off by default.
+    """
+    return bool(getattr(settings, "APPROVAL_FOUR_EYES", False)) or bool(
+        town is not None and town.four_eyes
+    )
+
+
+def is_own_submission(user, status):
+    """The user submitted this item-year themselves (its last move was their 提出)."""
+    return (
+        status is not None
+        and status.state == EvaluationState.SUBMITTED
+        and user.is_authenticated
+        and status.state_changed_by_id == user.pk
+    )
+
+
+def can_approve_status(user, item, status, four_eyes_on=None):
+    """承認 of one submitted item-year: ``can_approve_item``, and under four-eyes not the
+    submitter's own (anyone's, admins' too). ``four_eyes_on``: four_eyes(town), when the
+    caller asked it once for many items."""
+    if not can_approve_item(user, item):
+        return False
+    if four_eyes_on is None:
+        four_eyes_on = four_eyes(item.plan.town)
+    return not (four_eyes_on and is_own_submission(user, status))
 
 
 def can_send_back_item(user, item):

@@ -424,6 +424,10 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 # The address the mails link to (https://dx.example.lg.jp); without it they give paths only.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Four-eyes (四つの目): a 課長 may not approve an item they submitted themselves. On for
+# every town here; each town may also turn it on for itself (Town.four_eyes).
+# actions.permissions.four_eyes() is the one place that reads both.
+APPROVAL_FOUR_EYES = env_bool("APPROVAL_FOUR_EYES")
 # Reminders go out from this many days before a round's deadline, and after it, once a day.
 REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "3"))
 

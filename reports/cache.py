@@ -113,6 +113,15 @@ def published_years(plan):
     return cache.get_or_set(key, lambda: EvaluationYear.objects.published_years(plan), TIMEOUT)
 
 
+def publication_notes(plan):
+    """{fiscal year: reason} of the plan's years published with unrated items (cached like
+    published_years)."""
+    from actions.models import EvaluationYear
+
+    key = f"publication-notes:{plan.pk}:{request_versions().of_all(plan)}"
+    return cache.get_or_set(key, lambda: EvaluationYear.objects.publication_notes(plan), TIMEOUT)
+
+
 def fragment_key(request):
     """The key of a page's rendered main content ({% cache %} in its template).
 

@@ -321,28 +321,47 @@ def year_trend(achievements, draft_years=()):
         ),
     )
     drafts = [a.fiscal_year in draft_years or a.is_provisional for a in achievements]
-    return {
-        "data": [
-            {
-                "type": "scatter",
-                "mode": "lines+markers+text",
-                "name": name,
-                "x": labels,
-                "y": [_rate(v) for v in values],
-                "text": [(NO_RATING_LABEL if v is None else f"{v}%") for v in values],
-                "textposition": ["top center" if top else "bottom center" for top in on_top],
-                "cliponaxis": False,
-                "line": {"color": colour, "dash": dash, "width": 3},
-                "marker": {
-                    "symbol": [f"{symbol}-open" if draft else symbol for draft in drafts],
-                    "size": 10,
-                    "color": colour,
-                    "line": {"color": colour, "width": 2},
-                },
-                "hovertemplate": f"%{{x}} {name}: %{{text}}<extra></extra>",
+    provisional = [a.is_provisional for a in achievements]
+    data = []
+    for name, values, on_top, colour, dash, symbol in series:
+        trace = {
+            "type": "scatter",
+            "mode": "lines+markers+text",
+            "name": name,
+            "x": labels,
+            "y": [_rate(v) for v in values],
+            "text": [(NO_RATING_LABEL if v is None else f"{v}%") for v in values],
+            "textposition": ["top center" if top else "bottom center" for top in on_top],
+            "cliponaxis": False,
+            "line": {"color": colour, "dash": dash, "width": 3},
+            "marker": {
+                "symbol": [f"{symbol}-open" if draft else symbol for draft in drafts],
+                "size": 10,
+                "color": colour,
+                "line": {"color": colour, "width": 2},
+            },
+            "hovertemplate": f"%{{x}} {name}: %{{text}}<extra></extra>",
+        }
+        if any(provisional):
+            # A provisional year (some items unrated) is a point of its own, never joined
+            # to the final years: a 2-of-11 rate must not read as a fall from 72.7% to 50.0%.
+            apart = {
+                **trace,
+                "mode": "markers+text",
+                "name": f"{name}（暫定）",
+                "y": [y if p else None for y, p in zip(trace["y"], provisional, strict=True)],
+                "text": [t if p else "" for t, p in zip(trace["text"], provisional, strict=True)],
             }
-            for name, values, on_top, colour, dash, symbol in series
-        ],
+            trace["y"] = [None if p else y for y, p in zip(trace["y"], provisional, strict=True)]
+            trace["text"] = [
+                "" if p else t for t, p in zip(trace["text"], provisional, strict=True)
+            ]
+            trace["connectgaps"] = True  # the final years stay joined past a provisional one
+            data += [trace, apart]
+        else:
+            data.append(trace)
+    return {
+        "data": data,
         "layout": _layout(
             360,
             yaxis={

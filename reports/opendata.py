@@ -106,8 +106,20 @@ def _not_published(plan, fiscal_year):
 
 
 def _published_year(plan, fiscal_year):
-    if not EvaluationYear.objects.published().filter(plan=plan, fiscal_year=fiscal_year).exists():
+    """The year's publication note ("" when every item was rated); 404 unless published."""
+    notes = EvaluationYear.objects.published().filter(plan=plan, fiscal_year=fiscal_year)
+    note = notes.values_list("publication_note", flat=True).first()
+    if note is None:
         raise _not_published(plan, fiscal_year)
+    return note
+
+
+def with_publication_note(document, note):
+    """The figures' document, with the 本部's reason when the year was published with unrated
+    items (``publication_note``; absent when every item was rated)."""
+    if note:
+        document["publication_note"] = note
+    return document
 
 
 def achievement_json(request):
@@ -118,8 +130,8 @@ def achievement_json(request):
         )
     plan = get_plan(request.town, slug)
     fiscal_year = parse_year_param(year_text)
-    _published_year(plan, fiscal_year)
-    document = cache.achievement(plan, fiscal_year).as_dict()
+    note = _published_year(plan, fiscal_year)
+    document = with_publication_note(cache.achievement(plan, fiscal_year).as_dict(), note)
     body = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = content_disposition(

@@ -67,7 +67,9 @@ def dashboard(request):
         trend = [by_year[year] for year in selection.evaluated_years]
         draft_years = {y.fiscal_year for y in selection.years if not y.is_published}
         sections = cache.by_section(selection.plan, selection.fiscal_year)
+        notes = cache.publication_notes(selection.plan) if achievement.is_provisional else {}
         context.update(
+            publication_note=notes.get(selection.fiscal_year, ""),
             section_results=sections if any(r.section for r in sections) else [],
             achievement=achievement,
             registered_items=achievement.registered_items,

@@ -9,12 +9,13 @@ deadline until the round is closed or the year locked, at most one mail per
 person per day (ReminderLog).
 """
 
+import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -192,13 +193,32 @@ def _in_window(evaluation, today, days_before):
     return (evaluation.deadline - today).days <= days_before
 
 
-def _site_url(path):
+class MailServerUnreachable(Exception):
+    """The SMTP server could not be reached: nothing was sent, nothing recorded."""
+
+
+def site_base(request=None):
+    """Where the links of a mail start: SITE_URL, else the host of the web request sending it.
+
+    A mail sent by the command (cron) has no request: production requires SITE_URL
+    (``check --deploy``, and send_reminders refuses to run without it).
+    """
     base = getattr(settings, "SITE_URL", "")
-    return f"{base}{path}" if base else path
+    if base:
+        return base
+    if request is not None:
+        return f"{request.scheme}://{request.get_host()}"
+    return ""
 
 
-def compose(user, dues, town=None):
-    """(subject, body) of one person's reminder, in Japanese, in the name of the person's town."""
+def compose(user, dues, base=None, town=None):
+    """(subject, body) of one person's reminder, in Japanese, in the name of the person's town;
+    links start with ``base``."""
+    base = site_base() if base is None else base
+
+    def link(path):
+        return f"{base}{path}"
+
     first = dues[0]
     subject = f"【{_plan_name(town)}】評価作業のお願い：{first.summary}"
     name = user.get_full_name() or user.last_name or user.get_username()
@@ -214,16 +234,18 @@ def compose(user, dues, town=None):
         if due.staff_parts:
             lines.append(f"  担当の取組：{'、'.join(due.staff_parts)}")
             lines.append(
-                "  担当の取組を開く: " + _site_url(reverse("actions:my_items") + due.items_query)
+                "  担当の取組を開く: " + link(reverse("actions:my_items") + due.items_query)
             )
         if due.approves and due.waiting:
             lines.append(f"  承認待ち（課長の承認が必要な取組）：{due.waiting}件")
             lines.append(
-                "  承認待ちを開く: " + _site_url(reverse("actions:approvals") + due.items_query)
+                "  承認待ちを開く: " + link(reverse("actions:approvals") + due.items_query)
             )
         lines.append("")
+    if any(due.records and due.returned for due in dues):
+        # Only the staff who record have 差戻し to fix; a 課長's mail is about 承認待ち.
+        lines.append("差戻しの理由は「担当の取組」と各取組の入力画面に表示されています。")
     lines += [
-        "差戻しの理由は「担当の取組」と各取組の入力画面に表示されています。",
         "このメールは、締切日の前と締切日を過ぎた後に、1日1回まで自動で送信しています。",
         "",
         f"{town.name if town else ''} {town.office if town else ''}（DX推進計画 進捗ダッシュボード）".strip(),
@@ -254,12 +276,13 @@ def _recipients(town=None):
         yield user, sections
 
 
-def send_reminders(today=None, days_before=None, dry_run=False, town=None):
+def send_reminders(today=None, days_before=None, dry_run=False, request=None, town=None):
     """Mail every person with work in a round whose deadline is within ``days_before`` or past.
 
     At most one mail per person per day: a ReminderLog row is written (the
     unique constraint settles overlapping runs) before the mail goes out, and
-    removed if sending fails, so the next run tries again.
+    removed if sending fails, so the next run tries again. The links start with
+    SITE_URL, else (a mail sent from a web page) with the ``request``'s host.
     """
     today = today or timezone.localdate()
     if days_before is None:
@@ -276,25 +299,55 @@ def send_reminders(today=None, days_before=None, dry_run=False, town=None):
         return outcome
     counts = {evaluation.pk: counts_by_section(evaluation) for evaluation in rounds}
     mailed_today = set(ReminderLog.objects.filter(sent_on=today).values_list("user_id", flat=True))
-    for user, sections in _recipients(town):
-        dues = [due for due in dues_for(user, sections, rounds, counts, today) if due.has_work]
-        if not dues:
-            continue
-        if user.pk in mailed_today:
-            outcome.already.append(user)
-            continue
-        if not user.email:
-            outcome.no_address.append(user)
-            continue
-        subject, body = compose(user, dues, user.staff_profile.town)
-        if dry_run:
-            outcome.sent.append((user, subject))
-            continue
-        _send_once(user, today, subject, body, dues, outcome)
+    base = site_base(request)
+    mailer = _Mailer()
+    try:
+        for user, sections in _recipients(town):
+            dues = [due for due in dues_for(user, sections, rounds, counts, today) if due.has_work]
+            if not dues:
+                continue
+            if user.pk in mailed_today:
+                outcome.already.append(user)
+                continue
+            if not user.email:
+                outcome.no_address.append(user)
+                continue
+            subject, body = compose(user, dues, base, user.staff_profile.town)
+            if dry_run:
+                outcome.sent.append((user, subject))
+                continue
+            _send_once(user, today, subject, body, dues, outcome, mailer.connection())
+    finally:
+        mailer.close()
     return outcome
 
 
-def _send_once(user, today, subject, body, dues, outcome):
+class _Mailer:
+    """One connection to the mail server for the whole run, opened at the first mail.
+
+    A server that cannot be reached stops the run before anything is recorded
+    (MailServerUnreachable), instead of failing once per person.
+    """
+
+    def __init__(self):
+        self._connection = None
+
+    def connection(self):
+        if self._connection is None:
+            connection = get_connection()
+            try:
+                connection.open()
+            except (OSError, smtplib.SMTPException) as error:
+                raise MailServerUnreachable(error) from error
+            self._connection = connection
+        return self._connection
+
+    def close(self):
+        if self._connection is not None:
+            self._connection.close()
+
+
+def _send_once(user, today, subject, body, dues, outcome, connection=None):
     try:
         with transaction.atomic():
             log = ReminderLog.objects.create(
@@ -309,7 +362,7 @@ def _send_once(user, today, subject, body, dues, outcome):
         outcome.already.append(user)
         return
     try:
-        EmailMessage(subject, body, to=[user.email]).send()
+        EmailMessage(subject, body, to=[user.email], connection=connection).send()
     except Exception as error:  # SMTP refusals, network: tried again on the next run
         log.delete()
         outcome.failed.append((user, error))

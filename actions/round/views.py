@@ -112,6 +112,10 @@ def progress_board(request):
             "can_manage_round": permissions.can_manage_round(user),
             "sees_all": permissions.is_manager(user),
             "today": timezone.localdate(),
+            # The deadline as the town writes it (和暦), which the field reads back as it is.
+            "deadline_input": wareki.date_label(evaluation.deadline)
+            if evaluation and evaluation.deadline
+            else "",
             "items_url": reverse("actions:progress_items") + _year_query(plan, year),
             "section_caption": f"{plan} {wareki.fiscal_year_label(year)} 担当課ごとの状態（件数）",
             "area_caption": f"{plan} {wareki.fiscal_year_label(year)} 重点施策区分ごとの状態（件数）",
@@ -227,6 +231,7 @@ def approvals(request):
     ):
         actuals.setdefault(actual.kpi.item_id, []).append(actual)
     locked = bool(evaluation and evaluation.is_locked)
+    four_eyes = permissions.four_eyes(request.town)
     rows = []
     for item in items:
         status = statuses[item.pk]
@@ -236,7 +241,9 @@ def approvals(request):
                 "status": status,
                 "actuals": actuals.get(item.pk, []),
                 "token": token(item, status.version),
-                "can_approve": not locked and permissions.can_approve_item(user, item),
+                "can_approve": not locked
+                and permissions.can_approve_status(user, item, status, four_eyes),
+                "own_submission": four_eyes and permissions.is_own_submission(user, status),
                 "can_send_back": not locked and permissions.can_send_back_item(user, item),
             }
         )
@@ -247,6 +254,7 @@ def approvals(request):
         "locked": locked,
         "any_approvable": any(row["can_approve"] for row in rows),
         "is_section_head": permissions.is_section_head(user),
+        "four_eyes": four_eyes,
         "next": request.get_full_path(),
     }
     return render(request, "actions/approvals.html", context)
@@ -328,8 +336,10 @@ def submit(request):
 @login_required
 @require_POST
 def approve(request):
-    """承認: one item or the ticked ones, by the section's 課長 (or an admin)."""
+    """承認: one item (its row's button) at once; the ticked ones after a summary is confirmed."""
     _require(permissions.can_view_approvals, request.user)
+    if not request.POST.get("only") and request.POST.get("confirmed") != "1":
+        return _confirm_approval(request)
     return _move(
         request,
         permissions.can_approve_item,
@@ -337,6 +347,35 @@ def approve(request):
         "承認",
         lambda plan, year: reverse("actions:approvals") + _year_query(plan, year),
     )
+
+
+def _confirm_approval(request):
+    """The ticked items, counted by section, and one button that approves them all."""
+    plan, year = _posted_plan_year(request)
+    target = _safe_next(request, reverse("actions:approvals") + _year_query(plan, year))
+    try:
+        entries = _posted_entries(request, plan, year)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(target)
+    if not all(permissions.can_approve_item(request.user, entry.item) for entry in entries):
+        raise PermissionDenied("この取組を操作する権限がありません。")
+    entries.sort(key=lambda entry: (entry.item.sort_key, entry.item.pk))
+    by_section = {}
+    for entry in entries:
+        name = str(entry.item.section) if entry.item.section else "（担当課未設定）"
+        by_section[name] = by_section.get(name, 0) + 1
+    context = {
+        "plan": plan,
+        "year": year,
+        "year_label": wareki.fiscal_year_label(year),
+        "entries": entries,
+        "tokens": [token(entry.item, entry.expected_version) for entry in entries],
+        "by_section": sorted(by_section.items()),
+        "next": target,
+    }
+    return render(request, "actions/approve_confirm.html", context)
 
 
 @login_required

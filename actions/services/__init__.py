@@ -39,7 +39,7 @@ from actions.services.errors import (
     YearLockedError,
     out_of_period_message,
 )
-from actions.services.evaluation import record_evaluation
+from actions.services.evaluation import record_and_submit_evaluation, record_evaluation
 from actions.services.kpi import ActualEntry, record_kpi_actual, record_kpi_actuals
 from actions.services.round import (
     MoveEntry,
@@ -114,6 +114,7 @@ __all__ = [
     "out_of_period_message",
     "plan_evaluation_counts",
     "publish_year",
+    "record_and_submit_evaluation",
     "record_evaluation",
     "record_kpi_actual",
     "record_kpi_actuals",

@@ -2,9 +2,11 @@
 
 from django.db import IntegrityError, transaction
 
-from actions.models import AuditEntry, KpiActual
+from actions import workflow
+from actions.models import AuditEntry, KpiActual, YearlyStatus
 from actions.services.errors import StaleActualError
 from actions.services.kpi import record_kpi_actual
+from actions.services.round import MoveEntry, move_items
 from actions.services.rows import UNCHECKED, check_year_open, is_year_locked
 from actions.services.status import record_status
 
@@ -68,4 +70,25 @@ def record_evaluation(
                 kpi, KpiActual.objects.filter(kpi=kpi, fiscal_year=fiscal_year).first()
             ) from None
         changed = changed or kpi_changed
+    return changed
+
+
+@transaction.atomic
+def record_and_submit_evaluation(
+    item, fiscal_year, *, user, source=AuditEntry.Source.WEB, **fields
+):
+    """「保存して提出」: save what the form holds, then submit it to the 課長, both or neither.
+
+    ``fields`` are record_evaluation's. A refused submission (nothing recorded
+    yet, no right to submit) rolls the save back too, so the form comes back
+    with the typed input and the reason. Returns whether the save changed anything.
+    """
+    changed = record_evaluation(item, fiscal_year, user=user, source=source, **fields)
+    row = YearlyStatus.objects.filter(item=item, fiscal_year=fiscal_year).first()
+    move_items(
+        workflow.SUBMIT,
+        [MoveEntry(item, fiscal_year, row.version if row else 0)],
+        user=user,
+        source=source,
+    )
     return changed

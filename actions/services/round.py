@@ -285,6 +285,11 @@ def move_items(transition, entries, *, user, reason="", source=AuditEntry.Source
     }
     problems = []
     moving = []
+    four_eyes_on = (
+        permissions.four_eyes(entries[0].item.plan.town)
+        if entries and transition is workflow.APPROVE
+        else False
+    )
     for entry in entries:
         row = rows.get((entry.item.pk, entry.fiscal_year))
         version = row.version if row else 0
@@ -299,6 +304,13 @@ def move_items(transition, entries, *, user, reason="", source=AuditEntry.Source
             problems.append(
                 f"{_item_name(entry.item)}は「{EvaluationState(state).label}」のため、"
                 f"{transition.done_label}できません。{_hint(transition, state)}"
+            )
+        elif transition is workflow.APPROVE and not permissions.can_approve_status(
+            user, entry.item, row, four_eyes_on
+        ):
+            problems.append(
+                f"{_item_name(entry.item)}は自分で提出した取組のため、承認できません"
+                "（提出した人とは別の課長または管理者が承認します）。"
             )
         else:
             moving.append((entry, row))

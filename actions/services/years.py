@@ -1,7 +1,9 @@
 """確定 and 公表 of a fiscal year's evaluation (and undoing them), each audited.
 
 A lock that would fix items that are not approved (unrated ones included)
-needs a written reason; withdrawing a publication and unlocking need one too.
+needs a written reason; so does publishing a year with unrated items (the
+reason is kept on the year and shown to the public beside the figures);
+withdrawing a publication and unlocking need one too.
 The reason and the gaps at the moment of the lock go into the audit entry.
 """
 
@@ -153,13 +155,33 @@ def publish_year(plan, fiscal_year, *, user=None, publish=True, reason="", sourc
         return evaluation, False
     if not evaluation.is_locked:
         raise ValidationError("公表する前に、その年度の評価を確定してください。", code="not_locked")
+    # The year is locked: its ratings cannot change between this count and the write.
+    gaps = ActionItem.objects.for_plan(plan).year_gaps(fiscal_year)
+    reason = (reason or "").strip()
+    if gaps.not_evaluated and not reason:
+        raise ValidationError(
+            f"未評価の取組が {gaps.not_evaluated}件あります（評価済み "
+            f"{gaps.total - gaps.not_evaluated}／{gaps.total}）。このまま公表するには、理由を入力して"
+            "ください（達成度の横に町民の皆さまにも表示し、変更履歴に記録します）。",
+            code="reason_required",
+        )
     before = _year_state(evaluation)
     evaluation.is_published = True
     evaluation.published_at = timezone.now()
     evaluation.published_by = user if user and user.is_authenticated else None
-    evaluation.save(update_fields=["is_published", "published_at", "published_by"])
+    evaluation.publication_note = reason if gaps.not_evaluated else ""
+    evaluation.save(
+        update_fields=["is_published", "published_at", "published_by", "publication_note"]
+    )
     _year_audit(
-        plan, fiscal_year, "年度評価の公表", user, before, _year_state(evaluation), source=source
+        plan,
+        fiscal_year,
+        "年度評価の公表",
+        user,
+        before,
+        {**_year_state(evaluation), **gaps.as_dict()},
+        evaluation.publication_note,
+        source,
     )
     return evaluation, True
 
@@ -175,7 +197,10 @@ def unpublish_year(plan, fiscal_year, *, reason, user=None, source=None):
     evaluation.is_published = False
     evaluation.published_at = None
     evaluation.published_by = None
-    evaluation.save(update_fields=["is_published", "published_at", "published_by"])
+    evaluation.publication_note = ""
+    evaluation.save(
+        update_fields=["is_published", "published_at", "published_by", "publication_note"]
+    )
     _year_audit(
         plan,
         fiscal_year,

@@ -5,6 +5,7 @@ item and year a request acts on are fetched through one helper each.
 """
 
 import csv
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -114,6 +115,7 @@ def my_items(request):
     )
     evaluation = EvaluationYear.objects.filter(plan=plan, fiscal_year=year).first()
     locked = bool(evaluation and evaluation.is_locked)
+    saved = _int_or_none(request.GET.get("saved"))  # the item just saved: its row takes focus
     rows = []
     for item in items:
         status = item.status_for_year[0] if item.status_for_year else None
@@ -122,6 +124,7 @@ def my_items(request):
         rows.append(
             {
                 "item": item,
+                "focus": item.pk == saved,
                 "status": status,
                 "state": state,
                 "can_edit": can_edit,
@@ -174,8 +177,12 @@ def edit_status(request, slug, year, code):
             form.is_valid()
             form.add_error(None, _locked_message(year))
         elif form.is_valid():
+            and_submit = bool(request.POST.get("and_submit"))
+            save = (
+                services.record_and_submit_evaluation if and_submit else services.record_evaluation
+            )
             try:
-                changed = services.record_evaluation(
+                changed = save(
                     item,
                     year,
                     status=form.cleaned_data["status"],
@@ -195,13 +202,16 @@ def edit_status(request, slug, year, code):
                     form.add_error(None, message)
             else:
                 label = wareki.fiscal_year_label(year)
-                if changed:
+                if and_submit:
+                    done = "保存して課長に提出しました" if changed else "課長に提出しました"
+                    messages.success(request, f"「{item.title}」の{label}の評価を{done}。")
+                elif changed:
                     messages.success(request, f"「{item.title}」の{label}の評価を保存しました。")
                 else:
                     messages.info(
                         request, f"「{item.title}」の{label}の評価に変更はありませんでした。"
                     )
-                return redirect(_safe_next(request, default_next))
+                return redirect(_back_to_row(_safe_next(request, default_next), item))
     else:
         form = StatusForm(initial=status_initial(current, actuals), kpis=kpis)
 
@@ -213,14 +223,33 @@ def edit_status(request, slug, year, code):
         "form": form,
         "current": current,
         "state": state,
-        "can_submit": not locked and workflow.allows(workflow.SUBMIT, state),
-        "submit_token": f"{item.pk}:{current.version if current else 0}",
+        # 「保存して提出」 where the item still waits for its staff (未入力・入力済み・差戻し);
+        # a submitted or approved item is saved first (back to 入力済み), then offers it.
+        "can_submit": not locked
+        and state in workflow.NEEDS_STAFF
+        and permissions.can_submit_item(request.user, item),
         "locked": locked,
         "locked_message": _locked_message(year) if locked else "",
         "conflict": conflict,
         "next": _safe_next(request, default_next),
     }
     return render(request, "actions/status_form.html", context, status=200)
+
+
+def _back_to_row(target, item):
+    """Back on 担当の取組, the saved item's row is found again: ?saved=<pk>.
+
+    The list sorts unrated items first, so a saved item moves; the page focuses
+    its next action (提出する, else 記録する) instead of starting at the top.
+    """
+    parts = urlsplit(target)
+    if parts.path != reverse("actions:my_items"):
+        return target
+    query = [(key, value) for key, value in parse_qsl(parts.query) if key != "saved"]
+    query.append(("saved", str(item.pk)))
+    # No #fragment: a page opened at a fragment skips autofocus (HTML's rule), and the
+    # focused button is scrolled into view anyway.
+    return urlunsplit(parts._replace(query=urlencode(query), fragment=""))
 
 
 def _locked_message(year):

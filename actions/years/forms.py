@@ -57,6 +57,12 @@ class LockYearForm(forms.Form):
 
 
 class PublishYearForm(forms.Form):
+    reason = forms.CharField(
+        label="未評価の取組を残したまま公表する理由（達成度の横に公開します）",
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     confirm = ConfirmField("上の内容を確認しました。この年度の評価を公表します。")
 
 

@@ -142,10 +142,11 @@ def publish_year(request, slug, year):
     form = PublishYearForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.publish_year(plan, year, user=request.user)
+            services.publish_year(plan, year, user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
+            field = "reason" if error.code == "reason_required" else None
             for message in error.messages:
-                form.add_error(None, message)
+                form.add_error(field, message)
         else:
             messages.success(request, f"{_subject(plan, year)}の評価を公表しました。")
             return redirect("actions:years")

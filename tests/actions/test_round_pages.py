@@ -148,10 +148,10 @@ def test_the_form_shows_the_state_the_reason_and_a_submit_button(client, world):
     url = reverse("actions:edit_status", args=[world["plan"].slug, YEAR, first.code_key])
     html = client.get(url).text
     assert "差し戻されました。理由" in html and "区分の記載を見直し" in html
-    assert "課長に提出する" in html
+    assert "保存して提出" in html
     _submit([first], world["staff"])
     html = client.get(url).text
-    assert "前回の差戻しの理由" in html and "課長に提出する" not in html
+    assert "前回の差戻しの理由" in html and "保存して提出" not in html
     assert ">提出</span>" in html
 
 
@@ -207,11 +207,11 @@ def test_a_section_head_sees_and_approves_only_their_sections_items(client, worl
     assert listed == mine[:2]
     assert "選んだ取組を承認する" in page.text
 
-    response = client.post(
-        reverse("actions:approve"),
-        {"plan": world["plan"].slug, "year": YEAR, "items": [_token(i) for i in mine[:2]]},
-        follow=True,
-    )
+    ticked = {"plan": world["plan"].slug, "year": YEAR, "items": [_token(i) for i in mine[:2]]}
+    summary = client.post(reverse("actions:approve"), ticked)
+    assert "2件を承認する" in summary.text
+    assert {_row(item).state for item in mine[:2]} == {S.SUBMITTED}
+    response = client.post(reverse("actions:approve"), {**ticked, "confirmed": "1"}, follow=True)
     assert "2件の取組を承認しました。" in _messages(response)
     assert [_row(item).state for item in mine] == [S.APPROVED, S.APPROVED, S.ENTERED]
     assert {_row(item).state for item in theirs} == {S.SUBMITTED}

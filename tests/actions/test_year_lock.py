@@ -119,7 +119,7 @@ def test_publishing_needs_a_locked_year(client, world):
     assert "公表する前に、その年度の評価を確定してください" in response.text
     assert _state(plan) == (False, False)
     client.post(_url("lock_year", plan), _lock_form(plan, reason="試験"))
-    client.post(_url("publish_year", plan), {"confirm": "on"})
+    client.post(_url("publish_year", plan), {"confirm": "on", "reason": "試験"})
     assert _state(plan) == (True, True)
     evaluation = EvaluationYear.objects.get(plan=plan, fiscal_year=YEAR)
     assert evaluation.published_by == world["manager"]
@@ -128,7 +128,7 @@ def test_publishing_needs_a_locked_year(client, world):
 def test_a_published_year_cannot_be_unlocked_before_withdrawing_it(client, world):
     plan = world["plan"]
     services.lock_year(plan, YEAR, reason="試験")
-    services.publish_year(plan, YEAR)
+    services.publish_year(plan, YEAR, reason="試験")
     client.force_login(world["admin"])
     response = client.post(_url("unlock_year", plan), {"reason": "訂正"}, follow=True)
     assert "公表中の年度は確定を解除できません" in response.text

@@ -88,7 +88,13 @@ MATRIX = [
         _expect(200),
     ),
     ("publish_page", "get", _url("publish_year", LOCKED_YEAR), None, _expect(200)),
-    ("publish", "post", _url("publish_year", LOCKED_YEAR), _data(confirm="on"), _expect(302)),
+    (
+        "publish",
+        "post",
+        _url("publish_year", LOCKED_YEAR),
+        _data(confirm="on", reason="未評価の取組は次年度に評価"),
+        _expect(302),
+    ),
     (
         "publish_without_confirmation",
         "post",

@@ -184,7 +184,12 @@ def test_the_whole_round_from_opening_to_the_public_dashboard(browser, live_serv
     page = head.page
     head.go("/staff/approvals/")
     page.get_by_label(f"選ぶ（{first.title}）").check()
-    page.get_by_role("button", name="選んだ取組を承認する").click()
+    page.get_by_role("button", name=re.compile("選んだ取組を承認する")).click()
+    # A summary first (count, sections), then one confirmation.
+    page.wait_for_url("**/staff/approvals/approve/")
+    assert "1件の取組を承認します" in page.locator("main").inner_text()
+    assert run_axe(page) == []
+    page.get_by_role("button", name="1件を承認する").click()
     assert f"「{first.title}」を承認しました。" in head.message()
     assert page.get_by_text("承認待ちの取組はありません。").is_visible()
     head.close()

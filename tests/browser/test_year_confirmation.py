@@ -90,10 +90,24 @@ def test_the_lock_page_lists_the_gaps_and_a_lock_needs_a_reason(page, live_serve
     page.wait_for_url(f"**/staff/years/{PLAN}/{YEAR}/publish/")
     assert "評価済みの取組は 3／11 です。" in page.locator(".notice--gaps").inner_text()
     assert run_axe(page) == []
+    # The tick alone no longer publishes a year with unrated items: a reason is asked for.
+    page.get_by_label("上の内容を確認しました。この年度の評価を公表します。").check()
+    page.get_by_role("button", name="公表する").click()
+    page.wait_for_load_state()
+    assert "このまま公表するには、理由を入力してください" in page.locator("main").inner_text()
+    assert not EvaluationYear.objects.get(plan__slug=PLAN, fiscal_year=YEAR).is_published
+    assert run_axe(page) == []
+    note = "8件は令和9年度から事業を始めるため、評価済みの3件で中間報告として公表する"
+    page.get_by_label(re.compile("未評価の取組を残したまま公表する理由")).fill(note)
     page.get_by_label("上の内容を確認しました。この年度の評価を公表します。").check()
     page.get_by_role("button", name="公表する").click()
     page.wait_for_url("**/staff/years/")
     assert EvaluationYear.objects.get(plan__slug=PLAN, fiscal_year=YEAR).is_published
+    # The public reads the reason beside the figures.
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/?plan={PLAN}&year={YEAR}")
+    assert f"評価済み 3／11：理由 {note}" in page.locator("#publication-note").inner_text()
+    assert run_axe(page) == []
     page.watcher.assert_clean()
 
 
@@ -105,7 +119,9 @@ def test_the_confirmation_pages_fit_a_phone(page, live_server, half_rated):
         assert _fits_the_screen(page), path
         assert run_axe(page) == [], path
     services.lock_year(ActionItem.objects.filter(plan__slug=PLAN).first().plan, YEAR, reason="試験")
-    services.publish_year(ActionItem.objects.filter(plan__slug=PLAN).first().plan, YEAR)
+    services.publish_year(
+        ActionItem.objects.filter(plan__slug=PLAN).first().plan, YEAR, reason="中間報告"
+    )
     page.goto(f"{live_server.url}/staff/years/{PLAN}/{YEAR}/unpublish/")
     assert _fits_the_screen(page)
     assert run_axe(page) == []

@@ -50,7 +50,7 @@ def staff_client(client):
 
 def _published_with_gaps(plan):
     services.lock_year(plan, YEAR, reason="未評価の8件は翌年度に評価する")
-    services.publish_year(plan, YEAR)
+    services.publish_year(plan, YEAR, reason="未評価の8件は翌年度に評価する")
 
 
 def test_a_draft_year_shows_coverage_beside_each_area_rate(staff_client, partly_rated):

@@ -43,9 +43,18 @@ class Command(BaseCommand):
             town_from_option(None)  # the Japanese message: no town yet
         if days_before is not None and days_before < 0:
             raise CommandError("--days-before は 0 以上の日数です。")
-        outcome = reminders.send_reminders(
-            today=date, days_before=days_before, dry_run=dry_run, town=town
-        )
+        if not dry_run and not settings.SITE_URL and not settings.DEBUG:
+            raise CommandError(
+                "SITE_URL が設定されていません。メールのリンクをサイトの住所から始めるため、"
+                "環境変数 SITE_URL にサイトの URL（例 https://dx.example.lg.jp）を設定してください。"
+                "メールは送っていません。"
+            )
+        try:
+            outcome = reminders.send_reminders(
+                today=date, days_before=days_before, dry_run=dry_run, town=town
+            )
+        except reminders.MailServerUnreachable as error:
+            raise CommandError(_unreachable_message(error.__cause__ or error)) from None
         verb = "送信予定" if dry_run else "送信"
         for user, subject in outcome.sent:
             self.stdout.write(f"{verb}: {user.get_username()} <{user.email}> {subject}")
@@ -56,6 +65,8 @@ class Command(BaseCommand):
                     "（管理画面の「ユーザー」で登録してください）"
                 )
             )
+        for user in outcome.already:
+            self.stdout.write(f"本日送信済みのため送りません: {user.get_username()}")
         for user, error in outcome.failed:
             self.stderr.write(
                 f"送信できませんでした: {user.get_username()} <{user.email}>: {error}"
@@ -66,3 +77,15 @@ class Command(BaseCommand):
         )
         if outcome.failed:
             raise CommandError("送信できなかったメールがあります（次の実行で送り直します）。")
+
+
+def _unreachable_message(error):
+    """What to set when the SMTP server cannot be reached, in Japanese."""
+    server = f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+    return (
+        f"メールサーバー（SMTP、{server}）に接続できませんでした（{error}）。"
+        "メールは送っていません（送信の記録も残していないので、次の実行で送ります）。"
+        "町のメールサーバーを環境変数 EMAIL_HOST と EMAIL_PORT に、必要なら EMAIL_HOST_USER・"
+        "EMAIL_HOST_PASSWORD と EMAIL_USE_TLS（または EMAIL_USE_SSL）に設定してください。"
+        "送る相手と件名だけを確かめるには --dry-run を付けて実行します。"
+    )

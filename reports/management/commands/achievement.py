@@ -2,10 +2,12 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from actions.models import EvaluationYear
 from plans import wareki
 from plans.models import Plan
 from plans.towns import add_town_argument, town_from_option
 from reports.achievement import compute_achievement, format_rate
+from reports.opendata import with_publication_note
 
 
 class Command(BaseCommand):
@@ -37,7 +39,9 @@ class Command(BaseCommand):
             )
         achievement = compute_achievement(plan, year)
         if options["format"] == "json":
-            self.stdout.write(json.dumps(achievement.as_dict(), ensure_ascii=False, indent=2))
+            note = EvaluationYear.objects.publication_notes(plan).get(year, "")
+            document = with_publication_note(achievement.as_dict(), note)
+            self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
             return
         self.stdout.write(f"{plan} {achievement.fiscal_year_label}")
         header = ("区分", "取組数", "達成", "一部達成", "未達成", "判定不可", "未評価", "達成度")
