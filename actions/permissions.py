@@ -142,15 +142,22 @@ def can_approve_item(user, item):
     return is_admin(user) or (is_section_head(user) and _owns_section_of(user, item))
 
 
-def four_eyes(town=None):
+def four_eyes(town=None, town_id=None):
     """Whether an approval needs a second person (the submitter may not approve).
 
     The town's own setting (Town.four_eyes, 「承認は提出者以外」), or the deployment's
-    (APPROVAL_FOUR_EYES) for every town; both off by default.
+    (APPROVAL_FOUR_EYES) for every town; both off by default. Given only ``town_id``,
+    the town's setting is read in one query.
     """
-    return bool(getattr(settings, "APPROVAL_FOUR_EYES", False)) or bool(
-        town is not None and town.four_eyes
-    )
+    if getattr(settings, "APPROVAL_FOUR_EYES", False):
+        return True
+    if town is not None:
+        return town.four_eyes
+    if town_id is not None:
+        from plans.models import Town
+
+        return Town.objects.filter(pk=town_id, four_eyes=True).exists()
+    return False
 
 
 def is_own_submission(user, status):
@@ -170,7 +177,7 @@ def can_approve_status(user, item, status, four_eyes_on=None):
     if not can_approve_item(user, item):
         return False
     if four_eyes_on is None:
-        four_eyes_on = four_eyes(item.plan.town)
+        four_eyes_on = four_eyes(town_id=item.plan.town_id)
     return not (four_eyes_on and is_own_submission(user, status))
 
 

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user
 from django.contrib.auth.views import redirect_to_login
 from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, TemporaryFileUploadHandler
+from django.http import HttpResponseNotAllowed
 from django.urls import reverse
 
 from actions.imports.jobs import work_directory
@@ -54,6 +55,8 @@ class RefuseAnonymousUploadsMiddleware:
             and not _may_post_anonymously(request)
             and not get_user(request).is_authenticated
         ):
+            if request.path_info.startswith("/api/"):  # read-only: nothing to sign in for
+                return HttpResponseNotAllowed(["GET", "OPTIONS"])
             return redirect_to_login(request.get_full_path())
         return self.get_response(request)
 

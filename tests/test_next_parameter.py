@@ -78,8 +78,9 @@ def _status_form(world, next_value):
     url = reverse("actions:edit_status", args=[world["plan"].slug, YEAR, item.code_key])
     data = {"status": "achieved", "comment": next_value[:20], "evidence": ""}
     data |= {"version": str(_version(item)), "next": next_value}
+    # Back on 担当の取組 at the saved row (?saved=<pk>).
     default = reverse("actions:my_items") + f"?plan={world['plan'].slug}&year={YEAR}"
-    return _client(world["staff"]).post(url, data), default
+    return _client(world["staff"]).post(url, data), f"{default}&saved={item.pk}"
 
 
 def _status_form_link(world, next_value):
@@ -104,6 +105,7 @@ def _approve(world, next_value):
     item = world["items"][2]
     _submitted_again(world, item)
     data = {"plan": world["plan"].slug, "year": YEAR, "items": [f"{item.pk}:{_version(item)}"]}
+    data["confirmed"] = "1"  # the summary page's 「N件を承認する」
     response = _client(world["head"]).post(reverse("actions:approve"), data | {"next": next_value})
     return response, reverse("actions:approvals") + f"?plan={world['plan'].slug}&year={YEAR}"
 

@@ -286,7 +286,7 @@ def move_items(transition, entries, *, user, reason="", source=AuditEntry.Source
     problems = []
     moving = []
     four_eyes_on = (
-        permissions.four_eyes(entries[0].item.plan.town)
+        permissions.four_eyes(town_id=entries[0].item.plan.town_id)
         if entries and transition is workflow.APPROVE
         else False
     )

@@ -372,8 +372,8 @@ def test_a_repeated_request_is_served_from_the_kept_answer(client, town_data):
     assert again.content == first.content
     assert again["ETag"] == first["ETag"]
     assert again["Content-Type"] == "application/json; charset=utf-8"
-    # Only the data versions and the published years: no item is read again.
-    assert len(queries) == 2, [q["sql"] for q in queries]
+    # Only the request's town, the data versions and the published years: no item again.
+    assert len(queries) == 3, [q["sql"] for q in queries]
 
 
 def test_a_kept_answer_is_not_served_after_the_data_changed(client, town_data):
