@@ -20,15 +20,22 @@ from django.utils.functional import SimpleLazyObject
 _single = contextvars.ContextVar("single_town", default=None)
 
 
+def _first_two_towns():
+    """At most two towns, in one query: enough to tell one town from several."""
+    from plans.models import Town
+
+    return list(Town.objects.all()[:2])
+
+
 def find_town(host):
     """(town, single): the town a host name is for, and whether the deployment has one town.
 
     One query on a deployment of one town (it serves every host); two with several
     (the host's town). None: no town yet, or a host that names none.
     """
-    from plans.models import Town, TownHost
+    from plans.models import TownHost
 
-    first_two = list(Town.objects.all()[:2])
+    first_two = _first_two_towns()
     if len(first_two) < 2:
         return (first_two[0] if first_two else None), True
     found = TownHost.objects.select_related("town").filter(host=host.lower()).first()
@@ -41,20 +48,14 @@ def host_name(request):
 
 def the_only_town():
     """The deployment's town when it has exactly one, else None."""
-    from plans.models import Town, only_town
-
-    pk = only_town()
-    return Town.objects.get(pk=pk) if pk else None
+    first_two = _first_two_towns()
+    return first_two[0] if len(first_two) == 1 else None
 
 
 def is_single_town():
     """Whether the deployment serves one town (read once per request by TownMiddleware)."""
     single = _single.get()
-    if single is None:
-        from plans.models import Town
-
-        single = Town.objects.count() <= 1
-    return single
+    return len(_first_two_towns()) < 2 if single is None else single
 
 
 @contextmanager
@@ -137,8 +138,9 @@ def town_from_option(code):
     if code:
         town = next((town for town in towns if town.code == code.strip()), None)
         if town is None:
-            known = "、".join(f"{t.code}（{t.name}）" for t in towns) or "（登録なし）"
-            raise CommandError(f"団体コード「{code}」の団体は登録されていません。登録済み: {known}")
+            raise CommandError(
+                f"団体コード「{code}」の団体は登録されていません。登録済み: {_listing(towns)}"
+            )
         return town
     if len(towns) == 1:
         return towns[0]
@@ -149,8 +151,12 @@ def town_from_option(code):
         )
     raise CommandError(
         "団体が複数登録されているため、--town で団体コードを指定してください。登録済み: "
-        + "、".join(f"{t.code}（{t.name}）" for t in towns)
+        + _listing(towns)
     )
+
+
+def _listing(towns):
+    return "、".join(f"{t.code}（{t.name}）" for t in towns) or "（登録なし）"
 
 
 def town_path(model):
