@@ -26,3 +26,27 @@ def make_user(username, role=None, sections=(), password="pass-for-tests-9281"):
     if sections:
         StaffProfile.objects.create(user=user).sections.set(sections)
     return user
+
+
+def round_world(extra=None):
+    """A plan with 3 items of 担当課A and 2 of 担当課B, their staff, 課長, a manager and an admin.
+
+    ``extra``: more users, {username: (role, "mine" or "other")}.
+    """
+    from tests.factories import make_items, make_plan, make_section
+
+    plan = make_plan()
+    sections = {"mine": make_section("担当課A"), "other": make_section("担当課B")}
+    items = make_items(plan, plan.areas.first(), 3, section=sections["mine"])
+    theirs = make_items(plan, plan.areas.last(), 2, section=sections["other"])
+    roles = {
+        "staff": ("staff", "mine"),
+        "head": ("section_head", "mine"),
+        "other_head": ("section_head", "other"),
+        **(extra or {}),
+    }
+    users = {
+        name: make_user(name, role, [sections[which]]) for name, (role, which) in roles.items()
+    }
+    users |= {"manager": make_user("manager", "manager"), "admin": make_user("admin", "admin")}
+    return {"plan": plan, "items": items, "theirs": theirs, **users}

@@ -9,8 +9,7 @@ from django.utils import timezone
 from actions import services
 from actions.models import AuditEntry, EvaluationState, EvaluationYear, YearlyStatus
 from plans import wareki
-from tests.actions.staff_users import make_user
-from tests.factories import make_items, make_plan, make_section
+from tests.actions.staff_users import round_world
 
 S = EvaluationState
 YEAR = 2026
@@ -18,19 +17,7 @@ YEAR = 2026
 
 @pytest.fixture
 def world(db):
-    plan = make_plan()
-    mine, other = make_section("担当課A"), make_section("担当課B")
-    items = make_items(plan, plan.areas.first(), 3, section=mine)
-    theirs = make_items(plan, plan.areas.last(), 2, section=other)
-    users = {
-        "staff": make_user("staff", "staff", [mine]),
-        "other_staff": make_user("other_staff", "staff", [other]),
-        "head": make_user("head", "section_head", [mine]),
-        "other_head": make_user("other_head", "section_head", [other]),
-        "manager": make_user("manager", "manager"),
-        "admin": make_user("admin", "admin"),
-    }
-    return {"plan": plan, "items": items, "theirs": theirs, **users}
+    return round_world({"other_staff": ("staff", "other")})
 
 
 def _record(items, user, status="achieved"):

@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from actions import permissions, services
 from actions.models import AuditEntry, EvaluationState, YearlyStatus
-from tests.actions.staff_users import make_user
-from tests.factories import make_items, make_plan, make_section
+from tests.actions.staff_users import round_world
 
 S = EvaluationState
 YEAR = 2026
@@ -22,19 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def world(db):
-    plan = make_plan()
-    mine, other = make_section("担当課A"), make_section("担当課B")
-    items = make_items(plan, plan.areas.first(), 3, section=mine)
-    theirs = make_items(plan, plan.areas.last(), 2, section=other)
-    users = {
-        "staff": make_user("staff", "staff", [mine]),
-        "head": make_user("head", "section_head", [mine]),
-        "second_head": make_user("second_head", "section_head", [mine]),
-        "other_head": make_user("other_head", "section_head", [other]),
-        "manager": make_user("manager", "manager"),
-        "admin": make_user("admin", "admin"),
-    }
-    return {"plan": plan, "items": items, "theirs": theirs, **users}
+    return round_world({"second_head": ("section_head", "mine")})
 
 
 def _row(item):
