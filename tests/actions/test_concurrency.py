@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from actions import services
 from actions.models import AuditEntry, Kpi, KpiActual, YearlyStatus
+from tests.actions.races import side_by_side
 from tests.actions.staff_users import make_user
 from tests.factories import make_items, make_plan, make_section
 
@@ -59,29 +60,6 @@ def world(sqlite_on_disk, transactional_db):
     return {"item": item, "kpi": kpi, "users": [alice, bob]}
 
 
-def _race(calls):
-    """Run the calls at the same moment in threads; return their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - reported by the assertions
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a request hung"
-    return results
-
-
 def _signed_in_client(user):
     client = Client(raise_request_exception=True)
     client.force_login(user)
@@ -116,7 +94,7 @@ def test_two_saves_from_the_same_version_save_one_and_refuse_the_other(world):
     for round_number in range(ROUNDS):
         version = YearlyStatus.objects.get(item=item, fiscal_year=YEAR).version
         entries = AuditEntry.objects.count()
-        responses = _race(
+        responses = side_by_side(
             [
                 _post(
                     client,
@@ -159,7 +137,7 @@ def test_two_first_saves_create_one_row_and_refuse_the_other(world):
     for _round in range(ROUNDS):
         item = _fresh_item(world)
         entries = AuditEntry.objects.count()
-        responses = _race(
+        responses = side_by_side(
             [
                 _post(clients[0], item, {**data, "status": "achieved"}),
                 _post(clients[1], item, {**data, "status": "partially_achieved"}),
@@ -184,7 +162,7 @@ def test_two_first_kpi_actuals_save_one_and_refuse_the_other(world):
             "version": "0",
             f"kpi_{kpi.pk}_original": "",
         }
-        responses = _race(
+        responses = side_by_side(
             [
                 _post(clients[0], item, {**data, f"kpi_{kpi.pk}": "10"}),
                 _post(clients[1], item, {**data, f"kpi_{kpi.pk}": "20"}),
@@ -204,7 +182,7 @@ def test_the_service_refuses_a_concurrent_stale_version(world):
 
         return call
 
-    results = _race([save(alice, "achieved"), save(bob, "partially_achieved")])
+    results = side_by_side([save(alice, "achieved"), save(bob, "partially_achieved")])
     kinds = sorted(type(result).__name__ for result in results)
     assert kinds == ["StaleEditError", "tuple"]
     assert YearlyStatus.objects.get(item=item, fiscal_year=YEAR).version == 2

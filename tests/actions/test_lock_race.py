@@ -8,13 +8,12 @@ locked. The year's row is created under the same lock by whoever comes first
 (services.rows.hold_years), so the two always wait for each other.
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from actions import services
 from actions.models import ActionItem, AuditEntry, EvaluationYear, YearlyStatus
+from tests.actions.races import side_by_side
 from tests.actions.staff_users import make_user
 from tests.factories import make_items, make_plan, make_section
 
@@ -28,28 +27,6 @@ pytestmark = [
         reason="row locks: PostgreSQL only (SQLite serialises every writer)",
     ),
 ]
-
-
-def _side_by_side(calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - judged by the test
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a write hung"
-    return results
 
 
 def _trial(staff, manager):
@@ -66,7 +43,7 @@ def _trial(staff, manager):
     def lock():
         return services.lock_year(plan, YEAR, reason="未承認のまま確定する試験", user=manager)
 
-    *saves, locked = _side_by_side([save(items[:20]), save(items[20:]), lock])
+    *saves, locked = side_by_side([save(items[:20]), save(items[20:]), lock])
     assert not isinstance(locked, Exception), repr(locked)
     for result in saves:
         assert not isinstance(result, Exception) or isinstance(result, services.YearLockedError), (
