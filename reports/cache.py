@@ -140,7 +140,7 @@ def fragment_key(request):
         else "public"
     )
     parts = (
-        str(getattr(request, "town", None) and request.town.pk),
+        str(getattr(getattr(request, "town", None), "pk", None)),
         request.get_full_path(),
         audience,
         translation.get_language(),
