@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install setup lint format check bench a11y-report browser-deps clean lock audit
+.PHONY: run test install setup lint format check bench a11y-report browser-deps clean lock audit messages
 
 # The exact versions of requirements-dev.lock first (make audit checks those), then the
 # project itself: anything pyproject.toml names that the lock does not yet have is added.
@@ -27,6 +27,7 @@ run: setup
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 setup: install
+	$(BIN)/python -m nakai_dx.catalogues
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_town_data --if-empty
 	DEBUG=1 $(BIN)/python manage.py create_demo_accounts
@@ -36,6 +37,7 @@ setup: install
 ## then the browser tests one at a time (each drives one Chromium against a live server).
 TEST_WORKERS ?= auto
 test: install
+	$(BIN)/python -m nakai_dx.catalogues
 	$(BIN)/pytest -rs -m "not browser" -n $(TEST_WORKERS) --dist loadgroup
 	$(BIN)/pytest -rs -m browser
 
@@ -50,6 +52,14 @@ format: install
 check: install
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=1 $(BIN)/python fixtures/build_nakai_dx_plan.py --check
+
+## The interface's words, collected again from the code and templates into the English and
+## やさしい日本語 catalogues (GNU gettext's xgettext: apt-get install gettext); then translate
+## the new entries in locale/en and locale/ja_Easy. locale/ja is kept by hand (django-axes).
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages --no-obsolete --add-location=file \
+		-l en -l ja_Easy --ignore='.venv/*' --ignore='tests/*' --ignore='benchmarks/*' --ignore='templates/admin/*'
+	$(BIN)/python -m nakai_dx.catalogues
 
 ## Pin every dependency to an exact version again (after a change to pyproject.toml):
 ## requirements.lock (what the server runs) and requirements-dev.lock (plus tests and tools)

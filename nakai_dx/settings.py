@@ -115,11 +115,11 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "nakai_dx.languages.LanguageFromPathMiddleware",  # before the page cache resolves the path
     "reports.cache.PublicPageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "nakai_dx.uploads.RefuseAnonymousUploadsMiddleware",  # before anything reads the body
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -147,6 +147,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "plans.towns.town_context",
+                "nakai_dx.languages.languages",
             ],
         },
     },
@@ -228,9 +229,15 @@ AXES_CLIENT_STR_CALLABLE = "nakai_dx.logs.client_label"
 AXES_USERNAME_CALLABLE = "actions.accounts.signin.axes_username"
 
 LANGUAGE_CODE = "ja"
+# The public pages in three languages (nakai_dx.languages: the URL's prefix decides);
+# the staff pages and the admin in Japanese. The interface's words are written in
+# Japanese and translated in locale/en and locale/ja_Easy (make messages; compiled by
+# make setup and make test), the plan's own words in its translated fields.
+LANGUAGES = [("ja", "日本語"), ("ja-easy", "やさしい にほんご"), ("en", "English")]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
-LOCALE_PATHS = [BASE_DIR / "locale"]  # Japanese for django-axes' names in the admin
+# locale/ja: Japanese for django-axes' names in the admin (it ships no Japanese).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

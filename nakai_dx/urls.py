@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from django.views.generic import RedirectView
 from health_check.views import HealthCheckView
@@ -15,9 +16,13 @@ admin.site.site_title = "DX推進計画 管理"
 admin.site.index_title = "管理メニュー"
 admin.site.login_form = signin.AdminSignInForm
 
-urlpatterns = [
+# The public pages at /…, /ja-easy/… and /en/… (nakai_dx.languages); the rest in Japanese only.
+urlpatterns = i18n_patterns(
     path("", include("reports.urls")),
     path("", include("plans.urls")),
+    prefix_default_language=False,
+)
+urlpatterns += [
     path("", include("actions.urls")),
     path("imports/", include("actions.imports.urls")),
     path("api/v1/", api.urls),

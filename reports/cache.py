@@ -350,7 +350,7 @@ class PublicPageCacheMiddleware:
         parts = (
             request.get_host(),  # refuses a host not in ALLOWED_HOSTS before anything is served
             request.get_full_path(),
-            translation.get_language_from_request(request),
+            translation.get_language(),
             "gzip" if "gzip" in accepts else "",
         )
         digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]

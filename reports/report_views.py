@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from actions.models import EvaluationYear
 from actions.permissions import can_edit_year_report, can_view_internal
+from nakai_dx.languages import japanese_only
 from plans import wareki
 from reports import services
 from reports.exporting import content_disposition
@@ -82,6 +83,7 @@ def year_report_file(request, slug, year, fmt):
     return response
 
 
+@japanese_only
 @login_required
 def year_report_edit(request, slug, year):
     if not can_edit_year_report(request.user):
