@@ -9,6 +9,8 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from plans import wareki
 
@@ -78,6 +80,21 @@ class Town(models.Model):
         blank=True,
         help_text="オープンデータを使う人が書く出典。空欄なら「<団体名>DX推進計画 進捗ダッシュボード」。",
     )
+    name_en = models.CharField(
+        "団体名（英語）", max_length=100, blank=True, help_text="英語のページの表記。例：Nakai Town"
+    )
+    name_kana = models.CharField(
+        "団体名の読み",
+        max_length=50,
+        blank=True,
+        help_text="ひらがな。やさしい日本語のページでふりがなにします。例：なかいまち",
+    )
+    office_en = models.CharField(
+        "計画の担当（英語）",
+        max_length=200,
+        blank=True,
+        help_text="例：Digital Promotion Unit, Planning Division",
+    )
     four_eyes = models.BooleanField(
         "承認は提出者以外",
         default=False,
@@ -94,7 +111,21 @@ class Town(models.Model):
 
     @property
     def site_title(self):
-        return f"{self.name}DX推進計画 進捗ダッシュボード"
+        """The site's name in the active language (the Japanese for staff pages and mails)."""
+        return _("%(town)sDX推進計画 進捗ダッシュボード") % {"town": self.display_name}
+
+    @property
+    def display_name(self):
+        """The town's name as the active language writes it: "Nakai Town" in English."""
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+    @property
+    def display_office(self):
+        if get_language() == "en" and self.office_en:
+            return self.office_en
+        return self.office
 
     @property
     def citation_text(self):
