@@ -42,16 +42,21 @@ class TownHostInline(admin.TabularInline):
     extra = 1
 
 
+RULE_FIELDS = ("undeterminable_in_denominator", "partial_weight", "count_listings")
+
+
 @admin.register(Town)
 class TownAdmin(TownScoped, admin.ModelAdmin):
-    """The operator adds towns and their host names; a town's admin edits its own settings."""
+    """The operator adds towns and their host names, and sets a town's own achievement rule;
+    a town's admin edits its own settings."""
 
-    list_display = ("code", "name", "prefecture", "office")
+    list_display = ("code", "name", "prefecture", "office", *RULE_FIELDS)
     search_fields = ("code", "name", "prefecture")
     inlines = [TownHostInline]
 
     def get_readonly_fields(self, request, obj=None):
-        return () if request.user.is_superuser else ("code", "name", "prefecture")
+        # The rule decides the figures the towns are compared by: the operator's to set.
+        return () if request.user.is_superuser else ("code", "name", "prefecture", *RULE_FIELDS)
 
     def get_inlines(self, request, obj):
         return self.inlines if request.user.is_superuser else []
@@ -119,10 +124,18 @@ class PlanAdmin(TownScoped, SafeExportMixin, admin.ModelAdmin):
 @admin.register(PriorityArea)
 class PriorityAreaAdmin(TownScoped, SafeExportMixin, admin.ModelAdmin):
     resource_classes = [PriorityAreaResource]
-    list_display = ("plan", "number", "name", "added_in_revision")
-    list_filter = ("plan",)
+    list_display = ("plan", "number", "name", "national_item_names", "added_in_revision")
+    list_filter = ("plan", "national_items")
     search_fields = ("name", "aliases")
     list_select_related = ("plan",)
+    filter_horizontal = ("national_items",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("national_items")
+
+    @admin.display(description="国計画の重点取組事項")
+    def national_item_names(self, area):
+        return "、".join(item.name for item in area.national_items.all()) or "—"
 
 
 @admin.register(Section)

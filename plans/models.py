@@ -7,6 +7,7 @@ yearly evaluation lives in ``actions``.
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -49,6 +50,18 @@ def only_town():
     """
     ids = list(Town.objects.values_list("pk", flat=True)[:2])
     return ids[0] if len(ids) == 1 else None
+
+
+RULE_CHOICES_UNDETERMINABLE = [
+    (None, "全体の設定に従う"),
+    (True, "含める"),
+    (False, "除く"),
+]
+RULE_CHOICES_LISTINGS = [
+    (None, "全体の設定に従う"),
+    (True, "再掲を含めて数える"),
+    (False, "取組ごとに1回だけ数える"),
+]
 
 
 class Town(models.Model):
@@ -99,6 +112,41 @@ class Town(models.Model):
         "承認は提出者以外",
         default=False,
         help_text="入れると、課長は自分が提出した取組を承認できません（ほかの課長か管理者が承認します）。",
+    )
+    # The town's own achievement rule; None: the deployment's (settings.ACHIEVEMENT_RULE).
+    # reports.achievement.rule_for reads them.
+    undeterminable_in_denominator = models.BooleanField(
+        "判定不可を達成度の分母に含める",
+        null=True,
+        blank=True,
+        default=None,
+        choices=RULE_CHOICES_UNDETERMINABLE,
+        help_text="空欄なら、このサイト全体の設定に従います。",
+    )
+    partial_weight = models.DecimalField(
+        "一部達成の重み",
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(
+                0, message="一部達成の重みは0以上1以下で入力してください（例：0.5）。"
+            ),
+            MaxValueValidator(
+                1, message="一部達成の重みは0以上1以下で入力してください（例：0.5）。"
+            ),
+        ],
+        help_text="達成度の分子で一部達成を数える重み（1なら達成と同じ、0.5なら半分）。"
+        "空欄なら、このサイト全体の設定に従います。",
+    )
+    count_listings = models.BooleanField(
+        "合計の取組数に再掲を含める",
+        null=True,
+        blank=True,
+        default=None,
+        choices=RULE_CHOICES_LISTINGS,
+        help_text="空欄なら、このサイト全体の設定に従います。",
     )
 
     class Meta:
@@ -173,6 +221,10 @@ class PlanTownQuerySet(TownQuerySet):
 
 
 class PlanQuerySet(TownQuerySet):
+    def for_town(self, town):
+        # With the town: its achievement rule (reports.achievement.rule_for) costs no query.
+        return super().for_town(town).select_related("town")
+
     def with_structure(self):
         return self.prefetch_related("policies", "pillars", "areas")
 
@@ -420,12 +472,31 @@ class PriorityArea(models.Model):
     number = models.PositiveSmallIntegerField("番号")
     name = models.CharField("区分名", max_length=100)
     main_initiatives = models.CharField("主な取組", max_length=300, blank=True)
-    national_alignment = models.CharField("国計画との整合", max_length=300, blank=True)
+    national_alignment = models.CharField(
+        "国計画との整合",
+        max_length=300,
+        blank=True,
+        help_text="計画書に書かれたとおりの記載。団体間の比較には下の「国計画の重点取組事項」を使います。",
+    )
+    national_items = models.ManyToManyField(
+        "NationalPlanItem",
+        verbose_name="国計画の重点取組事項",
+        blank=True,
+        related_name="areas",
+        help_text="この区分が対応する国の自治体DX推進計画の重点取組事項。団体の比較はこの対応付けで集計します。",
+    )
     added_in_revision = models.BooleanField("改定で追加", default=False)
     aliases = models.TextField(
         "別表記",
         blank=True,
         help_text="取込時に同じ区分とみなす表記。1行に1つ。",
+    )
+    printed_name = models.CharField(
+        "計画書の表記",
+        max_length=100,
+        blank=True,
+        help_text="計画書（この版）の重点施策体系の表が区分名を別の表記で載せている場合の、その表記。"
+        "画面では区分名の横に「計画書の表記」として添えます。空欄なら区分名のとおり。",
     )
 
     class Meta:
@@ -671,6 +742,17 @@ class PublishedFigure(models.Model):
     not_achieved = models.PositiveIntegerField("未達成")
     undeterminable = models.PositiveIntegerField("判定不可")
     rate = models.DecimalField("達成度（%）", max_digits=4, decimal_places=1)
+    printed_area_name = models.CharField(
+        "表の区分名の表記",
+        max_length=100,
+        blank=True,
+        help_text="表が区分名を別の表記で載せている場合の、その表記。空欄なら区分名のとおり。",
+    )
+    note = models.TextField(
+        "表の注記",
+        blank=True,
+        help_text="計画書が表の下に載せた注記（合計の行に記録します）。",
+    )
 
     class Meta:
         verbose_name = "公表値"

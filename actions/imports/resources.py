@@ -11,11 +11,12 @@ actuals must go through actions.services, which the workbook importer does.
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Count
 from import_export import fields, resources
 
 from actions.imports.workbook import sheets as S
 from actions.models import ActionItem, ItemLineage, Kpi, KpiActual, Status, YearlyStatus
-from plans.models import Plan, PriorityArea, Section, WorkingGroup
+from plans.models import NationalPlanItem, Plan, PriorityArea, Section, WorkingGroup
 
 LIST_JOIN = "、"
 
@@ -76,18 +77,45 @@ class PriorityAreaResource(SheetResource):
     area_name = _column("区分名", "name")
     initiatives = _column("主な取組", "main_initiatives")
     alignment = _column("国計画との整合", "national_alignment")
+    national = _column("国計画の重点取組事項")
     alias_text = _column("別表記")
 
     class Meta:
         model = PriorityArea
-        fields = ("plan_id", "area_number", "area_name", "initiatives", "alignment", "alias_text")
+        fields = (
+            "plan_id",
+            "area_number",
+            "area_name",
+            "initiatives",
+            "alignment",
+            "national",
+            "alias_text",
+        )
         export_order = fields
 
     def get_queryset(self):
-        return PriorityArea.objects.select_related("plan")
+        return PriorityArea.objects.select_related("plan").prefetch_related("national_items")
 
     def dehydrate_alias_text(self, area):
         return LIST_JOIN.join(area.alias_list)
+
+    def dehydrate_national(self, area):
+        # A name two editions share is written with its edition, as the import reads it.
+        shared = self._shared_names()
+        return LIST_JOIN.join(
+            f"{item.name}（{item.edition}）" if item.name in shared else item.name
+            for item in area.national_items.all()
+        )
+
+    def _shared_names(self):
+        if getattr(self, "_shared", None) is None:
+            self._shared = set(
+                NationalPlanItem.objects.values("name")
+                .annotate(editions=Count("id"))
+                .filter(editions__gt=1)
+                .values_list("name", flat=True)
+            )
+        return self._shared
 
 
 class ActionItemResource(SheetResource):

@@ -66,6 +66,13 @@ COLUMNS_BY_FIELD = {
 }
 
 
+# The many-to-many column of a master sheet: (column, field, the loaded state's links by pk).
+LINK_COLUMNS = {
+    ActionItem: ("再掲区分", "relisted_areas", "relisted"),
+    PriorityArea: ("国計画の重点取組事項", "national_items", "area_national"),
+}
+
+
 # Pure parsers of the cells that repeat down a sheet (the plan, the year, the status,
 # an item's code on its five year rows, a stock comment): each value is parsed once.
 # typed: 1 and 1.0 and True stay apart; a refusal is not cached, so each row reports it.
@@ -193,15 +200,19 @@ class RowChecks:
                 )
             raise RowInvalid from exc
 
-    def _record_master(self, sheet, row, obj, new_values, key_label, relisted=None):
-        """Compare with the current values; plan a create or update, or count unchanged."""
+    def _record_master(self, sheet, row, obj, new_values, key_label, links=None):
+        """Compare with the current values; plan a create or update, or count unchanged.
+
+        ``links``: the row's many-to-many links (LINK_COLUMNS), None when its column is absent.
+        """
         summary = self.summaries[sheet]
         columns = COLUMNS_BY_FIELD[type(obj)]
+        link_column, link_field, link_state = LINK_COLUMNS.get(type(obj), (None, None, None))
         if obj.pk is None and not getattr(obj, "_planned", False):
             for name, value in new_values.items():
                 setattr(obj, name, value)
             obj._planned = True
-            write = MasterWrite("create", obj, sheet, row.number, None, list(new_values), relisted)
+            write = MasterWrite("create", obj, sheet, row.number, None, list(new_values), links)
             self.master_writes.append(write)
             summary.created += 1
             self.changes.append(
@@ -215,7 +226,7 @@ class RowChecks:
                         for n, v in new_values.items()
                         if v not in (None, "")
                     ]
-                    + ([("再掲区分", None, [a.name for a in relisted])] if relisted else []),
+                    + ([(link_column, None, [a.name for a in links])] if links else []),
                 )
             )
             return
@@ -233,27 +244,26 @@ class RowChecks:
                 before[name] = current
                 changed.append(name)
                 setattr(obj, name, value)
-        relisted_changed = None
-        if relisted is not None:
-            current_ids = sorted(a.pk for a in self.relisted.get(obj.pk, []) if a.pk)
+        links_changed = None
+        if links is not None:
+            current = getattr(self, link_state).get(obj.pk, [])
+            current_ids = sorted(a.pk for a in current if a.pk)
             if (
                 obj.pk is None
-                or sorted(a.pk for a in relisted if a.pk) != current_ids
-                or any(a.pk is None for a in relisted)
+                or sorted(a.pk for a in links if a.pk) != current_ids
+                or any(a.pk is None for a in links)
             ):
-                relisted_changed = relisted
-                before["relisted_areas"] = [a.name for a in self.relisted.get(obj.pk, [])]
-        if not changed and relisted_changed is None:
+                links_changed = links
+                before[link_field] = [a.name for a in current]
+        if not changed and links_changed is None:
             summary.unchanged += 1
             return
-        write = MasterWrite("update", obj, sheet, row.number, before, changed, relisted_changed)
+        write = MasterWrite("update", obj, sheet, row.number, before, changed, links_changed)
         self.master_writes.append(write)
         summary.updated += 1
         fields_shown = [(columns.get(n, n), before[n], getattr(obj, n)) for n in changed]
-        if relisted_changed is not None:
-            fields_shown.append(
-                ("再掲区分", before["relisted_areas"], [a.name for a in relisted_changed])
-            )
+        if links_changed is not None:
+            fields_shown.append((link_column, before[link_field], [a.name for a in links_changed]))
         self.changes.append(Change(sheet, row.number, "update", key_label, fields_shown))
 
     def _current_value(self, obj, name):

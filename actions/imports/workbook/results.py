@@ -148,5 +148,7 @@ class MasterWrite:
     row: int
     before: dict | None
     fields: list  # model field names changed
-    relisted: list | None = None  # new 再掲区分, when they change
+    # The new many-to-many links, when they change (checks.LINK_COLUMNS): an item's
+    # 再掲区分, an area's 国計画の重点取組事項.
+    links: list | None = None
     lineage: list | None = None  # new 旧取組番号 (items of the revised plan), when they change
