@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0005_towns"),
+        ("plans", "0006_national_items_rules_printed"),
     ]
 
     operations = [
