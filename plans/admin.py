@@ -35,6 +35,7 @@ from plans.models import (
     WorkingGroup,
 )
 from plans.towns import TownScoped
+from plans.translations_admin import TranslationsFieldset
 
 
 class TownHostInline(admin.TabularInline):
@@ -68,9 +69,10 @@ class TownAdmin(TownScoped, admin.ModelAdmin):
         return request.user.is_superuser
 
 
-class BasicPolicyInline(TownScoped, admin.TabularInline):
+class BasicPolicyInline(TownScoped, TranslationsFieldset, admin.StackedInline):
     model = BasicPolicy
     extra = 0
+    translated = ("name",)
 
 
 class ReviewPillarInline(TownScoped, admin.TabularInline):
@@ -96,8 +98,9 @@ class PriorityAreaInline(TownScoped, admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(TownScoped, SafeExportMixin, admin.ModelAdmin):
+class PlanAdmin(TownScoped, TranslationsFieldset, SafeExportMixin, admin.ModelAdmin):
     resource_classes = [PlanResource]
+    translated = ("name",)
     list_display = ("slug", "name", "version", "period_start", "period_end", "revises")
     search_fields = ("slug", "name")
     prepopulated_fields = {}
@@ -122,8 +125,9 @@ class PlanAdmin(TownScoped, SafeExportMixin, admin.ModelAdmin):
 
 
 @admin.register(PriorityArea)
-class PriorityAreaAdmin(TownScoped, SafeExportMixin, admin.ModelAdmin):
+class PriorityAreaAdmin(TownScoped, TranslationsFieldset, SafeExportMixin, admin.ModelAdmin):
     resource_classes = [PriorityAreaResource]
+    translated = ("name", "main_initiatives")
     list_display = ("plan", "number", "name", "national_item_names", "added_in_revision")
     list_filter = ("plan", "national_items")
     search_fields = ("name", "aliases")
@@ -163,8 +167,9 @@ class WellBeingMeasureInline(TownScoped, admin.TabularInline):
 
 
 @admin.register(WellBeingDirection)
-class WellBeingDirectionAdmin(TownScoped, admin.ModelAdmin):
+class WellBeingDirectionAdmin(TownScoped, TranslationsFieldset, admin.ModelAdmin):
     list_display = ("number", "name", "dx_effects")
+    translated = ("name",)
     inlines = [WellBeingMeasureInline]
 
 
@@ -180,8 +185,9 @@ class GoverningBodyAdmin(TownScoped, admin.ModelAdmin):
 
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(TownScoped, admin.ModelAdmin):
+class TimelineEventAdmin(TownScoped, TranslationsFieldset, admin.ModelAdmin):
     list_display = ("occurred_on", "summary", "is_other", "before_plan")
+    translated = ("summary",)
     list_filter = ("is_other", "before_plan")
     search_fields = ("summary",)
     filter_horizontal = ("areas",)

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from plans import wareki
+from plans.translated import translation_fields
 
 CC_BY = "CC BY 4.0"
 
@@ -237,6 +238,7 @@ class Plan(models.Model):
     )
     slug = models.SlugField("計画ID", max_length=50, help_text="団体の中で重ならない英数字。")
     name = models.CharField("計画名", max_length=200)
+    name_en, name_easy = translation_fields("計画名", 200)
     version = models.CharField("版", max_length=20)
     subtitle = models.CharField("副題", max_length=200, blank=True)
     published_on = models.DateField("策定・公表年月")
@@ -361,6 +363,7 @@ class BasicPolicy(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="policies")
     number = models.PositiveSmallIntegerField("番号")
     name = models.CharField("方針", max_length=100)
+    name_en, name_easy = translation_fields("方針", 100)
 
     class Meta:
         verbose_name = "基本方針"
@@ -471,7 +474,9 @@ class PriorityArea(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="areas")
     number = models.PositiveSmallIntegerField("番号")
     name = models.CharField("区分名", max_length=100)
+    name_en, name_easy = translation_fields("区分名", 100)
     main_initiatives = models.CharField("主な取組", max_length=300, blank=True)
+    main_initiatives_en, main_initiatives_easy = translation_fields("主な取組", 300)
     national_alignment = models.CharField(
         "国計画との整合",
         max_length=300,
@@ -531,6 +536,7 @@ class WellBeingDirection(models.Model):
     )
     number = models.PositiveSmallIntegerField("番号")
     name = models.CharField("方向性", max_length=50)
+    name_en, name_easy = translation_fields("方向性", 50)
     dx_effects = models.CharField("DX施策で目指す効果", max_length=300, blank=True)
 
     objects = TownQuerySet.as_manager()
@@ -703,6 +709,7 @@ class TimelineEvent(models.Model):
     )
     occurred_on = models.DateField("年月", help_text="月の初日で記録します。")
     summary = models.CharField("取組概要", max_length=300)
+    summary_en, summary_easy = translation_fields("取組概要", 300)
     areas = models.ManyToManyField(
         PriorityArea, verbose_name="対応する重点施策区分", blank=True, related_name="events"
     )

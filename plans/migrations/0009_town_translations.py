@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0006_national_items_rules_printed"),
+        ("plans", "0008_translations"),
     ]
 
     operations = [

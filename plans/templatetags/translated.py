@@ -1,46 +1,45 @@
-"""The plan's own words in the reader's language: ``{{ area|tr:"name" }}``.
+"""The plan's own words in the page's language: ``{% load translated %}``.
 
-The translation of ``field`` for the active language (``<field>_en`` for
-English, ``<field>_easy`` for やさしい日本語) where the record has one; otherwise
-the Japanese, marked ``lang="ja"`` on a page that is not Japanese, so that a
-screen reader reads it in a Japanese voice. ``tr_text`` gives the same words
-without markup, for titles and attributes.
+``{{ area|tr:"name" }}``
+    The words for the active language (plans.translated). On an English page
+    whose translation is missing, the Japanese inside ``<span lang="ja">…</span>``
+    so a screen reader reads it with a Japanese voice. On a やさしい日本語 page
+    the Japanese stands as it is (the page is Japanese). Composes with
+    ``|phrases``: a translation gets its phrase breaks, a marked fallback passes
+    through unchanged.
+``{{ area|tr_text:"name" }}``
+    The same words without markup, for attributes, ``<title>``, ``<option>``
+    and aria labels (escaped by the template as usual).
+``{{ area|tr_lang:"name" }}``
+    The HTML ``lang`` of what tr_text gives ("en" or "ja"), for an element that
+    cannot hold a span: ``<option lang="{{ area|tr_lang:'name' }}">``.
+
+``area`` may be a model instance, a values() dict or a row with attributes.
 """
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import get_language
+
+from plans.translated import JAPANESE, active_language, is_japanese, translated
 
 register = template.Library()
 
-SUFFIXES = {"en": "_en", "ja-easy": "_easy"}
-
-
-def _value(record, name):
-    if isinstance(record, dict):
-        return record.get(name) or ""
-    return getattr(record, name, "") or ""
-
-
-def translated(record, field):
-    """(text, language of the text) of ``record.field`` for the active language."""
-    language = get_language() or "ja"
-    suffix = SUFFIXES.get(language)
-    if suffix:
-        text = _value(record, field + suffix)
-        if text:
-            return text, language
-    return _value(record, field), "ja"
-
 
 @register.filter
-def tr(record, field):
-    text, language = translated(record, field)
-    if language == "ja" and (get_language() or "ja") == "en":
+def tr(obj, field):
+    language = active_language()
+    text, text_language = translated(obj, field, language)
+    if text and text_language == JAPANESE and not is_japanese(language):
         return format_html('<span lang="ja">{}</span>', text)
     return text
 
 
 @register.filter
-def tr_text(record, field):
-    return translated(record, field)[0]
+def tr_text(obj, field):
+    return translated(obj, field)[0]
+
+
+@register.filter
+def tr_lang(obj, field):
+    language = translated(obj, field)[1]
+    return JAPANESE if is_japanese(language) else language

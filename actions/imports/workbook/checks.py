@@ -8,16 +8,19 @@ A check that fails reports the cell and raises RowInvalid, which skips the
 rest of that row only.
 """
 
+import re
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 
+from actions.imports.workbook import sheets as S
 from actions.imports.workbook import values as V
-from actions.imports.workbook.results import Change, MasterWrite
+from actions.imports.workbook.results import JAPANESE_IN_ENGLISH, Change, MasterWrite
 from actions.models import ActionItem, Kpi
 from plans import wareki
 from plans.models import Plan, PriorityArea, Section
+from plans.translated import ENGLISH, SUFFIXES
 
 
 class RowInvalid(Exception):
@@ -64,6 +67,29 @@ COLUMNS_BY_FIELD = {
         "target_year": "目標年度",
     },
 }
+# The fields with translations (plans.translated): each has a column per language,
+# 「取組名（英語）」 for title_en, optional in every sheet.
+TRANSLATED_FIELDS = {
+    Plan: ("name",),
+    PriorityArea: ("name", "main_initiatives"),
+    ActionItem: ("title",),
+    Kpi: ("name", "unit"),
+}
+
+
+def _add_translation_columns():
+    for model, fields in TRANSLATED_FIELDS.items():
+        columns = COLUMNS_BY_FIELD[model]
+        columns.update(
+            (field + suffix, S.translation_column(columns[field], language))
+            for field in fields
+            for language, suffix in SUFFIXES.items()
+        )
+
+
+_add_translation_columns()
+# Kana and kanji, whose presence in an English cell is most likely a slip of columns.
+_JAPANESE_LETTERS = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 
 
 # The many-to-many column of a master sheet: (column, field, the loaded state's links by pk).
@@ -129,6 +155,30 @@ class RowChecks:
         if failed:
             raise RowInvalid
         return parsed
+
+    def _translations(self, row, model):
+        """{"title_en": …, "title_easy": …} from the translation columns the sheet has;
+        none for a sheet without them, so what is stored stays. Text as written, trimmed.
+
+        English with kana or kanji in it imports, with a warning: an English page
+        marks it as English, and a screen reader would read it with an English voice.
+        """
+        columns = COLUMNS_BY_FIELD[model]
+        fields = [f + suffix for f in TRANSLATED_FIELDS[model] for suffix in SUFFIXES.values()]
+        parsed = self._cells(row, [(columns[field], V.clean_text, {}) for field in fields])
+        english = {columns[field + SUFFIXES[ENGLISH]] for field in TRANSLATED_FIELDS[model]}
+        for column, text in parsed.items():
+            if column in english and _JAPANESE_LETTERS.search(text):
+                self.warn(
+                    JAPANESE_IN_ENGLISH,
+                    row.sheet,
+                    row.number,
+                    column,
+                    text,
+                    f"{column}に日本語の文字（かな・漢字）があります。英語のページでは英語として"
+                    "読み上げられます。英語の列には英語だけを入力してください。",
+                )
+        return {field: parsed[columns[field]] for field in fields if columns[field] in parsed}
 
     def _plan(self, row):
         slug = self._cell(row, "計画ID", V.parse_plan_id, required=True)

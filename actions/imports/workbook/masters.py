@@ -39,6 +39,7 @@ class MasterRows(RowChecks):
             "published_on": parsed["策定年月"],
             "period_start": parsed["計画期間開始"],
             "period_end": parsed["計画期間終了"],
+            **self._translations(row, Plan),
         }
         if new_values["period_end"] < new_values["period_start"]:
             self.error(
@@ -112,6 +113,7 @@ class MasterRows(RowChecks):
                 new_values[name] = parsed[column]
         if "別表記" in parsed:
             new_values["aliases"] = "\n".join(parsed["別表記"])
+        new_values.update(self._translations(row, PriorityArea))
         probe = PriorityArea(plan=plan, number=number, **new_values)
         self._model_errors(row, probe, COLUMNS_BY_FIELD[PriorityArea])
         self._record_master(
@@ -249,8 +251,14 @@ class MasterRows(RowChecks):
             new_values["section"] = section
         if "概要" in parsed:
             new_values["description"] = parsed["概要"]
-        probe = ActionItem(plan=plan, code=code.text, title=parsed["取組名"])
-        self._model_errors(row, probe, {"title": "取組名"})
+        translations = self._translations(row, ActionItem)
+        new_values.update(translations)
+        probe = ActionItem(plan=plan, code=code.text, title=parsed["取組名"], **translations)
+        self._model_errors(
+            row,
+            probe,
+            {"title": "取組名", **{f: COLUMNS_BY_FIELD[ActionItem][f] for f in translations}},
+        )
         self._record_master(
             S.ITEM.name, row, item, new_values, f"{plan.slug} {item_label(probe)}", relisted
         )
@@ -289,6 +297,7 @@ class MasterRows(RowChecks):
         ):
             if column in parsed:
                 new_values[field_name] = parsed[column]
+        new_values.update(self._translations(row, Kpi))
         probe = Kpi(item=item, **new_values)
         self._model_errors(row, probe, COLUMNS_BY_FIELD[Kpi])
         self._record_master(
