@@ -13,7 +13,10 @@ so PRINTED_AT names them: an alias the place does not list is not shown there
 import unicodedata
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -21,8 +24,23 @@ register = template.Library()
 def _script_note(spelling):
     """「（キリル文字を含む）」 for a spelling that looks the same but is not."""
     if any("CYRILLIC" in unicodedata.name(char, "") for char in spelling):
-        return "（キリル文字を含む）"
+        return _("（キリル文字を含む）")
     return ""
+
+
+def _quoted(spelling):
+    """「デジタルデバйд対策」（キリル文字を含む）: the spelling as printed, marked Japanese on
+    an English page."""
+    note = _script_note(spelling)
+    if get_language() == "en":
+        spelling = format_html('<span lang="ja">{}</span>', spelling)
+    return _fill(_("「%(spelling)s」%(note)s"), spelling=spelling, note=note)
+
+
+def _fill(template, **values):
+    return mark_safe(
+        conditional_escape(template) % {k: conditional_escape(v) for k, v in values.items()}
+    )
 
 
 # The spellings the town's plan review (2.0版, 令和8年4月) printed at each place it is quoted.
@@ -47,10 +65,11 @@ def printed_spelling(area, place):
     spellings = printed_spellings(area, place)
     if not spellings:
         return ""
-    listed = format_html_join(
-        "／", "「{}」{}", ((spelling, _script_note(spelling)) for spelling in spellings)
+    listed = mark_safe(conditional_escape(_("／")).join(_quoted(s) for s in spellings))
+    return format_html(
+        '<span class="printed-as">{}</span>',
+        _fill(_("（計画書の表記：%(spellings)s）"), spellings=listed),
     )
-    return format_html('<span class="printed-as">（計画書の表記：{}）</span>', listed)
 
 
 # What the plan printed under a table it published figures in, by the table's source.
