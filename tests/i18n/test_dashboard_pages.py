@@ -58,7 +58,7 @@ def test_the_english_dashboard_states_the_figures_their_formula_and_the_printed_
 ):
     html = client.get("/en" + DASHBOARD).content.decode()
     assert "<h1>Progress dashboard</h1>" in html
-    assert "Overall achievement rate (FY2025 (Reiwa 7))" in html
+    assert "Overall achievement rate, FY2025 (Reiwa 7)" in html
     assert html.count("Achievement rate = (Achieved + Partly achieved) ÷ Items") >= 3
     assert "Items: 30; achieved: 14; partly achieved: 4" in html
     assert "The published figure of 63.3% is the mean of the area rates" in html
