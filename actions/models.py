@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from actions import codes
 from plans import wareki
@@ -28,22 +30,28 @@ from plans.translated import translation_fields
 
 
 class Status(models.TextChoices):
-    """達成状況. An item without a status for a year is 未評価 (not evaluated)."""
+    """達成状況. An item without a status for a year is 未評価 (not evaluated).
 
-    ACHIEVED = "achieved", "達成"
-    PARTIALLY_ACHIEVED = "partially_achieved", "一部達成"
-    NOT_ACHIEVED = "not_achieved", "未達成"
-    UNDETERMINABLE = "undeterminable", "判定不可"
+    The labels are in the page's language: Japanese on the staff pages (whose
+    addresses are always Japanese), translated on the public ones.
+    """
+
+    ACHIEVED = "achieved", _("達成")
+    PARTIALLY_ACHIEVED = "partially_achieved", _("一部達成")
+    NOT_ACHIEVED = "not_achieved", _("未達成")
+    UNDETERMINABLE = "undeterminable", _("判定不可")
 
     @classmethod
     def from_label(cls, label):
-        for value, text in cls.choices:
-            if text == label:
-                return cls(value)
+        """The status a spreadsheet names in Japanese (「達成」), whatever the language."""
+        with translation.override("ja"):
+            for value, text in cls.choices:
+                if str(text) == label:
+                    return cls(value)
         return None
 
 
-NOT_EVALUATED_LABEL = "未評価"
+NOT_EVALUATED_LABEL = _("未評価")
 
 
 class EvaluationState(models.TextChoices):
@@ -52,11 +60,11 @@ class EvaluationState(models.TextChoices):
     The allowed moves between these states are the table in actions.workflow.
     """
 
-    NOT_ENTERED = "not_entered", "未入力"
-    ENTERED = "entered", "入力済み"
-    SUBMITTED = "submitted", "提出"
-    APPROVED = "approved", "承認"
-    RETURNED = "returned", "差戻し"
+    NOT_ENTERED = "not_entered", _("未入力")
+    ENTERED = "entered", _("入力済み")
+    SUBMITTED = "submitted", _("提出")
+    APPROVED = "approved", _("承認")
+    RETURNED = "returned", _("差戻し")
 
 
 class ActionItemQuerySet(PlanTownQuerySet):

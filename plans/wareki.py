@@ -3,11 +3,37 @@
 The system stores 西暦 everywhere; a fiscal year is stored as the 西暦 year in
 which it starts (令和7年度 = 2025, running 2025-04-01 to 2026-03-31). This
 module turns those into the labels users read and parses what they type.
+
+The labels follow the active language (nakai_dx.languages): 「令和7年度（2025年度）」
+in Japanese, 「2025年度（令和7年度）」 in やさしい日本語 (the 西暦 first: it is the
+year a reader who did not grow up with the eras knows), "FY2025 (Reiwa 7)" in
+English. Staff pages, commands and the API are Japanese; what users type is
+parsed the same in every language.
 """
 
 import datetime
 import re
 import unicodedata
+
+from django.utils.translation import get_language
+
+EASY_JAPANESE = "ja-easy"
+ENGLISH = "en"
+ERA_IN_ENGLISH = {"令和": "Reiwa", "平成": "Heisei", "昭和": "Showa"}
+MONTHS_IN_ENGLISH = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 # (name, short letter, first day of the era)
 ERAS = (
@@ -49,31 +75,65 @@ def era_of_fiscal_year(fiscal_year):
     return era_of_date(datetime.date(fiscal_year, 5, 1))
 
 
-def fiscal_year_label(fiscal_year, with_western=True):
-    """2025 -> 「令和7年度（2025年度）」; a year no era covers stays 「1900年度」."""
+def _era_or_none(era_of, value):
     try:
-        name, year_in_era = era_of_fiscal_year(int(fiscal_year))
+        return era_of(value)
     except (WarekiError, ValueError, OverflowError):
-        return f"{int(fiscal_year)}年度"
-    label = f"{name}{_era_year_text(year_in_era)}年度"
-    if with_western:
-        label += f"（{int(fiscal_year)}年度）"
-    return label
+        return None
+
+
+def _english_era(name, year_in_era):
+    return f"{ERA_IN_ENGLISH[name]} {year_in_era}"
+
+
+def fiscal_year_label(fiscal_year, with_western=True):
+    """2025 -> 「令和7年度（2025年度）」 (English "FY2025 (Reiwa 7)"); a year no era covers
+    stays 「1900年度」 ("FY1900"). Without ``with_western``: 「令和7年度」, the 西暦 alone
+    in やさしい日本語 and English (「2025年度」, "FY2025")."""
+    fiscal_year = int(fiscal_year)
+    era = _era_or_none(era_of_fiscal_year, fiscal_year)
+    language = get_language()
+    if language == ENGLISH:
+        if era is None or not with_western:
+            return f"FY{fiscal_year}"
+        return f"FY{fiscal_year} ({_english_era(*era)})"
+    if era is None:
+        return f"{fiscal_year}年度"
+    name, year_in_era = era
+    in_era = f"{name}{_era_year_text(year_in_era)}年度"
+    if language == EASY_JAPANESE:
+        return f"{fiscal_year}年度（{in_era}）" if with_western else f"{fiscal_year}年度"
+    return f"{in_era}（{fiscal_year}年度）" if with_western else in_era
 
 
 def month_label(value, with_western=False):
-    """date(2026, 4, 1) -> 「令和8年4月」."""
+    """date(2026, 4, 1) -> 「令和8年4月」, with ``with_western`` 「令和8年4月（2026年4月）」;
+    "April 2026 (Reiwa 8)" in English, 「2026年4月（令和8年4月）」 in やさしい日本語."""
     name, year_in_era = era_of_date(value)
-    label = f"{name}{_era_year_text(year_in_era)}年{value.month}月"
-    if with_western:
-        label += f"（{value.year}年{value.month}月）"
-    return label
+    language = get_language()
+    if language == ENGLISH:
+        month = f"{MONTHS_IN_ENGLISH[value.month - 1]} {value.year}"
+        return f"{month} ({_english_era(name, year_in_era)})" if with_western else month
+    in_era = f"{name}{_era_year_text(year_in_era)}年{value.month}月"
+    western = f"{value.year}年{value.month}月"
+    if language == EASY_JAPANESE:
+        return f"{western}（{in_era}）" if with_western else western
+    return f"{in_era}（{western}）" if with_western else in_era
 
 
-def date_label(value):
-    """date(2019, 5, 1) -> 「令和元年5月1日」."""
+def date_label(value, with_western=False):
+    """date(2019, 5, 1) -> 「令和元年5月1日」, with ``with_western``
+    「令和元年5月1日（2019年5月1日）」; "1 May 2019 (Reiwa 1)" in English."""
     name, year_in_era = era_of_date(value)
-    return f"{name}{_era_year_text(year_in_era)}年{value.month}月{value.day}日"
+    language = get_language()
+    if language == ENGLISH:
+        day = f"{value.day} {MONTHS_IN_ENGLISH[value.month - 1]} {value.year}"
+        return f"{day} ({_english_era(name, year_in_era)})" if with_western else day
+    in_era = f"{name}{_era_year_text(year_in_era)}年{value.month}月{value.day}日"
+    western = f"{value.year}年{value.month}月{value.day}日"
+    if language == EASY_JAPANESE:
+        return f"{western}（{in_era}）" if with_western else western
+    return f"{in_era}（{western}）" if with_western else in_era
 
 
 def fiscal_year_of_date(value):

@@ -11,6 +11,11 @@ than a misleading 0%. Whether 判定不可 stays in the denominator, the weight 
 distinct items are the deployment's settings (``ACHIEVEMENT_RULE``), which a
 town may set otherwise for its own figures (plans.Town): :func:`rule_for`
 is the one place that reads them.
+
+The words of a result (the formula, its notes, the comparison with the plan's
+printed figure) are put together when read, in the page's language; the
+results themselves hold numbers only, so one cached result serves every
+language. ``as_dict`` (open data) is always in Japanese.
 """
 
 import dataclasses
@@ -20,6 +25,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from actions import tallies
 from actions.models import Status
@@ -66,33 +73,41 @@ class Rule:
     @property
     def formula(self):
         """The rule in words, as shown under every rate."""
-        partial = (
-            "一部達成" if self.partial_weight == 1 else f"一部達成×{_number(self.partial_weight)}"
-        )
-        denominator = "取組数" if self.undeterminable_in_denominator else "（取組数－判定不可）"
-        return f"達成度 =（達成＋{partial}）÷ {denominator}"
+        if self.partial_weight == 1:
+            partial = _("一部達成")
+        else:
+            partial = _("一部達成×%(weight)s") % {"weight": _number(self.partial_weight)}
+        if self.undeterminable_in_denominator:
+            denominator = _("取組数")
+        else:
+            denominator = _("（取組数－判定不可）")
+        return _("達成度 =（達成＋%(partial)s）÷ %(denominator)s") % {
+            "partial": partial,
+            "denominator": denominator,
+        }
 
     @property
     def notes(self):
-        notes = ["未評価の取組は分母に含めません。評価済みの取組がない区分の達成度は「—」です。"]
+        notes = [_("未評価の取組は分母に含めません。評価済みの取組がない区分の達成度は「—」です。")]
         if self.undeterminable_in_denominator:
-            notes.append("判定不可の取組は分母（取組数）に含めます。")
+            notes.append(_("判定不可の取組は分母（取組数）に含めます。"))
         else:
-            notes.append("判定不可の取組は分母から除きます。")
+            notes.append(_("判定不可の取組は分母から除きます。"))
         if self.count_listings:
-            notes.append("合計の取組数は再掲分を含めて数えます。")
+            notes.append(_("合計の取組数は再掲分を含めて数えます。"))
         else:
-            notes.append("合計の取組数は再掲分を除き、取組ごとに1回だけ数えます。")
+            notes.append(_("合計の取組数は再掲分を除き、取組ごとに1回だけ数えます。"))
         return notes
 
     def as_dict(self):
-        return {
-            "formula": self.formula,
-            "undeterminable_in_denominator": self.undeterminable_in_denominator,
-            "partial_weight": float(self.partial_weight),
-            "count_listings": self.count_listings,
-            "notes": self.notes,
-        }
+        with translation.override("ja"):
+            return {
+                "formula": self.formula,
+                "undeterminable_in_denominator": self.undeterminable_in_denominator,
+                "partial_weight": float(self.partial_weight),
+                "count_listings": self.count_listings,
+                "notes": self.notes,
+            }
 
 
 def _number(fraction):
@@ -224,16 +239,57 @@ class PublishedComparison:
     areas: list = field(default_factory=list)  # (AreaAchievement, PublishedFigure)
     matches_pooled_rate: bool | None = None
     matches_mean_of_area_rates: bool | None = None
-    explanation: str = ""
     note: str = ""  # what the plan printed under the table (PublishedFigure.note)
+    # What the printed overall figure is compared with: (rule, pooled rate, mean of areas).
+    compared_with: tuple | None = None
+
+    @property
+    def explanation(self):
+        """Which of the two totals the printed overall figure is, in words ("" without one)."""
+        if self.overall is None or self.compared_with is None:
+            return ""
+        rule, pooled_rate, mean_of_area_rates = self.compared_with
+        words = {
+            "published": self.overall.rate,
+            "formula": rule.formula,
+            "pooled": format_rate(pooled_rate),
+            "mean": format_rate(mean_of_area_rates),
+        }
+        if self.matches_pooled_rate:
+            return (
+                _(
+                    "公表値 %(published)s%% は、注記の計算式（%(formula)s）で全取組を合算した値と一致します。"
+                )
+                % words
+            )
+        if self.matches_mean_of_area_rates:
+            # A different way of totalling, not an error: say so plainly.
+            return (
+                _(
+                    "公表値 %(published)s%% は、各区分の達成度を足して区分数で割った値"
+                    "（区分別達成度の平均 %(mean)s）です。注記の計算式（%(formula)s）で"
+                    "全取組を合算すると %(pooled)s になります。"
+                    "どちらも同じ評価結果から計算した値で、集計の方法が異なります。"
+                )
+                % words
+            )
+        return (
+            _(
+                "公表値 %(published)s%% は、計算式による全体の値 %(pooled)s とも、"
+                "各区分の達成度の平均 %(mean)s とも異なります。"
+            )
+            % words
+        )
 
     def as_dict(self):
+        with translation.override("ja"):
+            explanation = self.explanation
         return {
             "source": self.source,
             "overall_rate": float(self.overall.rate) if self.overall else None,
             "matches_pooled_rate": self.matches_pooled_rate,
             "matches_mean_of_area_rates": self.matches_mean_of_area_rates,
-            "explanation": self.explanation,
+            "explanation": explanation,
             "areas": [
                 {
                     "number": result.area.number,
@@ -270,7 +326,9 @@ class Achievement:
 
     @property
     def fiscal_year_label(self):
-        return wareki.fiscal_year_label(self.fiscal_year)
+        """「令和7年度（2025年度）」: the open data's label, Japanese in every language."""
+        with translation.override("ja"):
+            return wareki.fiscal_year_label(self.fiscal_year)
 
     @property
     def has_statuses(self):
@@ -470,25 +528,11 @@ def _compare_with_published(achievement, figures):
     mean = achievement.mean_of_area_rates_percent
     comparison.matches_pooled_rate = pooled == overall.rate
     comparison.matches_mean_of_area_rates = mean == overall.rate
-    formula = achievement.rule.formula
-    published = f"公表値 {overall.rate}%"
-    if comparison.matches_pooled_rate:
-        comparison.explanation = (
-            f"{published} は、注記の計算式（{formula}）で全取組を合算した値と一致します。"
-        )
-    elif comparison.matches_mean_of_area_rates:
-        # A different way of totalling, not an error: say so plainly.
-        comparison.explanation = (
-            f"{published} は、各区分の達成度を足して区分数で割った値（区分別達成度の平均 "
-            f"{format_rate(achievement.mean_of_area_rates)}）です。注記の計算式（{formula}）で"
-            f"全取組を合算すると {format_rate(achievement.pooled_rate)} になります。"
-            "どちらも同じ評価結果から計算した値で、集計の方法が異なります。"
-        )
-    else:
-        comparison.explanation = (
-            f"{published} は、計算式による全体の値 {format_rate(achievement.pooled_rate)} とも、"
-            f"各区分の達成度の平均 {format_rate(achievement.mean_of_area_rates)} とも異なります。"
-        )
+    comparison.compared_with = (
+        achievement.rule,
+        achievement.pooled_rate,
+        achievement.mean_of_area_rates,
+    )
     return comparison
 
 
@@ -500,7 +544,7 @@ class SectionAchievement:
 
     @property
     def name(self):
-        return str(self.section) if self.section else "担当課未設定"
+        return str(self.section) if self.section else _("担当課未設定")
 
     @property
     def rate_percent(self):

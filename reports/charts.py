@@ -3,7 +3,9 @@
 Rates are the engine's rounded percentages (the same digits as the tables);
 every text goes through escape() because plotly renders a subset of HTML in
 its labels. Patterns as well as colours tell the statuses apart. Area names
-break between phrases (BudouX), never inside a word.
+break between phrases (BudouX), never inside a word; in English, between words.
+Every word is in the page's language, the plan's names in their translation
+where the plan has one (plans.templatetags.translated).
 """
 
 import functools
@@ -12,9 +14,12 @@ import unicodedata
 
 import budoux
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from actions.models import NOT_EVALUATED_LABEL, Status
 from plans import wareki
+from plans.templatetags.translated import translated
 
 FONT = (
     '"Hiragino Sans", "Hiragino Kaku Gothic ProN", "Noto Sans JP", "Noto Sans CJK JP", '
@@ -51,7 +56,11 @@ def _rate(value):
     return None if value is None else float(value)
 
 
-NO_RATING_LABEL = "評価なし"
+def no_rating_label():
+    """Where an area or a year has no rated item: no bar, no 0 %."""
+    return _("評価なし")
+
+
 # Written out: plotly drops ticksuffix when tickvals are given.
 PERCENT_TICKS = {"tickvals": [0, 25, 50, 75, 100], "ticktext": ["0%", "25%", "50%", "75%", "100%"]}
 LABEL_WIDTH = 20  # full-width characters: a name's line fits above a bar on a 375 px phone
@@ -70,20 +79,30 @@ def _text_width(text):
 
 
 def _wrap(text, width=LABEL_WIDTH):
-    """Lines of at most ``width`` made of whole phrases (BudouX), so no word is cut;
-    a phrase longer than ``width`` keeps a line of its own."""
+    """Lines of at most ``width`` made of whole phrases (BudouX) or, in a language written
+    with spaces, whole words, so no word is cut; a phrase longer than ``width`` keeps a
+    line of its own."""
+    if text.isascii():
+        phrases, joint = text.split(" "), " "
+    else:
+        phrases, joint = _phrase_parser().parse(text) or [text], ""
     lines = []
-    for phrase in _phrase_parser().parse(text) or [text]:
-        if lines and _text_width(lines[-1] + phrase) <= width:
-            lines[-1] += phrase
+    for phrase in phrases:
+        if lines and _text_width(lines[-1] + joint + phrase) <= width:
+            lines[-1] += joint + phrase
         else:
             lines.append(phrase)
     return lines
 
 
+def _area_name(area):
+    """「1. 町民サービスの向上」, the name in the page's language where the plan has it."""
+    return f"{area.number}. {translated(area, 'name')[0]}"
+
+
 def _area_categories(results):
     """The bars' categories: 「1. 町民サービスの向上」 (escaped), named in hover texts."""
-    return [f"{result.area.number}. {escape(result.area.name)}" for result in results]
+    return [escape(_area_name(result.area)) for result in results]
 
 
 def _area_names(results):
@@ -101,9 +120,7 @@ def _area_names(results):
             "yref": "y",
             "y": index - (1 - AREA_BARGAP) / 2,
             "yanchor": "bottom",
-            "text": "<br>".join(
-                escape(line) for line in _wrap(f"{result.area.number}. {result.area.name}")
-            ),
+            "text": "<br>".join(escape(line) for line in _wrap(_area_name(result.area))),
             "align": "left",
             "showarrow": False,
             "font": {"size": 14, "color": TEXT},
@@ -131,11 +148,11 @@ def area_rates(achievement):
             {
                 "type": "bar",
                 "orientation": "h",
-                "name": "達成度",
+                "name": _("達成度"),
                 "y": _area_categories(results),
                 "x": [0 if rate is None else rate for rate in rates],
                 "text": [
-                    NO_RATING_LABEL if rate is None else result.rate_display + _provisional(result)
+                    no_rating_label() if rate is None else _rate_text(result)
                     for rate, result in zip(rates, results, strict=True)
                 ],
                 "textposition": "outside",
@@ -160,7 +177,7 @@ def area_rates(achievement):
                 **PERCENT_TICKS,
                 "fixedrange": True,
                 "gridcolor": "#d9d9d9",
-                "title": {"text": "達成度（%）"},
+                "title": {"text": _("達成度（%）")},
             },
             yaxis=_area_axis(len(results)),
             annotations=_area_names(results),
@@ -181,7 +198,13 @@ STATUS_COLUMNS = (
 
 
 def _status_label(value):
-    return Status(value).label if value else NOT_EVALUATED_LABEL
+    return str(Status(value).label if value else NOT_EVALUATED_LABEL)
+
+
+def _hover(template, **values):
+    """A hover text from a translated template whose %(name)s are filled with plotly's
+    %{…} fields or escaped words."""
+    return f"{template % values}<extra></extra>"
 
 
 def status_counts(achievement):
@@ -215,7 +238,12 @@ def status_counts(achievement):
                         "fgopacity": 0.45,
                     },
                 },
-                "hovertemplate": f"%{{y}} {_status_label(value)}: %{{x}}件<extra></extra>",
+                "hovertemplate": _hover(
+                    _("%(area)s %(status)s: %(count)s件"),
+                    area="%{y}",
+                    status=escape(_status_label(value)),
+                    count="%{x}",
+                ),
             }
         )
         for index, count in enumerate(counts):
@@ -263,7 +291,7 @@ def _count_axis(largest):
     return {
         "fixedrange": True,
         "gridcolor": "#d9d9d9",
-        "title": {"text": "取組数（件）"},
+        "title": {"text": _("取組数（件）")},
         "rangemode": "tozero",
         "tick0": 0,
         "dtick": max(1, math.ceil(largest / 6)),
@@ -276,23 +304,27 @@ def _max_total(achievement):
     return max((result.counts.total for result in achievement.areas), default=0)
 
 
-DRAFT_MARK = "（未公表）"
-PROVISIONAL_MARK = "（暫定）"
-
-
-def _provisional(result):
-    return PROVISIONAL_MARK if result.counts.is_provisional else ""
+def _rate_text(result):
+    """「87.5%」, or 「87.5%（暫定）」 for a rate resting on some of the area's items only."""
+    if result.counts.is_provisional:
+        return _("%(rate)s（暫定）") % {"rate": result.rate_display}
+    return result.rate_display
 
 
 def _trend_label(achievement, draft_years):
     """「令和8年度<br>（未公表）<br>（暫定 3／11）」: a year resting on some items says so."""
-    label = wareki.fiscal_year_label(achievement.fiscal_year, with_western=False)
+    lines = [escape(wareki.fiscal_year_label(achievement.fiscal_year, with_western=False))]
     if achievement.fiscal_year in draft_years:
-        label += f"<br>{DRAFT_MARK}"
+        lines.append(escape(_("（未公表）")))
     if achievement.is_provisional:
         overall = achievement.overall
-        label += f"<br>（暫定 {overall.evaluated}／{overall.total}）"
-    return label
+        lines.append(
+            escape(
+                _("（暫定 %(evaluated)s／%(total)s）")
+                % {"evaluated": overall.evaluated, "total": overall.total}
+            )
+        )
+    return "<br>".join(lines)
 
 
 def year_trend(achievements, draft_years=()):
@@ -310,9 +342,9 @@ def year_trend(achievements, draft_years=()):
         m is None or (p is not None and p >= m) for p, m in zip(pooled, mean, strict=True)
     ]
     series = (
-        ("全体の達成度（合算）", pooled, pooled_on_top, PRIMARY, "solid", "circle"),
+        (_("全体の達成度（合算）"), pooled, pooled_on_top, PRIMARY, "solid", "circle"),
         (
-            "区分別達成度の平均",
+            _("区分別達成度の平均"),
             mean,
             [not top for top in pooled_on_top],
             SECONDARY,
@@ -330,7 +362,7 @@ def year_trend(achievements, draft_years=()):
             "name": name,
             "x": labels,
             "y": [_rate(v) for v in values],
-            "text": [(NO_RATING_LABEL if v is None else f"{v}%") for v in values],
+            "text": [(no_rating_label() if v is None else f"{v}%") for v in values],
             "textposition": ["top center" if top else "bottom center" for top in on_top],
             "cliponaxis": False,
             "line": {"color": colour, "dash": dash, "width": 3},
@@ -340,7 +372,9 @@ def year_trend(achievements, draft_years=()):
                 "color": colour,
                 "line": {"color": colour, "width": 2},
             },
-            "hovertemplate": f"%{{x}} {name}: %{{text}}<extra></extra>",
+            "hovertemplate": _hover(
+                "%(year)s %(series)s: %(value)s", year="%{x}", series=escape(name), value="%{text}"
+            ),
         }
         if any(provisional):
             # A provisional year (some items unrated) is a point of its own, never joined
@@ -348,7 +382,7 @@ def year_trend(achievements, draft_years=()):
             apart = {
                 **trace,
                 "mode": "markers+text",
-                "name": f"{name}（暫定）",
+                "name": _("%(series)s（暫定）") % {"series": name},
                 "y": [y if p else None for y, p in zip(trace["y"], provisional, strict=True)],
                 "text": [t if p else "" for t, p in zip(trace["text"], provisional, strict=True)],
             }
@@ -387,26 +421,26 @@ def area_status_counts(result):
         "data": [
             {
                 "type": "bar",
-                "x": [_status_label(value) for value, _ in rows],
-                "y": [count for _, count in rows],
-                "text": [f"{count}件" for _, count in rows],
+                "x": [escape(_status_label(value)) for value, _count in rows],
+                "y": [count for _status, count in rows],
+                "text": [_item_count(count) for _status, count in rows],
                 "textposition": "outside",
                 "cliponaxis": False,
                 "marker": {
-                    "color": [STATUS_STYLE[value][0] for value, _ in rows],
+                    "color": [STATUS_STYLE[value][0] for value, _count in rows],
                     "pattern": {
-                        "shape": [STATUS_STYLE[value][1] for value, _ in rows],
+                        "shape": [STATUS_STYLE[value][1] for value, _count in rows],
                         "fillmode": "overlay",
                         "fgcolor": "#ffffff",
                         "fgopacity": 0.45,
                     },
                 },
-                "hovertemplate": "%{x}: %{y}件<extra></extra>",
+                "hovertemplate": _hover(_("%(status)s: %(count)s件"), status="%{x}", count="%{y}"),
             }
         ],
         "layout": _layout(
             300,
-            yaxis=_count_axis(max((count for _, count in rows), default=0)),
+            yaxis=_count_axis(max((count for _status, count in rows), default=0)),
             xaxis={"fixedrange": True, "type": "category"},
             showlegend=False,
             margin={"l": 56, "r": 24, "t": 32, "b": 48},
@@ -416,25 +450,25 @@ def area_status_counts(result):
 
 def kpi_chart(kpi, actuals):
     """Bars of the actual values by year, with the baseline and the target as lines."""
-    labels = [wareki.fiscal_year_label(a.fiscal_year, with_western=False) for a in actuals]
+    labels = [escape(wareki.fiscal_year_label(a.fiscal_year, with_western=False)) for a in actuals]
     unit = escape(kpi.unit)
     data = [
         {
             "type": "bar",
-            "name": "実績値",
+            "name": _("実績値"),
             "x": labels,
             "y": [float(a.value) for a in actuals],
             "text": [f"{_number(a.value)}{unit}" for a in actuals],
             "textposition": "outside",
             "cliponaxis": False,
             "marker": {"color": PRIMARY},
-            "hovertemplate": "%{x} 実績値: %{text}<extra></extra>",
+            "hovertemplate": _hover(_("%(year)s 実績値: %(value)s"), year="%{x}", value="%{text}"),
         }
     ]
     shapes = []
     for name, value, colour, dash in (
-        ("基準値", kpi.baseline_value, "#4d4d4d", "dot"),
-        ("目標値", kpi.target_value, SECONDARY, "dash"),
+        (_("基準値"), kpi.baseline_value, "#4d4d4d", "dot"),
+        (_("目標値"), kpi.target_value, SECONDARY, "dash"),
     ):
         if value is None:
             continue
@@ -476,3 +510,8 @@ def kpi_chart(kpi, actuals):
 def _number(value):
     """A Decimal without trailing zeros: 74.000 -> 74, 22.100 -> 22.1."""
     return format(value.normalize(), "f")
+
+
+def _item_count(count):
+    """「3件」 ("3 items")."""
+    return ngettext("%(count)s件", "%(count)s件", count) % {"count": count}

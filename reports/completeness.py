@@ -108,5 +108,5 @@ def _with_state_label(item):
     if not item.year_status:
         item.state_label = f"{EvaluationState.NOT_ENTERED.label}（{NOT_EVALUATED_LABEL}）"
     else:
-        item.state_label = EvaluationState(item.year_state).label
+        item.state_label = str(EvaluationState(item.year_state).label)
     return item

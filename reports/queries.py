@@ -8,12 +8,14 @@ counts statuses or computes a rate.
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, F, FilteredRelation, Q, Value, When
-from django.http import Http404
+from django.utils.translation import gettext as _
 
 from actions.models import ActionItem
 from actions.permissions import visible_fiscal_years
+from nakai_dx.errors import NotFound
 from plans import wareki
 from plans.models import Plan
+from reports import wording
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,9 @@ def parse_year_param(text):
     try:
         return wareki.parse_fiscal_year(text)
     except wareki.WarekiError as exc:
-        raise Http404(
-            f"年度「{text}」は読み取れません。2025 や R7 のように指定してください。"
+        raise NotFound(
+            _("年度「%(year)s」は読み取れません。2025 や R7 のように指定してください。")
+            % {"year": text}
         ) from exc
 
 
@@ -75,8 +78,9 @@ def select_year(plan, user, year_text=None):
     if year_text:
         fiscal_year = parse_year_param(year_text)
         if fiscal_year not in {y.fiscal_year for y in years}:
-            raise Http404(
-                f"{plan}の{wareki.fiscal_year_label(fiscal_year)}の達成状況は公表されていません。"
+            raise NotFound(
+                _("%(plan)sの%(year)sの達成状況は公表されていません。")
+                % {"plan": wording.plan_title(plan), "year": wareki.fiscal_year_label(fiscal_year)}
             )
         return Selection(plan, years, fiscal_year)
     newest = next((y.fiscal_year for y in years if y.has_statuses), None)
@@ -94,7 +98,7 @@ def get_plan(town, slug):
 
 
 def unknown_plan(slug):
-    return Http404(f"計画ID「{slug}」の計画は登録されていません。")
+    return NotFound(_("計画ID「%(slug)s」の計画は登録されていません。") % {"slug": slug})
 
 
 def select_dashboard(plans, user, slug=None, year_text=None):
@@ -110,7 +114,7 @@ def select_dashboard(plans, user, slug=None, year_text=None):
             raise unknown_plan(slug)
         return select_year(plan, user, year_text)
     if year_text:
-        raise Http404("年度を指定するときは計画（plan）も指定してください。")
+        raise NotFound(_("年度を指定するときは計画（plan）も指定してください。"))
     for plan in sorted(plans, key=lambda p: (p.published_on, p.slug), reverse=True):
         selection = select_year(plan, user)
         if selection.fiscal_year is not None:

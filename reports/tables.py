@@ -1,4 +1,9 @@
-"""Tables of the public pages (django-tables2), shown on screen and exported from the same class."""
+"""Tables of the public pages (django-tables2), shown on screen and exported from the same class.
+
+On screen the headers and labels are in the page's language and the plan's words
+in their translation where they have one; the files are the town's data, in
+Japanese whatever the page's language (reports.views._area_export).
+"""
 
 import csv
 import io
@@ -7,13 +12,17 @@ import django_tables2 as tables
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponse
 from django.utils.encoding import force_str
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tables2.data import TableQuerysetData
 from openpyxl import Workbook
 from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
 from actions.models import NOT_EVALUATED_LABEL, Status
 from actions.tables import BoundedPages
+from plans.templatetags.translated import tr
 from reports.exporting import content_disposition, safe_cell
 from reports.queries import area_listing, area_page
 
@@ -63,21 +72,27 @@ class AccessibleTable(BoundedPages, tables.Table):
 
 class AreaItemsTable(AccessibleTable):
     code = tables.Column(
-        "番号",
+        gettext_lazy("番号"),
         attrs={"td": {"class": "num"}, "th": {"class": "num"}},
         order_by=("sort_key", "code_key"),
     )
-    title = tables.Column("取組名", linkify=False)
-    is_relisted = tables.Column("再掲", orderable=True, order_by=("is_relisted", "sort_key"))
-    status = tables.Column("達成状況", empty_values=(), order_by=("status_rank", "sort_key"))
-    comment = tables.Column("備考", empty_values=(), orderable=False)
-    primary_area = tables.Column("主な区分", accessor="primary_area__name", visible=False)
-    name_published = tables.Column("名称の公表", visible=False)
+    title = tables.Column(gettext_lazy("取組名"), linkify=False)
+    is_relisted = tables.Column(
+        gettext_lazy("再掲"), orderable=True, order_by=("is_relisted", "sort_key")
+    )
+    status = tables.Column(
+        gettext_lazy("達成状況"), empty_values=(), order_by=("status_rank", "sort_key")
+    )
+    comment = tables.Column(gettext_lazy("備考"), empty_values=(), orderable=False)
+    primary_area = tables.Column(
+        gettext_lazy("主な区分"), accessor="primary_area__name", visible=False
+    )
+    name_published = tables.Column(gettext_lazy("名称の公表"), visible=False)
 
     class Meta(AccessibleTable.Meta):
         template_name = "reports/includes/area_items_table.html"
         attrs = {"class": "data-table data-table--items"}
-        empty_text = "この区分に取組はありません。"
+        empty_text = gettext_lazy("この区分に取組はありません。")
         per_page = 25
         order_by = ("code",)
 
@@ -98,7 +113,7 @@ class AreaItemsTable(AccessibleTable):
             "title": lambda value, record: self.render_title(record),
             "is_relisted": self.render_is_relisted,
             "status": lambda value, record: self.render_status(value),
-            "comment": lambda value, record: self.render_comment(value),
+            "comment": self.render_comment,
         }
         rows = []
         for row in self.paginated_rows:
@@ -117,24 +132,30 @@ class AreaItemsTable(AccessibleTable):
         return rows
 
     def render_title(self, record):
-        link = format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.title)
+        link = format_html('<a href="{}">{}</a>', record.get_absolute_url(), tr(record, "title"))
         if record.name_published:
             return link
-        return format_html('<span class="tag tag--placeholder">名称未公表</span> {}', link)
+        return format_html('<span class="tag tag--placeholder">{}</span> {}', _("名称未公表"), link)
 
     def render_is_relisted(self, value, record):
         if value:
+            main_area = mark_safe(
+                conditional_escape(_("主な区分: %(area)s"))
+                % {"area": conditional_escape(tr(record.primary_area, "name"))}
+            )
             return format_html(
-                '<span class="tag tag--relisted">再掲</span> <span class="note">主な区分: {}</span>',
-                record.primary_area.name,
+                '<span class="tag tag--relisted">{}</span> <span class="note">{}</span>',
+                _("再掲"),
+                main_area,
             )
         return ""
 
     def render_status(self, value):
         return status_badge(value)
 
-    def render_comment(self, value):
-        return value or ""
+    def render_comment(self, value, record):
+        # The section's own words: not translated, marked Japanese on an English page.
+        return tr(record, "comment") if value else ""
 
     def value_code(self, value):
         return safe_cell(value)
@@ -143,7 +164,7 @@ class AreaItemsTable(AccessibleTable):
         return safe_cell(value)
 
     def value_is_relisted(self, value):
-        return "再掲" if value else ""
+        return _("再掲") if value else ""
 
     def value_status(self, value):
         return status_label(value)
@@ -155,7 +176,7 @@ class AreaItemsTable(AccessibleTable):
         return safe_cell(value)
 
     def value_name_published(self, value):
-        return "公表" if value else "未公表"
+        return _("公表") if value else _("未公表")
 
 
 UNKNOWN = object()

@@ -6,18 +6,20 @@ compute_achievement.
 """
 
 from django.db.models import Prefetch, Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from actions.lineage import item_lineage
 from actions.models import ActionItem, KpiActual, YearlyStatus
 from actions.permissions import can_view_internal, visible_fiscal_years
 from actions.tables import MAX_PER_PAGE
+from nakai_dx.errors import NotFound
 from plans.models import WellBeingMeasure
-from reports import cache, charts, comparison, opendata
+from reports import cache, charts, comparison, opendata, wording
 from reports.achievement import rule_for
 from reports.queries import (
     area_items,
@@ -80,6 +82,8 @@ def dashboard(request):
             area_rates_chart=charts.area_rates(achievement),
             status_chart=charts.status_counts(achievement),
             trend_chart=charts.year_trend(trend, draft_years) if len(trend) > 1 else None,
+            data_query="?"
+            + urlencode({"plan": selection.plan.slug, "year": selection.fiscal_year}),
             # Staff see an explicit flag where the plan's printed figure differs from the
             # recomputed one; the public reads the neutral explanation only.
             flag_differences=can_view_internal(request.user),
@@ -130,7 +134,10 @@ def area_detail(request, slug, number):
     plan = get_plan(request.town, slug)
     area = cache.area(plan, number)
     if area is None:
-        raise Http404(f"{plan}に区分番号 {number} の重点施策区分はありません。")
+        raise NotFound(
+            _("%(plan)sに区分番号 %(number)s の重点施策区分はありません。")
+            % {"plan": wording.plan_title(plan), "number": number}
+        )
     selection = select_year(plan, request.user, request.GET.get("year"))
     fiscal_year = selection.fiscal_year
     export_format = request.GET.get("_export")
@@ -147,9 +154,13 @@ def area_detail(request, slug, number):
         result = next(r for r in achievement.areas if r.area.pk == area.pk)
         rule = achievement.rule
         registered_items = achievement.registered_items
-    caption = f"{area.name}の取組"
     if selection.year:
-        caption += f"と{selection.year.label}の達成状況"
+        caption = _("%(area)sの取組と%(year)sの達成状況") % {
+            "area": wording.area_name(area),
+            "year": selection.year.label,
+        }
+    else:
+        caption = _("%(area)sの取組") % {"area": wording.area_name(area)}
     rows = AreaItemsData(
         with_status_rank(area_items(area, fiscal_year)),
         area,
@@ -178,13 +189,22 @@ def area_detail(request, slug, number):
             "table": table,
             "has_relisted": has_relisted,
             "chart": charts.area_status_counts(result) if result else None,
+            "export_query": "?" + (f"year={fiscal_year}&" if fiscal_year else "") + "_export=",
             "fragment": fragment,
         },
     )
 
 
 def _area_export(request, plan, area, fiscal_year, export_format):
-    """The area's table as a file, built once per version of the data (reports.cache.export)."""
+    """The area's table as a file, built once per version of the data (reports.cache.export).
+
+    The file is the town's data in Japanese, the same from a page in any language.
+    """
+    with translation.override("ja"):
+        return _area_file(request, plan, area, fiscal_year, export_format)
+
+
+def _area_file(request, plan, area, fiscal_year, export_format):
     table = AreaItemsTable(AreaItemsData(with_status_rank(area_items(area, fiscal_year)), area))
     RequestConfig(request, paginate=False).configure(table)
     key = (
@@ -215,7 +235,10 @@ def item_detail(request, slug, code):
         .first()
     )
     if item is None:
-        raise Http404(f"{plan}に取組番号「{code}」の取組はありません。")
+        raise NotFound(
+            _("%(plan)sに取組番号「%(code)s」の取組はありません。")
+            % {"plan": wording.plan_title(plan), "code": code}
+        )
     years = visible_fiscal_years(plan, request.user)
     visible = [year for year, _ in years]
     statuses = {
@@ -271,15 +294,12 @@ def _wellbeing_links(item):
         .select_related("direction", "area")
         .order_by("direction__number", "number")
     )
-    links = []
-    for measure in measures:
-        if measure.area_id:
-            basis = f"計画書の連動表に区分「{measure.area.name}」として記載"
-        else:
-            basis = f"計画書の連動表に「{measure.name}」と記載"
-        links.append({"direction": measure.direction, "basis": basis, "by_town": False})
+    links = [
+        {"direction": measure.direction, "measure": measure, "by_town": False}
+        for measure in measures
+    ]
     for direction in item.wellbeing_directions.all():
-        links.append({"direction": direction, "basis": "", "by_town": True})
+        links.append({"direction": direction, "measure": None, "by_town": True})
     return links
 
 

@@ -49,11 +49,11 @@ def status_snapshot(status, comment, evidence, state):
     """A 達成状況 as the history (AuditEntry.before / after) keeps it."""
     return {
         "status": status,
-        "status_label": STATUS_LABELS.get(status, status),
+        "status_label": str(STATUS_LABELS.get(status, status)),
         "comment": comment,
         "evidence": evidence,
         "state": state,
-        "state_label": STATE_LABELS.get(state, state),
+        "state_label": str(STATE_LABELS.get(state, state)),
     }
 
 
@@ -154,7 +154,7 @@ class StoredStatus(NamedTuple):
 
     @property
     def status_label(self):
-        return STATUS_LABELS.get(self.status, self.status)
+        return str(STATUS_LABELS.get(self.status, self.status))
 
 
 def _write_statuses(entries, editor, source, locked):

@@ -28,7 +28,7 @@ def _year(fiscal_year):
 
 
 def _status_label(value):
-    return Status(value).label if value else NOT_EVALUATED_LABEL
+    return str(Status(value).label if value else NOT_EVALUATED_LABEL)
 
 
 def plan_summary(request, plan, years):

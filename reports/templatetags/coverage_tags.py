@@ -2,16 +2,18 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
-PROVISIONAL_LABEL = "暫定"
+PROVISIONAL_LABEL = gettext_lazy("暫定")
 
 
 @register.filter
 def coverage(counts):
-    """The engine's Counts as 「3／11」: rated items of all items."""
-    return f"{counts.evaluated}／{counts.total}"
+    """The engine's Counts as 「3／11」 ("3 of 11"): rated items of all items."""
+    return _("%(evaluated)s／%(total)s") % {"evaluated": counts.evaluated, "total": counts.total}
 
 
 @register.simple_tag

@@ -548,8 +548,8 @@ def _items_and_statuses(plan, years):
 
 def _status_label(status):
     if status is None or not status.status:
-        return NOT_EVALUATED_LABEL
-    return STATUS_LABELS[status.status]
+        return str(NOT_EVALUATED_LABEL)
+    return str(STATUS_LABELS[status.status])
 
 
 def _area_sections(achievement, items, relisted, sections, statuses, findings):

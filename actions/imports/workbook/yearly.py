@@ -141,7 +141,7 @@ class YearlyRows(RowChecks):
 def _status_change(row, kind, plan, item, year, status, comment, current):
     before_label = current.status_label if current else "未評価"
     fields_shown = []
-    after_label = Status(status).label if status else "未評価"
+    after_label = str(Status(status).label) if status else "未評価"
     if current is None or current.status != status:
         fields_shown.append(("達成状況", before_label if current else None, after_label))
     if (current.comment if current else "") != comment:
