@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import report_views, views
+from reports import glossary, report_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -24,4 +24,5 @@ urlpatterns = [
     path("towns/", views.towns_compared, name="towns"),
     path("towns/achievement.csv", views.towns_csv, name="towns_csv"),
     path("accessibility/", views.accessibility_policy, name="accessibility"),
+    path("glossary/", glossary.glossary, name="glossary"),
 ]

@@ -14,6 +14,9 @@ import unicodedata
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+
+from plans.templatetags.translated import lang_ja
 
 register = template.Library()
 
@@ -21,7 +24,7 @@ register = template.Library()
 def _script_note(spelling):
     """「（キリル文字を含む）」 for a spelling that looks the same but is not."""
     if any("CYRILLIC" in unicodedata.name(char, "") for char in spelling):
-        return "（キリル文字を含む）"
+        return gettext("（キリル文字を含む）")
     return ""
 
 
@@ -47,10 +50,17 @@ def printed_spelling(area, place):
     spellings = printed_spellings(area, place)
     if not spellings:
         return ""
+    # Translators: a spelling the plan printed, quoted, and a note on its letters.
+    quoted = gettext("「{}」{}")
     listed = format_html_join(
-        "／", "「{}」{}", ((spelling, _script_note(spelling)) for spelling in spellings)
+        gettext("／"),
+        quoted,
+        ((lang_ja(spelling), _script_note(spelling)) for spelling in spellings),
     )
-    return format_html('<span class="printed-as">（計画書の表記：{}）</span>', listed)
+    return format_html(
+        '<span class="printed-as">{}</span>',
+        format_html(gettext("（計画書の表記：{}）"), listed),
+    )
 
 
 # What the plan printed under a table it published figures in, by the table's source.
