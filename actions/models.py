@@ -24,6 +24,7 @@ from plans.models import (
     WorkingGroup,
     only_town,
 )
+from plans.translated import translation_fields
 
 
 class Status(models.TextChoices):
@@ -170,6 +171,7 @@ class ActionItem(models.Model):
     code_key = models.CharField("取組番号（照合用）", max_length=codes.MAX_LENGTH, editable=False)
     sort_key = models.CharField("並び順", max_length=codes.SORT_KEY_LENGTH, editable=False)
     title = models.CharField("取組名", max_length=200)
+    title_en, title_easy = translation_fields("取組名", 200)
     description = models.TextField("概要", blank=True)
     primary_area = models.ForeignKey(
         PriorityArea, verbose_name="重点施策区分", on_delete=models.PROTECT, related_name="items"
@@ -361,7 +363,9 @@ class Kpi(models.Model):
 
     item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="kpis")
     name = models.CharField("指標名", max_length=200)
+    name_en, name_easy = translation_fields("指標名", 200)
     unit = models.CharField("単位", max_length=30, blank=True)
+    unit_en, unit_easy = translation_fields("単位", 30)
     baseline_value = models.DecimalField(
         "基準値", max_digits=14, decimal_places=3, null=True, blank=True
     )

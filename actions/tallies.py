@@ -120,20 +120,32 @@ def by_area(plan, fiscal_years):
 
     Rated statuses only (status not blank), as reports.achievement counts them.
     """
+    return by_area_of_plans([plan.pk], fiscal_years).get(plan.pk) or ({}, {}, {}, {})
+
+
+def by_area_of_plans(plan_ids, fiscal_years):
+    """{plan_id: by_area(plan, fiscal_years)} of many plans, in one query.
+
+    Each plan's years among ``fiscal_years`` are read (a plan not evaluated in a
+    year simply has no rows for it); the caller keeps the (plan, year) pairs it asked for.
+    """
     rows = (
-        StatusTally.objects.filter(plan=plan, fiscal_year__in=[ITEMS, *fiscal_years])
-        .values_list("fiscal_year", "area_id", "relisted", "status")
+        StatusTally.objects.filter(plan_id__in=plan_ids, fiscal_year__in=[ITEMS, *fiscal_years])
+        .values_list("plan_id", "fiscal_year", "area_id", "relisted", "status")
         .annotate(n=Sum("count"))
         .order_by()
     )
-    totals = ({}, {})
-    statuses = ({}, {})
-    for year, area_id, relisted, status, n in rows:
+    found = {}
+    for plan_id, year, area_id, relisted, status, n in rows:
+        totals, statuses = found.setdefault(plan_id, (({}, {}), ({}, {})))
         if year == ITEMS:
             totals[relisted][area_id] = n
         elif status:
             statuses[relisted][(year, area_id, status)] = n
-    return totals[False], totals[True], statuses[False], statuses[True]
+    return {
+        plan_id: (totals[False], totals[True], statuses[False], statuses[True])
+        for plan_id, (totals, statuses) in found.items()
+    }
 
 
 def by_section(plan, fiscal_year):

@@ -11,7 +11,7 @@ staff pages, which are not translated, are always Japanese.
     japanese_only(view)  # a staff page among the public routes: the Japanese address
 """
 
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.shortcuts import redirect
@@ -78,11 +78,9 @@ def languages(request):
     context = {"html_lang": HTML_LANG.get(current, current), "language_links": []}
     if getattr(request, "japanese_only", False) or request.resolver_match is None:
         return context
-    here = request.get_full_path()
-    links = []
-    for code, name in settings.LANGUAGES:
-        address = translate_url(here, code)
-        links.append(
+    addresses = _addresses(request.get_full_path(), current)
+    if addresses:
+        context["language_links"] = [
             {
                 "code": code,
                 "name": name,
@@ -91,7 +89,14 @@ def languages(request):
                 "hreflang": HREFLANG[code],
                 "current": code == current,
             }
-        )
-    if len({link["url"] for link in links}) == len(links):
-        context["language_links"] = links
+            for (code, name), address in zip(settings.LANGUAGES, addresses, strict=True)
+        ]
     return context
+
+
+@lru_cache(maxsize=4096)
+def _addresses(full_path, current):
+    """The path in each language (resolving and reversing is a tenth of a signed-in page's
+    time: remembered); None where the page is not translated."""
+    addresses = tuple(translate_url(full_path, code) for code, _name in settings.LANGUAGES)
+    return addresses if len(set(addresses)) == len(addresses) else None

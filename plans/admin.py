@@ -35,6 +35,7 @@ from plans.models import (
     WorkingGroup,
 )
 from plans.towns import TownScoped
+from plans.translations_admin import TranslationsFieldset
 
 
 class TownHostInline(admin.TabularInline):
@@ -42,16 +43,21 @@ class TownHostInline(admin.TabularInline):
     extra = 1
 
 
+RULE_FIELDS = ("undeterminable_in_denominator", "partial_weight", "count_listings")
+
+
 @admin.register(Town)
 class TownAdmin(TownScoped, admin.ModelAdmin):
-    """The operator adds towns and their host names; a town's admin edits its own settings."""
+    """The operator adds towns and their host names, and sets a town's own achievement rule;
+    a town's admin edits its own settings."""
 
-    list_display = ("code", "name", "prefecture", "office")
+    list_display = ("code", "name", "prefecture", "office", *RULE_FIELDS)
     search_fields = ("code", "name", "prefecture")
     inlines = [TownHostInline]
 
     def get_readonly_fields(self, request, obj=None):
-        return () if request.user.is_superuser else ("code", "name", "prefecture")
+        # The rule decides the figures the towns are compared by: the operator's to set.
+        return () if request.user.is_superuser else ("code", "name", "prefecture", *RULE_FIELDS)
 
     def get_inlines(self, request, obj):
         return self.inlines if request.user.is_superuser else []
@@ -63,9 +69,10 @@ class TownAdmin(TownScoped, admin.ModelAdmin):
         return request.user.is_superuser
 
 
-class BasicPolicyInline(TownScoped, admin.TabularInline):
+class BasicPolicyInline(TownScoped, TranslationsFieldset, admin.StackedInline):
     model = BasicPolicy
     extra = 0
+    translated = ("name",)
 
 
 class ReviewPillarInline(TownScoped, admin.TabularInline):
@@ -91,8 +98,9 @@ class PriorityAreaInline(TownScoped, admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(TownScoped, SafeExportMixin, admin.ModelAdmin):
+class PlanAdmin(TownScoped, TranslationsFieldset, SafeExportMixin, admin.ModelAdmin):
     resource_classes = [PlanResource]
+    translated = ("name",)
     list_display = ("slug", "name", "version", "period_start", "period_end", "revises")
     search_fields = ("slug", "name")
     prepopulated_fields = {}
@@ -117,12 +125,21 @@ class PlanAdmin(TownScoped, SafeExportMixin, admin.ModelAdmin):
 
 
 @admin.register(PriorityArea)
-class PriorityAreaAdmin(TownScoped, SafeExportMixin, admin.ModelAdmin):
+class PriorityAreaAdmin(TownScoped, TranslationsFieldset, SafeExportMixin, admin.ModelAdmin):
     resource_classes = [PriorityAreaResource]
-    list_display = ("plan", "number", "name", "added_in_revision")
-    list_filter = ("plan",)
+    translated = ("name", "main_initiatives")
+    list_display = ("plan", "number", "name", "national_item_names", "added_in_revision")
+    list_filter = ("plan", "national_items")
     search_fields = ("name", "aliases")
     list_select_related = ("plan",)
+    filter_horizontal = ("national_items",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("national_items")
+
+    @admin.display(description="国計画の重点取組事項")
+    def national_item_names(self, area):
+        return "、".join(item.name for item in area.national_items.all()) or "—"
 
 
 @admin.register(Section)
@@ -150,8 +167,9 @@ class WellBeingMeasureInline(TownScoped, admin.TabularInline):
 
 
 @admin.register(WellBeingDirection)
-class WellBeingDirectionAdmin(TownScoped, admin.ModelAdmin):
+class WellBeingDirectionAdmin(TownScoped, TranslationsFieldset, admin.ModelAdmin):
     list_display = ("number", "name", "dx_effects")
+    translated = ("name",)
     inlines = [WellBeingMeasureInline]
 
 
@@ -167,8 +185,9 @@ class GoverningBodyAdmin(TownScoped, admin.ModelAdmin):
 
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(TownScoped, admin.ModelAdmin):
+class TimelineEventAdmin(TownScoped, TranslationsFieldset, admin.ModelAdmin):
     list_display = ("occurred_on", "summary", "is_other", "before_plan")
+    translated = ("summary",)
     list_filter = ("is_other", "before_plan")
     search_fields = ("summary",)
     filter_horizontal = ("areas",)

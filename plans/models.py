@@ -7,11 +7,14 @@ yearly evaluation lives in ``actions``.
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from plans import wareki
+from plans.translated import translation_fields
 
 CC_BY = "CC BY 4.0"
 
@@ -50,6 +53,18 @@ def only_town():
     return ids[0] if len(ids) == 1 else None
 
 
+RULE_CHOICES_UNDETERMINABLE = [
+    (None, "全体の設定に従う"),
+    (True, "含める"),
+    (False, "除く"),
+]
+RULE_CHOICES_LISTINGS = [
+    (None, "全体の設定に従う"),
+    (True, "再掲を含めて数える"),
+    (False, "取組ごとに1回だけ数える"),
+]
+
+
 class Town(models.Model):
     """団体: a municipality that runs its own plan. Every plan, section and account is one town's.
 
@@ -79,10 +94,60 @@ class Town(models.Model):
         blank=True,
         help_text="オープンデータを使う人が書く出典。空欄なら「<団体名>DX推進計画 進捗ダッシュボード」。",
     )
+    name_en = models.CharField(
+        "団体名（英語）", max_length=100, blank=True, help_text="英語のページの表記。例：Nakai Town"
+    )
+    name_kana = models.CharField(
+        "団体名の読み",
+        max_length=50,
+        blank=True,
+        help_text="ひらがな。やさしい日本語のページでふりがなにします。例：なかいまち",
+    )
+    office_en = models.CharField(
+        "計画の担当（英語）",
+        max_length=200,
+        blank=True,
+        help_text="例：Digital Promotion Unit, Planning Division",
+    )
     four_eyes = models.BooleanField(
         "承認は提出者以外",
         default=False,
         help_text="入れると、課長は自分が提出した取組を承認できません（ほかの課長か管理者が承認します）。",
+    )
+    # The town's own achievement rule; None: the deployment's (settings.ACHIEVEMENT_RULE).
+    # reports.achievement.rule_for reads them.
+    undeterminable_in_denominator = models.BooleanField(
+        "判定不可を達成度の分母に含める",
+        null=True,
+        blank=True,
+        default=None,
+        choices=RULE_CHOICES_UNDETERMINABLE,
+        help_text="空欄なら、このサイト全体の設定に従います。",
+    )
+    partial_weight = models.DecimalField(
+        "一部達成の重み",
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(
+                0, message="一部達成の重みは0以上1以下で入力してください（例：0.5）。"
+            ),
+            MaxValueValidator(
+                1, message="一部達成の重みは0以上1以下で入力してください（例：0.5）。"
+            ),
+        ],
+        help_text="達成度の分子で一部達成を数える重み（1なら達成と同じ、0.5なら半分）。"
+        "空欄なら、このサイト全体の設定に従います。",
+    )
+    count_listings = models.BooleanField(
+        "合計の取組数に再掲を含める",
+        null=True,
+        blank=True,
+        default=None,
+        choices=RULE_CHOICES_LISTINGS,
+        help_text="空欄なら、このサイト全体の設定に従います。",
     )
 
     class Meta:
@@ -95,7 +160,21 @@ class Town(models.Model):
 
     @property
     def site_title(self):
-        return f"{self.name}DX推進計画 進捗ダッシュボード"
+        """The site's name in the active language (the Japanese for staff pages and mails)."""
+        return _("%(town)sDX推進計画 進捗ダッシュボード") % {"town": self.display_name}
+
+    @property
+    def display_name(self):
+        """The town's name as the active language writes it: "Nakai Town" in English."""
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+    @property
+    def display_office(self):
+        if get_language() == "en" and self.office_en:
+            return self.office_en
+        return self.office
 
     @property
     def citation_text(self):
@@ -143,6 +222,10 @@ class PlanTownQuerySet(TownQuerySet):
 
 
 class PlanQuerySet(TownQuerySet):
+    def for_town(self, town):
+        # With the town: its achievement rule (reports.achievement.rule_for) costs no query.
+        return super().for_town(town).select_related("town")
+
     def with_structure(self):
         return self.prefetch_related("policies", "pillars", "areas")
 
@@ -155,6 +238,7 @@ class Plan(models.Model):
     )
     slug = models.SlugField("計画ID", max_length=50, help_text="団体の中で重ならない英数字。")
     name = models.CharField("計画名", max_length=200)
+    name_en, name_easy = translation_fields("計画名", 200)
     version = models.CharField("版", max_length=20)
     subtitle = models.CharField("副題", max_length=200, blank=True)
     published_on = models.DateField("策定・公表年月")
@@ -231,7 +315,7 @@ class Plan(models.Model):
         """「令和8年度～令和10年度」"""
         first = wareki.fiscal_year_label(self.first_fiscal_year, with_western=False)
         last = wareki.fiscal_year_label(self.last_fiscal_year, with_western=False)
-        return first if first == last else gettext("{first}～{last}").format(first=first, last=last)
+        return first if first == last else _("{first}～{last}").format(first=first, last=last)
 
     def handovers(self, plans):
         """The versions among ``plans`` that hold this line's other years (no query).
@@ -239,12 +323,12 @@ class Plan(models.Model):
         [Handover(1.0版, 「令和7年度まで」)] for 2.0, [Handover(2.0版, 「令和8年度から」)] for 1.0.
         """
         earlier = [
-            Handover(p, gettext("{year}まで").format(year=_short_year(p.last_fiscal_year)))
+            Handover(p, _("{year}まで").format(year=_short_year(p.last_fiscal_year)))
             for p in plans
             if p.pk == self.revises_id
         ]
         later = [
-            Handover(p, gettext("{year}から").format(year=_short_year(p.first_fiscal_year)))
+            Handover(p, _("{year}から").format(year=_short_year(p.first_fiscal_year)))
             for p in plans
             if p.revises_id == self.pk
         ]
@@ -262,7 +346,7 @@ class Plan(models.Model):
     @property
     def period_label(self):
         # Translators: a plan's period, 「令和5年8月～令和10年度末」.
-        return gettext("{start}～{last_year}末").format(
+        return _("{start}～{last_year}末").format(
             start=wareki.month_label(self.period_start),
             last_year=wareki.fiscal_year_label(self.last_fiscal_year, with_western=False),
         )
@@ -283,6 +367,7 @@ class BasicPolicy(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="policies")
     number = models.PositiveSmallIntegerField("番号")
     name = models.CharField("方針", max_length=100)
+    name_en, name_easy = translation_fields("方針", 100)
 
     class Meta:
         verbose_name = "基本方針"
@@ -384,7 +469,7 @@ class RelatedPlan(models.Model):
     def starts_label(self):
         if self.starts_fiscal_year is None:
             return ""
-        return gettext("{year}～").format(year=wareki.fiscal_year_label(self.starts_fiscal_year))
+        return _("{year}～").format(year=wareki.fiscal_year_label(self.starts_fiscal_year))
 
 
 class PriorityArea(models.Model):
@@ -393,13 +478,34 @@ class PriorityArea(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="areas")
     number = models.PositiveSmallIntegerField("番号")
     name = models.CharField("区分名", max_length=100)
+    name_en, name_easy = translation_fields("区分名", 100)
     main_initiatives = models.CharField("主な取組", max_length=300, blank=True)
-    national_alignment = models.CharField("国計画との整合", max_length=300, blank=True)
+    main_initiatives_en, main_initiatives_easy = translation_fields("主な取組", 300)
+    national_alignment = models.CharField(
+        "国計画との整合",
+        max_length=300,
+        blank=True,
+        help_text="計画書に書かれたとおりの記載。団体間の比較には下の「国計画の重点取組事項」を使います。",
+    )
+    national_items = models.ManyToManyField(
+        "NationalPlanItem",
+        verbose_name="国計画の重点取組事項",
+        blank=True,
+        related_name="areas",
+        help_text="この区分が対応する国の自治体DX推進計画の重点取組事項。団体の比較はこの対応付けで集計します。",
+    )
     added_in_revision = models.BooleanField("改定で追加", default=False)
     aliases = models.TextField(
         "別表記",
         blank=True,
         help_text="取込時に同じ区分とみなす表記。1行に1つ。",
+    )
+    printed_name = models.CharField(
+        "計画書の表記",
+        max_length=100,
+        blank=True,
+        help_text="計画書（この版）の重点施策体系の表が区分名を別の表記で載せている場合の、その表記。"
+        "画面では区分名の横に「計画書の表記」として添えます。空欄なら区分名のとおり。",
     )
 
     class Meta:
@@ -434,6 +540,7 @@ class WellBeingDirection(models.Model):
     )
     number = models.PositiveSmallIntegerField("番号")
     name = models.CharField("方向性", max_length=50)
+    name_en, name_easy = translation_fields("方向性", 50)
     dx_effects = models.CharField("DX施策で目指す効果", max_length=300, blank=True)
 
     objects = TownQuerySet.as_manager()
@@ -606,6 +713,7 @@ class TimelineEvent(models.Model):
     )
     occurred_on = models.DateField("年月", help_text="月の初日で記録します。")
     summary = models.CharField("取組概要", max_length=300)
+    summary_en, summary_easy = translation_fields("取組概要", 300)
     areas = models.ManyToManyField(
         PriorityArea, verbose_name="対応する重点施策区分", blank=True, related_name="events"
     )
@@ -645,6 +753,17 @@ class PublishedFigure(models.Model):
     not_achieved = models.PositiveIntegerField("未達成")
     undeterminable = models.PositiveIntegerField("判定不可")
     rate = models.DecimalField("達成度（%）", max_digits=4, decimal_places=1)
+    printed_area_name = models.CharField(
+        "表の区分名の表記",
+        max_length=100,
+        blank=True,
+        help_text="表が区分名を別の表記で載せている場合の、その表記。空欄なら区分名のとおり。",
+    )
+    note = models.TextField(
+        "表の注記",
+        blank=True,
+        help_text="計画書が表の下に載せた注記（合計の行に記録します）。",
+    )
 
     class Meta:
         verbose_name = "公表値"

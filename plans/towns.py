@@ -111,9 +111,17 @@ def site_title(town):
 
 
 def town_context(request):
-    """``town`` in every template: the name, office and licence that pages and mails show."""
+    """``town`` in every template: the name, office and licence that pages and mails show.
+
+    ``town_name`` and ``town_office`` are as the page's language writes them.
+    """
     town = getattr(request, "town", None)
-    return {"town": town, "site_title": site_title(town)}
+    return {
+        "town": town,
+        "site_title": site_title(town),
+        "town_name": town.display_name if town else "",
+        "town_office": town.display_office if town else "",
+    }
 
 
 def add_town_argument(parser):

@@ -18,6 +18,7 @@ from plans.models import (
     WellBeingDirection,
     WellBeingMeasure,
 )
+from plans.translated import translated_field_names
 
 OTHER = "その他"
 
@@ -115,13 +116,15 @@ def wellbeing_rows(plan, areas):
 
 def timeline(request):
     area_name = request.GET.get("area", "").strip()
-    area_names = list(
-        dict.fromkeys(
-            PriorityArea.objects.filter(events__isnull=False)
-            .order_by("-plan__published_on", "number")
-            .values_list("name", flat=True)
-        )
-    )
+    # The areas to filter by, each name once (the newest plan's), with its translations.
+    area_choices = {}
+    for area in (
+        PriorityArea.objects.filter(events__isnull=False)
+        .order_by("-plan__published_on", "number")
+        .values("name", *translated_field_names("name"))
+    ):
+        area_choices.setdefault(area["name"], area)
+    area_names = list(area_choices)
     events = TimelineEvent.objects.for_town(request.town).prefetch_related(
         "areas", Prefetch("items", queryset=ActionItem.objects.select_related("plan"))
     )
@@ -146,7 +149,9 @@ def timeline(request):
         {
             "years": years,
             "area_names": area_names + [OTHER],
+            "area_choices": list(area_choices.values()),
             "selected_area": area_name,
+            "selected_choice": area_choices.get(area_name),
             "event_count": sum(len(year["events"]) for year in years),
         },
     )

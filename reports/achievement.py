@@ -8,9 +8,12 @@ have no status for the year (未評価) are counted apart and left out of the
 denominator, so a year that has not been evaluated shows no rate (「—」) rather
 than a misleading 0%. Whether 判定不可 stays in the denominator, the weight of
 一部達成 and whether the overall total counts listings (再掲 included) or
-distinct items are settings (``ACHIEVEMENT_RULE``).
+distinct items are the deployment's settings (``ACHIEVEMENT_RULE``), which a
+town may set otherwise for its own figures (plans.Town): :func:`rule_for`
+is the one place that reads them.
 """
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,12 +43,25 @@ class Rule:
 
     @classmethod
     def from_settings(cls):
+        """The deployment's rule (settings.ACHIEVEMENT_RULE): ask :func:`rule_for` instead."""
         config = getattr(settings, "ACHIEVEMENT_RULE", {})
         return cls(
             undeterminable_in_denominator=bool(config.get("UNDETERMINABLE_IN_DENOMINATOR", True)),
             partial_weight=Fraction(str(config.get("PARTIAL_WEIGHT", "1"))),
             count_listings=bool(config.get("COUNT_LISTINGS", True)),
         )
+
+    @property
+    def key(self):
+        """The rule as a short text, for the keys of cached figures."""
+        return (
+            f"{int(self.undeterminable_in_denominator)}{self.partial_weight}"
+            f"{int(self.count_listings)}"
+        )
+
+    def notes_differing_from(self, other):
+        """The notes of this rule that ``other`` does not have (what a town sets otherwise)."""
+        return [note for note in self.notes if note not in other.notes]
 
     @property
     def formula(self):
@@ -81,6 +97,42 @@ class Rule:
 
 def _number(fraction):
     return str(int(fraction)) if fraction.denominator == 1 else str(float(fraction))
+
+
+def rule_for(town=None):
+    """The rule of a town's figures: the town's own settings where it has them
+    (plans.Town; None there means the deployment's), else the deployment's
+    (settings.ACHIEVEMENT_RULE). Without a town: the deployment's."""
+    rule = Rule.from_settings()
+    if town is None:
+        return rule
+    own = {}
+    if town.undeterminable_in_denominator is not None:
+        own["undeterminable_in_denominator"] = town.undeterminable_in_denominator
+    if town.partial_weight is not None:
+        own["partial_weight"] = Fraction(town.partial_weight)
+    if town.count_listings is not None:
+        own["count_listings"] = town.count_listings
+    return dataclasses.replace(rule, **own) if own else rule
+
+
+def rules_of(plans, rule=None):
+    """{plan_id: Rule} of plans, each its town's (:func:`rule_for`), or ``rule`` for all.
+
+    A plan read with its town costs nothing; the towns of the others are read in
+    one query together.
+    """
+    from plans.models import Plan, Town
+
+    plans = list(plans)
+    if rule is not None:
+        return {plan.pk: rule for plan in plans}
+    unread = {plan.town_id for plan in plans if not Plan.town.is_cached(plan)}
+    towns = Town.objects.in_bulk(unread) if unread else {}
+    for plan in plans:
+        if plan.town_id in towns:
+            plan.town = towns[plan.town_id]
+    return {plan.pk: rule_for(plan.town) for plan in plans}
 
 
 def round_rate(rate):
@@ -173,6 +225,7 @@ class PublishedComparison:
     matches_pooled_rate: bool | None = None
     matches_mean_of_area_rates: bool | None = None
     explanation: str = ""
+    note: str = ""  # what the plan printed under the table (PublishedFigure.note)
 
     def as_dict(self):
         return {
@@ -280,55 +333,120 @@ def compute_achievements(plan, fiscal_years, rule=None):
     The number of queries is the same for one year or many, and for five items or
     fifty thousand: the counts come from the status tallies (actions.tallies), a
     few rows per area and 担当課 that every write keeps current, never from the
-    status rows themselves.
+    status rows themselves. The rule is the plan's town's (:func:`rule_for`)
+    unless given.
     """
-    rule = rule or Rule.from_settings()
     fiscal_years = sorted(set(fiscal_years))
-    areas = list(plan.areas.all())
-    primary_totals, relisted_totals, primary_statuses, relisted_statuses = tallies.by_area(
-        plan, fiscal_years
-    )
-    figures = list(
-        PublishedFigure.objects.filter(plan=plan, fiscal_year__in=fiscal_years).order_by("id")
-    )
+    found = compute_for_plans([(plan, year) for year in fiscal_years], rule=rule)
+    return {year: found[(plan.pk, year)] for year in fiscal_years}
 
+
+def compute_for_plans(plan_years, rule=None):
+    """{(plan_id, year): Achievement} of many (plan, fiscal year) pairs, in three queries
+    whatever their number: the areas, the tallies and the published figures of them all.
+
+    Each plan's figures are its town's rule's (:func:`rule_for`, from ``plan.town``:
+    select it with the plans), unless ``rule`` is given.
+    """
+    from plans.models import PriorityArea
+
+    plan_years = list(dict.fromkeys((plan, int(year)) for plan, year in plan_years))
+    if not plan_years:
+        return {}
+    plans = {plan.pk: plan for plan, _year in plan_years}
+    years = sorted({year for _plan, year in plan_years})
+    areas = {}
+    for area in PriorityArea.objects.filter(plan_id__in=plans).order_by("plan_id", "number"):
+        area.plan = plans[area.plan_id]
+        areas.setdefault(area.plan_id, []).append(area)
+    tallied = tallies.by_area_of_plans(list(plans), years)
+    figures = {}
+    for figure in PublishedFigure.objects.filter(plan_id__in=plans, fiscal_year__in=years).order_by(
+        "id"
+    ):
+        figures.setdefault((figure.plan_id, figure.fiscal_year), []).append(figure)
+    rules = rules_of(plans.values(), rule)
     results = {}
-    for year in fiscal_years:
-        area_results = []
-        overall = Counts()
-        for area in areas:
-            first = _counts(primary_totals.get(area.pk, 0), primary_statuses, year, area.pk)
-            again = _counts(relisted_totals.get(area.pk, 0), relisted_statuses, year, area.pk)
-            counts = Counts()
-            counts.add(first)
-            counts.add(again)
-            overall.add(first)
-            if rule.count_listings:
-                overall.add(again)
-            area_results.append(
-                AreaAchievement(
-                    area=area, counts=counts, rate=counts.rate(rule), relisted=again.total
-                )
-            )
-        area_rates = [result.rate for result in area_results if result.rate is not None]
-        achievement = Achievement(
-            plan=plan,
-            fiscal_year=year,
-            rule=rule,
-            areas=area_results,
-            overall=overall,
-            pooled_rate=overall.rate(rule),
-            mean_of_area_rates=(
-                sum(area_rates, Fraction(0)) / len(area_rates) if area_rates else None
-            ),
-            published=None,
-            registered_items=sum(primary_totals.values()),
+    for plan, year in plan_years:
+        results[(plan.pk, year)] = _achievement(
+            plan,
+            year,
+            rules[plan.pk],
+            areas.get(plan.pk, []),
+            tallied.get(plan.pk) or ({}, {}, {}, {}),
+            figures.get((plan.pk, year), []),
         )
-        achievement.published = _compare_with_published(
-            achievement, [figure for figure in figures if figure.fiscal_year == year]
-        )
-        results[year] = achievement
     return results
+
+
+def _achievement(plan, year, rule, areas, tallied, figures):
+    primary_totals, relisted_totals, primary_statuses, relisted_statuses = tallied
+    area_results = []
+    overall = Counts()
+    for area in areas:
+        first = _counts(primary_totals.get(area.pk, 0), primary_statuses, year, area.pk)
+        again = _counts(relisted_totals.get(area.pk, 0), relisted_statuses, year, area.pk)
+        counts = Counts()
+        counts.add(first)
+        counts.add(again)
+        overall.add(first)
+        if rule.count_listings:
+            overall.add(again)
+        area_results.append(
+            AreaAchievement(area=area, counts=counts, rate=counts.rate(rule), relisted=again.total)
+        )
+    area_rates = [result.rate for result in area_results if result.rate is not None]
+    achievement = Achievement(
+        plan=plan,
+        fiscal_year=year,
+        rule=rule,
+        areas=area_results,
+        overall=overall,
+        pooled_rate=overall.rate(rule),
+        mean_of_area_rates=(sum(area_rates, Fraction(0)) / len(area_rates) if area_rates else None),
+        published=None,
+        registered_items=sum(primary_totals.values()),
+    )
+    achievement.published = _compare_with_published(achievement, figures)
+    return achievement
+
+
+@dataclass
+class NationalAchievement:
+    """The figures of one 重点取組事項 of the national plan, through a plan's areas linked to it."""
+
+    item: object  # a NationalPlanItem
+    areas: list  # the plan's AreaAchievements linked to it
+    counts: Counts
+    rate: Fraction | None
+
+    @property
+    def rate_percent(self):
+        return round_rate(self.rate)
+
+    @property
+    def rate_display(self):
+        return format_rate(self.rate)
+
+
+def by_national_item(achievement, links):
+    """[NationalAchievement] of a year's figures, through the areas' links to the national plan.
+
+    ``links`` is {area_id: [NationalPlanItem]}. An item's counts are the sum of its
+    linked areas' counts (再掲 listings included, as each area counts them) and its
+    rate is the year's rule over them: the same Counts.rate as every area's.
+    """
+    found = {}
+    for result in achievement.areas:
+        for item in links.get(result.area.pk, ()):
+            entry = found.get(item.pk)
+            if entry is None:
+                entry = found[item.pk] = NationalAchievement(item, [], Counts(), None)
+            entry.areas.append(result)
+            entry.counts.add(result.counts)
+    for entry in found.values():
+        entry.rate = entry.counts.rate(achievement.rule)
+    return list(found.values())
 
 
 def _compare_with_published(achievement, figures):
@@ -339,6 +457,7 @@ def _compare_with_published(achievement, figures):
     comparison = PublishedComparison(
         source=figures[0].source,
         overall=overall,
+        note=next((figure.note for figure in figures if figure.note), ""),
         areas=[
             (result, by_area[result.area.pk])
             for result in achievement.areas
@@ -400,7 +519,7 @@ def compute_by_section(plan, fiscal_year, rule=None):
     """
     from plans.models import Section
 
-    rule = rule or Rule.from_settings()
+    rule = rule or rules_of([plan])[plan.pk]
     totals, statuses = tallies.by_section(plan, fiscal_year)
     sections = Section.objects.filter(pk__in=[pk for pk in totals if pk is not None])
     results = []

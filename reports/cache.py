@@ -29,48 +29,53 @@ TIMEOUT = 24 * 60 * 60  # a safety net only: keys change with the data
 SESSION_COOKIES = ("sessionid", "messages")
 
 
-def _rule_key(rule):
-    return (
-        f"{int(rule.undeterminable_in_denominator)}{rule.partial_weight}{int(rule.count_listings)}"
-    )
-
-
 def achievements(plan, fiscal_years, rule=None):
     """compute_achievements through the cache: each year kept under its own versions."""
-    from reports.achievement import Rule, compute_achievements
-
-    rule = rule or Rule.from_settings()
-    versions = request_versions()
-    years = sorted(set(fiscal_years))
-    keys = {
-        year: f"achievement:{plan.pk}:{year}:{versions.of(plan, year)}:{_rule_key(rule)}"
-        for year in years
-    }
-    found = cache.get_many(list(keys.values())) if years else {}
-    results = {year: found[key] for year, key in keys.items() if key in found}
-    missing = [year for year in years if year not in results]
-    if missing:
-        computed = compute_achievements(plan, missing, rule=rule)
-        for result in computed.values():
-            result.plan = plan
-        cache.set_many({keys[year]: computed[year] for year in missing}, TIMEOUT)
-        results.update(computed)
-    for result in results.values():
-        result.plan = plan
-    return results
+    found = achievements_of_plans([(plan, year) for year in fiscal_years], rule=rule)
+    return {year: found[(plan.pk, year)] for year in sorted(set(fiscal_years))}
 
 
 def achievement(plan, fiscal_year, rule=None):
     return achievements(plan, [fiscal_year], rule=rule)[fiscal_year]
 
 
-def by_section(plan, fiscal_year):
-    from reports.achievement import Rule, compute_by_section
+def achievements_of_plans(plan_years, rule=None):
+    """{(plan_id, year): Achievement} of many (plan, year) pairs through the cache: one read
+    of the cache for them all, and one computation (reports.achievement.compute_for_plans)
+    of those it does not hold.
 
-    rule = Rule.from_settings()
+    Each is kept under the versions of its plan and year and under its rule (the plan's
+    town's, or ``rule``): a write or a change of the town's rule changes the key.
+    """
+    from reports.achievement import compute_for_plans, rules_of
+
+    versions = request_versions()
+    pairs = list(dict.fromkeys((plan, int(year)) for plan, year in plan_years))
+    rules = rules_of({plan.pk: plan for plan, _year in pairs}.values(), rule)
+    keys = {}
+    for plan, year in pairs:
+        keys[(plan.pk, year)] = (
+            f"achievement:{plan.pk}:{year}:{versions.of(plan, year)}:{rules[plan.pk].key}"
+        )
+    found = cache.get_many(list(keys.values())) if keys else {}
+    results = {pair: found[key] for pair, key in keys.items() if key in found}
+    missing = [(plan, year) for plan, year in pairs if (plan.pk, year) not in results]
+    if missing:
+        computed = compute_for_plans(missing, rule=rule)
+        cache.set_many({keys[pair]: result for pair, result in computed.items()}, TIMEOUT)
+        results.update(computed)
+    plans = {plan.pk: plan for plan, _year in pairs}
+    for (plan_id, _year), result in results.items():
+        result.plan = plans[plan_id]
+    return results
+
+
+def by_section(plan, fiscal_year):
+    from reports.achievement import compute_by_section, rules_of
+
+    rule = rules_of([plan])[plan.pk]
     key = (
-        f"by-section:{plan.pk}:{fiscal_year}:"
-        f"{request_versions().of(plan, fiscal_year)}:{_rule_key(rule)}"
+        f"by-section:{plan.pk}:{fiscal_year}:{request_versions().of(plan, fiscal_year)}:{rule.key}"
     )
     return cache.get_or_set(key, lambda: compute_by_section(plan, fiscal_year, rule=rule), TIMEOUT)
 
@@ -87,8 +92,14 @@ def plans(town):
     """A town's plans (as Plan.objects.for_town lists them), kept until any data changes."""
     from plans.models import Plan
 
+    def town_plans():
+        found = list(Plan.objects.for_town(town))
+        for plan in found:
+            plan.town = town  # its rule (reports.achievement.rule_for) without a query
+        return found
+
     key = f"plans:{getattr(town, 'pk', None)}:{request_versions().everything}"
-    return cache.get_or_set(key, lambda: list(Plan.objects.for_town(town)), TIMEOUT)
+    return cache.get_or_set(key, town_plans, TIMEOUT)
 
 
 def area(plan, number):

@@ -1,6 +1,6 @@
 """用語集: the plan's terms in plain words, in each language, with the rate's formula.
 
-The formula and the notes follow the deployment's achievement rule (whether
+The formula and the notes follow the town's achievement rule (rule_for: whether
 判定不可 stays in the denominator, the weight of 一部達成, how 再掲 counts), so the
 page explains the figures the other pages show; the example is worked out by the
 engine's own rounding.
@@ -11,7 +11,7 @@ from fractions import Fraction
 from django.shortcuts import render
 
 from reports import cache
-from reports.achievement import Rule, format_rate
+from reports.achievement import format_rate, rule_for
 
 # The worked example: ten items, five achieved, two partly achieved, three not achieved.
 EXAMPLE = {"total": 10, "achieved": 5, "partially_achieved": 2}
@@ -19,7 +19,7 @@ EXAMPLE = {"total": 10, "achieved": 5, "partially_achieved": 2}
 
 @cache.public_page
 def glossary(request):
-    rule = Rule.from_settings()
+    rule = rule_for(request.town)
     example = dict(EXAMPLE)
     example["rate"] = format_rate(
         (example["achieved"] + example["partially_achieved"] * rule.partial_weight)

@@ -68,7 +68,7 @@ def published_years(town):
     return (
         EvaluationYear.objects.for_town(town)
         .published()
-        .select_related("plan")
+        .select_related("plan__town")
         .order_by("plan__published_on", "plan__slug", "fiscal_year")
     )
 
@@ -168,15 +168,10 @@ def _csv_years(town, slug, year_text):
 
 
 def _achievements(years):
-    """The engine's figures for each published (plan, year), one engine call per plan."""
-    by_plan = {}
-    for evaluation in years:
-        by_plan.setdefault(evaluation.plan_id, (evaluation.plan, []))[1].append(
-            evaluation.fiscal_year
-        )
-    for plan, fiscal_years in by_plan.values():
-        by_year = cache.achievements(plan, fiscal_years)
-        yield from (by_year[year] for year in sorted(fiscal_years))
+    """The engine's figures for each published (plan, year), in the order given, all at once."""
+    years = list(years)
+    found = cache.achievements_of_plans([(e.plan, e.fiscal_year) for e in years])
+    return [found[(e.plan_id, e.fiscal_year)] for e in years]
 
 
 def csv_rows(years):

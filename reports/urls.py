@@ -23,6 +23,7 @@ urlpatterns = [
     path("opendata/achievement.csv", views.opendata_csv, name="opendata_csv"),
     path("towns/", views.towns_compared, name="towns"),
     path("towns/achievement.csv", views.towns_csv, name="towns_csv"),
+    path("towns/achievement.json", views.towns_json, name="towns_json"),
     path("accessibility/", views.accessibility_policy, name="accessibility"),
     path("glossary/", glossary.glossary, name="glossary"),
 ]

@@ -18,7 +18,7 @@ from actions.permissions import can_view_internal, visible_fiscal_years
 from actions.tables import MAX_PER_PAGE
 from plans.models import WellBeingMeasure
 from reports import cache, charts, comparison, opendata
-from reports.achievement import Rule
+from reports.achievement import rule_for
 from reports.queries import (
     area_items,
     get_plan,
@@ -140,7 +140,7 @@ def area_detail(request, slug, number):
         # The content is cached: the title and the scripts block need only these.
         context = {"area": area, "selection": selection, "fragment": fragment}
         return render(request, "reports/area_detail.html", {**context, "chart": fiscal_year})
-    result, rule = None, Rule.from_settings()
+    result, rule = None, rule_for(request.town)
     registered_items = None
     if fiscal_year is not None:
         achievement = cache.achievement(plan, fiscal_year)
@@ -298,20 +298,26 @@ def opendata_csv(request):
     return opendata.achievement_csv(request)
 
 
-@cache.public_page
+@cache.public_page(query={"sort": cache.as_given})
 def towns_compared(request):
-    """The deployment's towns side by side: each one's latest published year."""
-    rows = comparison.latest_rows()
+    """The deployment's towns side by side: each one's latest published year, sortable."""
+    try:
+        found = comparison.comparison(request.GET.get("sort"))
+    except comparison.UnknownSort as refused:
+        return render(request, "400.html", {"message": str(refused)}, status=400)
     return render(
-        request,
-        "reports/towns.html",
-        {"rows": rows, "csv_columns": comparison.TOWN_COLUMNS + opendata.CSV_COLUMNS},
+        request, "reports/towns.html", {"comparison": found, "columns": comparison.COLUMNS}
     )
 
 
 @cache.public_page
 def towns_csv(request):
     return comparison.csv_response()
+
+
+@cache.public_page
+def towns_json(request):
+    return comparison.json_response(request)
 
 
 def accessibility_policy(request):

@@ -51,6 +51,9 @@ TOWN = {
     "name": "中井町",
     "prefecture": "神奈川県",
     "office": "企画課 デジタル推進班",
+    "name_en": "Nakai Town",
+    "name_kana": "なかいまち",
+    "office_en": "Digital Promotion Unit, Planning Division",
 }
 
 

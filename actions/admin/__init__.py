@@ -28,6 +28,7 @@ from actions.models import (
     YearlyStatus,
 )
 from plans.towns import TownScoped
+from plans.translations_admin import TranslationsFieldset
 
 
 def _locked(plan, fiscal_year):
@@ -63,9 +64,12 @@ class ActionItemForm(forms.ModelForm):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(TownScoped, RecordedDeletion, SafeExportMixin, admin.ModelAdmin):
+class ActionItemAdmin(
+    TownScoped, TranslationsFieldset, RecordedDeletion, SafeExportMixin, admin.ModelAdmin
+):
     form = ActionItemForm
     resource_classes = [ActionItemResource]
+    translated = ("title",)
     list_display = ("plan", "item_code", "title", "primary_area", "section", "name_published")
     list_display_links = ("item_code", "title")
     list_filter = ("plan", "primary_area", "section", "name_published")
@@ -221,8 +225,11 @@ class KpiActualAdmin(TownScoped, SafeExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Kpi)
-class KpiAdmin(TownScoped, RecordedDeletion, SafeExportMixin, admin.ModelAdmin):
+class KpiAdmin(
+    TownScoped, TranslationsFieldset, RecordedDeletion, SafeExportMixin, admin.ModelAdmin
+):
     resource_classes = [KpiResource]
+    translated = ("name", "unit")
     list_display = ("name", "item", "unit", "baseline_value", "target_value")
     list_filter = ("item__plan",)
     search_fields = ("name",)

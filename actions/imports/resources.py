@@ -11,17 +11,25 @@ actuals must go through actions.services, which the workbook importer does.
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Count
 from import_export import fields, resources
 
 from actions.imports.workbook import sheets as S
 from actions.models import ActionItem, ItemLineage, Kpi, KpiActual, Status, YearlyStatus
-from plans.models import Plan, PriorityArea, Section, WorkingGroup
+from plans.models import NationalPlanItem, Plan, PriorityArea, Section, WorkingGroup
+from plans.translated import EASY_JAPANESE, ENGLISH, SUFFIXES, translated_field_names
 
 LIST_JOIN = "、"
+EN, EASY = ENGLISH, EASY_JAPANESE
 
 
 def _column(name, attribute=None):
     return fields.Field(column_name=name, attribute=attribute, readonly=True)
+
+
+def _translation(name, attribute, language):
+    """The column 「取組名（英語）」 of ``attribute`` + _en (plans.translated)."""
+    return _column(S.translation_column(name, language), attribute + SUFFIXES[language])
 
 
 def _num(value):
@@ -56,10 +64,22 @@ class PlanResource(SheetResource):
     start = _column("計画期間開始", "period_start")
     end = _column("計画期間終了", "period_end")
     revises_id = _column("改定元計画ID")
+    plan_name_en = _translation("計画名", "name", EN)
+    plan_name_easy = _translation("計画名", "name", EASY)
 
     class Meta:
         model = Plan
-        fields = ("plan_id", "plan_name", "plan_version", "published", "start", "end", "revises_id")
+        fields = (
+            "plan_id",
+            "plan_name",
+            "plan_version",
+            "published",
+            "start",
+            "end",
+            "revises_id",
+            "plan_name_en",
+            "plan_name_easy",
+        )
         export_order = fields
 
     def get_queryset(self):
@@ -76,18 +96,53 @@ class PriorityAreaResource(SheetResource):
     area_name = _column("区分名", "name")
     initiatives = _column("主な取組", "main_initiatives")
     alignment = _column("国計画との整合", "national_alignment")
+    national = _column("国計画の重点取組事項")
     alias_text = _column("別表記")
+    area_name_en = _translation("区分名", "name", EN)
+    area_name_easy = _translation("区分名", "name", EASY)
+    initiatives_en = _translation("主な取組", "main_initiatives", EN)
+    initiatives_easy = _translation("主な取組", "main_initiatives", EASY)
 
     class Meta:
         model = PriorityArea
-        fields = ("plan_id", "area_number", "area_name", "initiatives", "alignment", "alias_text")
+        fields = (
+            "plan_id",
+            "area_number",
+            "area_name",
+            "initiatives",
+            "alignment",
+            "national",
+            "alias_text",
+            "area_name_en",
+            "area_name_easy",
+            "initiatives_en",
+            "initiatives_easy",
+        )
         export_order = fields
 
     def get_queryset(self):
-        return PriorityArea.objects.select_related("plan")
+        return PriorityArea.objects.select_related("plan").prefetch_related("national_items")
 
     def dehydrate_alias_text(self, area):
         return LIST_JOIN.join(area.alias_list)
+
+    def dehydrate_national(self, area):
+        # A name two editions share is written with its edition, as the import reads it.
+        shared = self._shared_names()
+        return LIST_JOIN.join(
+            f"{item.name}（{item.edition}）" if item.name in shared else item.name
+            for item in area.national_items.all()
+        )
+
+    def _shared_names(self):
+        if getattr(self, "_shared", None) is None:
+            self._shared = set(
+                NationalPlanItem.objects.values("name")
+                .annotate(editions=Count("id"))
+                .filter(editions__gt=1)
+                .values_list("name", flat=True)
+            )
+        return self._shared
 
 
 class ActionItemResource(SheetResource):
@@ -99,6 +154,8 @@ class ActionItemResource(SheetResource):
     relisted = _column("再掲区分")
     section_name = _column("担当課")
     summary = _column("概要", "description")
+    item_title_en = _translation("取組名", "title", EN)
+    item_title_easy = _translation("取組名", "title", EASY)
     previous_codes = _column("旧取組番号")
 
     class Meta:
@@ -111,6 +168,8 @@ class ActionItemResource(SheetResource):
             "relisted",
             "section_name",
             "summary",
+            "item_title_en",
+            "item_title_easy",
             "previous_codes",
         )
         export_order = fields
@@ -144,8 +203,15 @@ class ActionItemResource(SheetResource):
         ):
             previous[item_id].append(code)
         sections = {section.pk: str(section) for section in Section.objects.all()}
-        for pk, slug, code, title, area, section_id, description in queryset.values_list(
-            "pk", "plan__slug", "code", "title", "primary_area__name", "section_id", "description"
+        for pk, slug, code, title, area, section_id, description, *titles in queryset.values_list(
+            "pk",
+            "plan__slug",
+            "code",
+            "title",
+            "primary_area__name",
+            "section_id",
+            "description",
+            *translated_field_names("title"),
         ).iterator(chunk_size=5000):
             yield [
                 slug,
@@ -155,6 +221,7 @@ class ActionItemResource(SheetResource):
                 LIST_JOIN.join(relisted[pk]),
                 sections.get(section_id, ""),
                 description,
+                *titles,
                 LIST_JOIN.join(previous[pk]),
             ]
 
@@ -209,6 +276,10 @@ class KpiResource(SheetResource):
     baseline_fy = _column("基準年度", "baseline_year")
     target = _column("目標値")
     target_fy = _column("目標年度", "target_year")
+    kpi_name_en = _translation("指標名", "name", EN)
+    kpi_name_easy = _translation("指標名", "name", EASY)
+    kpi_unit_en = _translation("単位", "unit", EN)
+    kpi_unit_easy = _translation("単位", "unit", EASY)
 
     class Meta:
         model = Kpi
@@ -221,6 +292,10 @@ class KpiResource(SheetResource):
             "baseline_fy",
             "target",
             "target_fy",
+            "kpi_name_en",
+            "kpi_name_easy",
+            "kpi_unit_en",
+            "kpi_unit_easy",
         )
         export_order = fields
 

@@ -1,10 +1,26 @@
-"""The plan's own words in the reader's language: ``{{ area|tr:"name" }}``.
+"""The plan's own words in the page's language: ``{% load translated %}``.
 
-The translation of ``field`` for the active language (``<field>_en`` for
-English, ``<field>_easy`` for やさしい日本語) where the record has one; otherwise
-the Japanese, marked ``lang="ja"`` on a page that is not Japanese, so that a
-screen reader reads it in a Japanese voice. ``tr_text`` gives the same words
-without markup, for titles and attributes.
+``{{ area|tr:"name" }}``
+    The words for the active language (plans.translated). On an English page
+    whose translation is missing, the Japanese inside ``<span lang="ja">…</span>``
+    so a screen reader reads it with a Japanese voice. On a やさしい日本語 page
+    the Japanese stands as it is (the page is Japanese), a term of READINGS in it
+    given its reading (<ruby>). Composes with ``|phrases``: a translation gets its
+    phrase breaks, a marked fallback passes through unchanged.
+``{{ area|tr_text:"name" }}``
+    The same words without markup, for attributes, ``<title>``, ``<option>``
+    and aria labels (escaped by the template as usual).
+``{{ area|tr_lang:"name" }}``
+    The HTML ``lang`` of what tr_text gives ("en" or "ja"), for an element that
+    cannot hold a span: ``<option lang="{{ area|tr_lang:'name' }}">``.
+``{{ text|lang_ja }}``
+    Japanese that stays Japanese whatever the page's language (a quote of the
+    plan, a CSV column's name, what staff wrote): marked as tr marks a fallback.
+``{{ plan|plan_title }}``, ``{{ plan|plan_title_text }}``
+    「中井町DX推進計画（1.0版）」 in the page's language: the name through tr, the
+    version in the catalogue's words.
+
+``area`` may be a model instance, a values() dict or a row with attributes.
 """
 
 import re
@@ -12,32 +28,20 @@ import re
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeData, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
+
+from plans.translated import (
+    EASY_JAPANESE,
+    JAPANESE,
+    active_language,
+    is_japanese,
+    translated,
+)
 
 register = template.Library()
 
-SUFFIXES = {"en": "_en", "ja-easy": "_easy"}
-
-
-def _value(record, name):
-    if isinstance(record, dict):
-        return record.get(name) or ""
-    return getattr(record, name, "") or ""
-
-
-def translated(record, field):
-    """(text, language of the text) of ``record.field`` for the active language."""
-    language = get_language() or "ja"
-    suffix = SUFFIXES.get(language)
-    if suffix:
-        text = _value(record, field + suffix)
-        if text:
-            return text, language
-    return _value(record, field), "ja"
-
-
-# The plan's terms a やさしい日本語 page shows with their reading (<ruby>) where the plan's
-# own words, not yet put into やさしい日本語, use them.
+# The plan's terms a やさしい日本語 page shows with their reading (<ruby>) where Japanese
+# that has no やさしい日本語 version (the plan's own words, a quote) uses them.
 READINGS = {"判定不可": "はんていふか", "再掲": "さいけい", "達成度": "たっせいど"}
 _TERMS = re.compile("|".join(map(re.escape, READINGS)))
 
@@ -55,45 +59,53 @@ def with_readings(text):
     return mark_safe("".join(parts))
 
 
-@register.filter
-def tr(record, field):
-    text, language = translated(record, field)
-    if language == "ja" and (get_language() or "ja") == "en":
+def _as_japanese(text, language):
+    """Japanese text on a page of ``language``: marked on an English page, given its
+    readings on a やさしい日本語 page, as it is on a Japanese one."""
+    if not is_japanese(language):
         return format_html('<span lang="ja">{}</span>', text)
-    if language == "ja" and get_language() == "ja-easy" and _TERMS.search(text):
+    if language == EASY_JAPANESE and _TERMS.search(text):
         return with_readings(text)
     return text
 
 
 @register.filter
-def tr_text(record, field):
-    return translated(record, field)[0]
+def tr(obj, field):
+    language = active_language()
+    text, text_language = translated(obj, field, language)
+    if text and text_language == JAPANESE:
+        return _as_japanese(text, language)
+    return text
+
+
+@register.filter
+def tr_text(obj, field):
+    return translated(obj, field)[0]
+
+
+@register.filter
+def tr_lang(obj, field):
+    language = translated(obj, field)[1]
+    return JAPANESE if is_japanese(language) else language
 
 
 @register.filter
 def lang_ja(text):
-    """Japanese that stays Japanese (a quote of the plan, a spelling it printed, a CSV
-    column's name): marked ``lang="ja"`` on an English page, as it is elsewhere, and with
-    the readings of READINGS on a やさしい日本語 page."""
-    if (get_language() or "ja") == "en" and text not in (None, ""):
-        return format_html('<span lang="ja">{}</span>', text)
-    plain = not isinstance(text, SafeData) and isinstance(text, str)
-    if get_language() == "ja-easy" and plain and _TERMS.search(text):
-        return with_readings(text)
-    return text
+    if not text:
+        return text
+    language = active_language()
+    if isinstance(text, SafeData):  # markup already (|phrases, |join): marked, never re-escaped
+        return text if is_japanese(language) else format_html('<span lang="ja">{}</span>', text)
+    return _as_japanese(str(text), language)
 
 
 @register.filter
 def plan_title(plan):
-    """「中井町DX推進計画（1.0版）」 in the reader's language, the plan's name marked as tr marks it."""
-    return format_html(
-        _version_format(), name=tr(plan, "name"), version=getattr(plan, "version", "")
-    )
+    return format_html(_version_format(), name=tr(plan, "name"), version=plan.version)
 
 
 @register.filter
 def plan_title_text(plan):
-    """The same without markup, for titles and attributes."""
     return _version_format().format(name=tr_text(plan, "name"), version=plan.version)
 
 

@@ -20,14 +20,14 @@ from django.utils.http import http_date
 from actions.models import EvaluationYear
 from plans.versions import EVERYTHING, PLAN_DATA
 from plans.versions import for_request as request_versions
-from reports.achievement import Rule
+from reports.achievement import rule_for
 
 API_VERSION = "1"
 FIRST_SEEN_TIMEOUT = 30 * 24 * 60 * 60
 BODY_TIMEOUT = 24 * 60 * 60  # a safety net only: the key changes with the data
 
 
-def published_state():
+def published_state(request):
     """A digest of the versions of everything the API shows."""
     published = set(EvaluationYear.objects.published().values_list("plan_id", "fiscal_year"))
     rows = request_versions().rows
@@ -36,15 +36,16 @@ def published_state():
         for key, version in rows.items()
         if key[1] == PLAN_DATA or key[0] == EVERYTHING or key in published
     )
-    # The achievement rule (settings) decides the figures too, as in reports.cache's keys.
-    rule = repr(Rule.from_settings())
+    # The achievement rule decides the figures too, as in reports.cache's keys: the request's
+    # town's (a change of a town's own rule is a save of the town, which changes the versions).
+    rule = repr(rule_for(getattr(request, "town", None)))
     text = repr((sorted(published), shown, rule))
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 class Stamp:
     def __init__(self, request):
-        state = published_state()
+        state = published_state(request)
         # The host too: the documents carry absolute URLs, and towns have their own host names.
         where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(f"{API_VERSION}\n{state}\n{where}".encode()).hexdigest()[:32]

@@ -58,3 +58,15 @@ def date_label(value):
     if value is None:
         return ""
     return f"{wareki.date_label(value)}（{value.year}年{value.month}月{value.day}日）"
+
+
+@register.filter
+def sort_link(comparison, key):
+    """The ``sort`` a heading of the towns compared links to (reports.comparison.Comparison)."""
+    return comparison.sort_link(key)
+
+
+@register.filter
+def aria_sort(comparison, key):
+    """ "ascending" / "descending" for the column the towns compared are sorted by, else None."""
+    return comparison.aria_sort(key)

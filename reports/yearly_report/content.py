@@ -31,6 +31,7 @@ from actions.models import (
 from actions.models import Status as StatusChoice
 from plans import wareki
 from plans.models import Section, TimelineEvent
+from plans.translated import translated_field_names
 from reports import cache
 from reports.achievement import format_rate, round_rate
 from reports.models import YearReport
@@ -96,6 +97,8 @@ class Highlight:
     title: str
     status: str
     kpis: list
+    title_en: str = ""  # the title's translations ({{ box|tr:"title" }}), read with the item
+    title_easy: str = ""
 
 
 @dataclass
@@ -106,6 +109,8 @@ class ItemRow:
     status: str
     comment: str
     relisted: bool = False
+    title_en: str = ""
+    title_easy: str = ""
 
 
 @dataclass
@@ -152,6 +157,8 @@ class StatusChange:
     title: str
     before: str
     after: str
+    title_en: str = ""
+    title_easy: str = ""
 
 
 @dataclass
@@ -508,6 +515,8 @@ class Item(NamedTuple):
     section_id: int | None
     sort_key: str
     code_key: str
+    title_en: str = ""
+    title_easy: str = ""
 
 
 class Status(NamedTuple):
@@ -519,10 +528,19 @@ def _items_and_statuses(plan, years):
     """The plan's items in code order, {item id: [再掲 area ids]}, {section id: name} and
     {year: {item id: Status}}: 4 queries whatever the number of items."""
     items = [
-        Item(pk, clean(code), clean(title), *rest)
-        for pk, code, title, *rest in ActionItem.objects.for_plan(plan)
+        Item(pk, clean(code), clean(title), *keys, clean(title_en), clean(title_easy))
+        for pk, code, title, *keys, title_en, title_easy in ActionItem.objects.for_plan(plan)
         .order_by("sort_key", "code_key")
-        .values_list("pk", "code", "title", "primary_area_id", "section_id", "sort_key", "code_key")
+        .values_list(
+            "pk",
+            "code",
+            "title",
+            "primary_area_id",
+            "section_id",
+            "sort_key",
+            "code_key",
+            *translated_field_names("title"),
+        )
     ]
     relisted = defaultdict(list)
     listings = ActionItem.relisted_areas.through.objects.filter(actionitem__plan=plan)
@@ -567,6 +585,8 @@ def _area_sections(achievement, items, relisted, sections, statuses, findings):
                     status=_status_label(status),
                     comment=status.comment if status else "",
                     relisted=is_relisted,
+                    title_en=item.title_en,
+                    title_easy=item.title_easy,
                 )
             )
         result.append(
@@ -604,6 +624,8 @@ def _highlights(plan, fiscal_year, items, areas, statuses, chosen):
             title=item.title,
             status=_status_label(statuses.get(item.pk)),
             kpis=kpis_by_item.get(item.pk, []),
+            title_en=item.title_en,
+            title_easy=item.title_easy,
         )
         for item in _by_area(items, areas)
         if item.pk in wanted
@@ -625,7 +647,13 @@ def _changes(items, areas, before, after):
         if old is not None and old_label != new_label:
             changes.append(
                 StatusChange(
-                    clean(areas[item.area_id].name), item.code, item.title, old_label, new_label
+                    clean(areas[item.area_id].name),
+                    item.code,
+                    item.title,
+                    old_label,
+                    new_label,
+                    title_en=item.title_en,
+                    title_easy=item.title_easy,
                 )
             )
     return changes

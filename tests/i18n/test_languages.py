@@ -100,3 +100,17 @@ def test_a_staff_form_error_stays_japanese_under_an_english_browser(client, town
 def test_unknown_prefix_is_not_a_language(client, town_data):
     assert client.get("/fr/").status_code == 404
     cache.clear()
+
+
+def test_the_site_is_named_in_the_page_language(client, town_data):
+    english = client.get("/en/timeline/").content.decode()
+    assert "| Nakai Town DX Plan Progress Dashboard</title>" in english
+    japanese = client.get("/timeline/").content.decode()
+    assert "| 中井町DX推進計画 進捗ダッシュボード</title>" in japanese
+
+
+def test_a_town_without_an_english_name_keeps_its_japanese_name(client, town_data, the_town):
+    the_town.name_en = ""
+    the_town.save()
+    cache.clear()
+    assert "| 中井町 DX Plan Progress Dashboard</title>" in client.get("/en/").content.decode()

@@ -3,12 +3,18 @@
 The product names the area by its corrected name (デジタルデバイド対策) everywhere; a cell
 that quotes the plan adds the plan's own spelling there (「計画書の表記：…」), and the
 caveat the plan printed under table 3-2 stands under the area table it compares with.
+The spellings and the caveat are the town's data (PriorityArea.printed_name,
+PublishedFigure.printed_area_name and note), not the code's.
 """
+
+from pathlib import Path
 
 import pytest
 
-from plans.models import PriorityArea
-from plans.templatetags.plan_quotes import printed_caveat, printed_spellings
+from plans.models import PriorityArea, PublishedFigure
+from plans.templatetags import plan_quotes
+from plans.templatetags.plan_quotes import printed_spelling
+from tests.factories import make_plan
 from tests.html_tables import table
 
 pytestmark = pytest.mark.django_db
@@ -66,19 +72,40 @@ def test_plan_1_0s_page_quotes_no_review_table(client, town_data):
     assert "計画書の表記" not in client.get("/plans/nakai-dx-1.0/").content.decode()
 
 
-def test_a_place_shows_only_the_spellings_printed_there(town_data):
-    divide = PriorityArea.objects.get(plan__slug="nakai-dx-1.0", name="デジタルデバイド対策")
-    security = PriorityArea.objects.get(plan__slug="nakai-dx-1.0", name="セキュリティ対策の徹底")
-    assert printed_spellings(divide, "3-2") == [CYRILLIC]
-    assert printed_spellings(divide, "review") == [TYPO]
-    assert printed_spellings(security, "3-2") == []  # its 強化 is printed in the boxes only
-    assert printed_spellings(None, "3-2") == []
+def test_each_place_keeps_the_spelling_it_printed_as_data(town_data):
+    divide = {
+        plan: PriorityArea.objects.get(plan__slug=plan, name="デジタルデバイド対策")
+        for plan in ("nakai-dx-1.0", "nakai-dx-2.0")
+    }
+    assert divide["nakai-dx-2.0"].printed_name == TYPO  # the review's table of areas
+    assert divide["nakai-dx-1.0"].printed_name == ""
+    figures = {f.area.name if f.area else None: f for f in PublishedFigure.objects.all()}
+    assert figures["デジタルデバイド対策"].printed_area_name == CYRILLIC
+    # Table 3-2 printed セキュリティ対策の徹底 correctly; its 強化 is in the boxes below.
+    assert figures["セキュリティ対策の徹底"].printed_area_name == ""
+    assert figures[None].note == CAVEAT
+    assert {f.note for name, f in figures.items() if name} == {""}
 
 
-def test_the_caveat_belongs_to_table_3_2_only():
-    assert (
-        printed_caveat("中井町DX推進計画（2.0版）中間見直し 3-2 取組の達成状況（令和8年4月）")
-        == CAVEAT
+def test_the_spelling_is_added_only_where_it_differs_and_says_cyrillic():
+    assert printed_spelling("", "区分") == ""
+    assert printed_spelling("区分", "区分") == ""
+    assert printed_spelling(TYPO, "デジタルデバイド対策") == (
+        f'<span class="printed-as">（計画書の表記：「{TYPO}」）</span>'
     )
-    assert printed_caveat("別の表") == ""
-    assert printed_caveat(None) == ""
+    assert "（キリル文字を含む）" in printed_spelling(CYRILLIC, "デジタルデバイド対策")
+
+
+def test_another_towns_printed_spelling_and_note_show_from_its_data(client):
+    plan = make_plan(slug="dx-1.0", areas=("町民サービス",))
+    area = plan.areas.get()
+    area.main_initiatives = "窓口改革"
+    area.printed_name = "町民サーヴィス"
+    area.save()
+    html = client.get("/plans/dx-1.0/").content.decode()
+    assert "計画書の表記：「町民サーヴィス」" in html
+
+
+def test_no_town_is_named_in_the_quoting_code():
+    assert "中井" not in Path(plan_quotes.__file__).read_text(encoding="utf-8")
+    assert "30個" not in Path(plan_quotes.__file__).read_text(encoding="utf-8")

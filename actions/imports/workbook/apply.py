@@ -18,6 +18,7 @@ from django.db.models import Model
 from actions import services
 from actions.imports.workbook import lineage
 from actions.imports.workbook import sheets as S
+from actions.imports.workbook.checks import LINK_COLUMNS
 from actions.models import ActionItem, AuditEntry, Kpi
 from actions.services.bulk import collector_paused
 from plans.models import Plan, PriorityArea
@@ -151,18 +152,21 @@ def _save_master(model, writes):
     if updates:
         fields = sorted({name for w in updates for name in w.fields})
         model.objects.bulk_update([w.obj for w in updates], fields, batch_size=500)
+    if model in LINK_COLUMNS:
+        _save_links(model, [w for w in writes if w.links is not None])
     if model is ActionItem:
-        relisted = [w for w in writes if w.relisted is not None]
-        through = ActionItem.relisted_areas.through
-        through.objects.filter(actionitem_id__in=[w.obj.pk for w in relisted]).delete()
-        through.objects.bulk_create(
-            [
-                through(actionitem_id=w.obj.pk, priorityarea_id=a.pk)
-                for w in relisted
-                for a in w.relisted
-            ]
-        )
         lineage.save_links(writes)
+
+
+def _save_links(model, writes):
+    """Replace the many-to-many links (LINK_COLUMNS) of the rows whose links changed."""
+    field = model._meta.get_field(LINK_COLUMNS[model][1])
+    through = field.remote_field.through
+    source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+    through.objects.filter(**{f"{source}__in": [w.obj.pk for w in writes]}).delete()
+    through.objects.bulk_create(
+        [through(**{source: w.obj.pk, target: linked.pk}) for w in writes for linked in w.links]
+    )
 
 
 def _master_audit(write, user, source):
@@ -173,8 +177,8 @@ def _master_audit(write, user, source):
     before = (
         {name: _jsonable(value) for name, value in write.before.items()} if write.before else None
     )
-    if write.relisted is not None:
-        after["relisted_areas"] = [a.name for a in write.relisted]
+    if write.links is not None:
+        after[LINK_COLUMNS[model][1]] = [linked.name for linked in write.links]
     if write.lineage is not None:
         after[lineage.COLUMN] = lineage.codes_label(write.lineage)
     plan = _plan_of(obj)

@@ -8,16 +8,19 @@ A check that fails reports the cell and raises RowInvalid, which skips the
 rest of that row only.
 """
 
+import re
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 
+from actions.imports.workbook import sheets as S
 from actions.imports.workbook import values as V
-from actions.imports.workbook.results import Change, MasterWrite
+from actions.imports.workbook.results import JAPANESE_IN_ENGLISH, Change, MasterWrite
 from actions.models import ActionItem, Kpi
 from plans import wareki
 from plans.models import Plan, PriorityArea, Section
+from plans.translated import ENGLISH, SUFFIXES
 
 
 class RowInvalid(Exception):
@@ -63,6 +66,36 @@ COLUMNS_BY_FIELD = {
         "target_value": "目標値",
         "target_year": "目標年度",
     },
+}
+# The fields with translations (plans.translated): each has a column per language,
+# 「取組名（英語）」 for title_en, optional in every sheet.
+TRANSLATED_FIELDS = {
+    Plan: ("name",),
+    PriorityArea: ("name", "main_initiatives"),
+    ActionItem: ("title",),
+    Kpi: ("name", "unit"),
+}
+
+
+def _add_translation_columns():
+    for model, fields in TRANSLATED_FIELDS.items():
+        columns = COLUMNS_BY_FIELD[model]
+        columns.update(
+            (field + suffix, S.translation_column(columns[field], language))
+            for field in fields
+            for language, suffix in SUFFIXES.items()
+        )
+
+
+_add_translation_columns()
+# Kana and kanji, whose presence in an English cell is most likely a slip of columns.
+_JAPANESE_LETTERS = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+
+
+# The many-to-many column of a master sheet: (column, field, the loaded state's links by pk).
+LINK_COLUMNS = {
+    ActionItem: ("再掲区分", "relisted_areas", "relisted"),
+    PriorityArea: ("国計画の重点取組事項", "national_items", "area_national"),
 }
 
 
@@ -122,6 +155,30 @@ class RowChecks:
         if failed:
             raise RowInvalid
         return parsed
+
+    def _translations(self, row, model):
+        """{"title_en": …, "title_easy": …} from the translation columns the sheet has;
+        none for a sheet without them, so what is stored stays. Text as written, trimmed.
+
+        English with kana or kanji in it imports, with a warning: an English page
+        marks it as English, and a screen reader would read it with an English voice.
+        """
+        columns = COLUMNS_BY_FIELD[model]
+        fields = [f + suffix for f in TRANSLATED_FIELDS[model] for suffix in SUFFIXES.values()]
+        parsed = self._cells(row, [(columns[field], V.clean_text, {}) for field in fields])
+        english = {columns[field + SUFFIXES[ENGLISH]] for field in TRANSLATED_FIELDS[model]}
+        for column, text in parsed.items():
+            if column in english and _JAPANESE_LETTERS.search(text):
+                self.warn(
+                    JAPANESE_IN_ENGLISH,
+                    row.sheet,
+                    row.number,
+                    column,
+                    text,
+                    f"{column}に日本語の文字（かな・漢字）があります。英語のページでは英語として"
+                    "読み上げられます。英語の列には英語だけを入力してください。",
+                )
+        return {field: parsed[columns[field]] for field in fields if columns[field] in parsed}
 
     def _plan(self, row):
         slug = self._cell(row, "計画ID", V.parse_plan_id, required=True)
@@ -193,15 +250,19 @@ class RowChecks:
                 )
             raise RowInvalid from exc
 
-    def _record_master(self, sheet, row, obj, new_values, key_label, relisted=None):
-        """Compare with the current values; plan a create or update, or count unchanged."""
+    def _record_master(self, sheet, row, obj, new_values, key_label, links=None):
+        """Compare with the current values; plan a create or update, or count unchanged.
+
+        ``links``: the row's many-to-many links (LINK_COLUMNS), None when its column is absent.
+        """
         summary = self.summaries[sheet]
         columns = COLUMNS_BY_FIELD[type(obj)]
+        link_column, link_field, link_state = LINK_COLUMNS.get(type(obj), (None, None, None))
         if obj.pk is None and not getattr(obj, "_planned", False):
             for name, value in new_values.items():
                 setattr(obj, name, value)
             obj._planned = True
-            write = MasterWrite("create", obj, sheet, row.number, None, list(new_values), relisted)
+            write = MasterWrite("create", obj, sheet, row.number, None, list(new_values), links)
             self.master_writes.append(write)
             summary.created += 1
             self.changes.append(
@@ -215,7 +276,7 @@ class RowChecks:
                         for n, v in new_values.items()
                         if v not in (None, "")
                     ]
-                    + ([("再掲区分", None, [a.name for a in relisted])] if relisted else []),
+                    + ([(link_column, None, [a.name for a in links])] if links else []),
                 )
             )
             return
@@ -233,27 +294,26 @@ class RowChecks:
                 before[name] = current
                 changed.append(name)
                 setattr(obj, name, value)
-        relisted_changed = None
-        if relisted is not None:
-            current_ids = sorted(a.pk for a in self.relisted.get(obj.pk, []) if a.pk)
+        links_changed = None
+        if links is not None:
+            current = getattr(self, link_state).get(obj.pk, [])
+            current_ids = sorted(a.pk for a in current if a.pk)
             if (
                 obj.pk is None
-                or sorted(a.pk for a in relisted if a.pk) != current_ids
-                or any(a.pk is None for a in relisted)
+                or sorted(a.pk for a in links if a.pk) != current_ids
+                or any(a.pk is None for a in links)
             ):
-                relisted_changed = relisted
-                before["relisted_areas"] = [a.name for a in self.relisted.get(obj.pk, [])]
-        if not changed and relisted_changed is None:
+                links_changed = links
+                before[link_field] = [a.name for a in current]
+        if not changed and links_changed is None:
             summary.unchanged += 1
             return
-        write = MasterWrite("update", obj, sheet, row.number, before, changed, relisted_changed)
+        write = MasterWrite("update", obj, sheet, row.number, before, changed, links_changed)
         self.master_writes.append(write)
         summary.updated += 1
         fields_shown = [(columns.get(n, n), before[n], getattr(obj, n)) for n in changed]
-        if relisted_changed is not None:
-            fields_shown.append(
-                ("再掲区分", before["relisted_areas"], [a.name for a in relisted_changed])
-            )
+        if links_changed is not None:
+            fields_shown.append((link_column, before[link_field], [a.name for a in links_changed]))
         self.changes.append(Change(sheet, row.number, "update", key_label, fields_shown))
 
     def _current_value(self, obj, name):

@@ -21,6 +21,7 @@ from actions.imports.workbook import sheets as S
 from actions.models import Status
 from plans.models import PriorityArea
 from plans.towns import site_title
+from plans.translated import SUFFIXES
 from reports.exporting import safe_cell
 
 HEADER_FONT = Font(bold=True)
@@ -35,6 +36,7 @@ WIDE_COLUMNS = {
     "区分名": 24,
     "主な取組": 32,
     "国計画との整合": 32,
+    "国計画の重点取組事項": 32,
     "別表記": 32,
     "取組名": 40,
     "重点施策区分": 24,
@@ -44,6 +46,11 @@ WIDE_COLUMNS = {
     "備考": 40,
     "指標名": 30,
 }
+WIDE_COLUMNS.update(
+    (S.translation_column(name, language), WIDE_COLUMNS[name])
+    for name in ("計画名", "区分名", "主な取組", "取組名", "指標名")
+    for language in SUFFIXES
+)
 
 EXAMPLES = {
     S.PLAN.name: [
@@ -54,6 +61,8 @@ EXAMPLES = {
         "令和5年8月",
         "令和10年度末",
         "nakai-dx-1.0",
+        "○○ Town DX Promotion Plan",
+        "○○町 DX計画（デジタルで 町を よくする 計画）",
     ],
     S.AREA.name: [
         "nakai-dx-2.0",
@@ -61,7 +70,12 @@ EXAMPLES = {
         "デジタルデバイド対策",
         "スマホ相談会、きめ細かな支援 等",
         "デジタルデバイド対策",
+        "デジタルデバイド対策",
         "デジタルデバインド対策、デジタルデバйд対策",
+        "Digital access for everyone (closing the digital divide)",
+        "だれでも デジタルを つかえるように する",
+        "Smartphone help sessions, support suited to each person, etc.",
+        "スマホ そうだんかい、ひとりひとりに あわせた てつだい など",
     ],
     S.ITEM.name: [
         "nakai-dx-2.0",
@@ -71,6 +85,8 @@ EXAMPLES = {
         "防災DXの推進",
         "企画課 デジタル推進班",
         "取組の概要",
+        "(Example) Name of the action item in English",
+        "（れい）とりくみの なまえ",
         "3、5",
     ],
     S.STATUS.name: ["nakai-dx-2.0", "1-(2)-③", "令和8年度", "一部達成", "9手続き→26手続き"],
@@ -83,6 +99,10 @@ EXAMPLES = {
         "令和5年度",
         40,
         "令和10年度",
+        "Number of procedures you can apply for online",
+        "インターネットで できる てつづきの 数",
+        "procedures",
+        "てつづき",
     ],
     S.KPI_ACTUAL.name: ["nakai-dx-2.0", "1-(2)-③", "オンライン申請対応手続き数", "R8", 26],
     S.STAFF.name: [
@@ -256,6 +276,9 @@ def guide_lines(town=None):
         "・職員シート（任意）: アカウントを追加・更新します。役割は 職員、課長、管理職、管理者。新しいアカウントの初期パスワードは"
         "取込の結果画面に1回だけ表示し、本人が初回ログインで変更します。登録済みのアカウントのパスワードは変更しません",
         "・重点施策区分・再掲区分: 区分名、別表記（表記ゆれ）、番号のいずれか。複数は 、 ; ／ で区切ります",
+        "・翻訳の列（任意）: 「取組名（英語）」「取組名（やさしい日本語）」のように、計画名・区分名・主な取組・"
+        "取組名・指標名・単位の英語とやさしい日本語を書けます。英語・やさしい日本語のページに表示し、空欄なら日本語のまま"
+        "表示します。列がなければ登録済みの翻訳は変わりません（列があって空欄なら翻訳を消します）",
         "・数式は、保存されている計算結果を読み取ります。結合セル・末尾の空行や空列は無視します",
         "・CSV で取り込むときは、1シートを1ファイルにします（UTF-8 または Shift_JIS）。見出し行でシートを判別します",
         "",

@@ -24,7 +24,7 @@ from actions.imports.workbook import sheets as S
 from actions.imports.workbook import values as V
 from actions.imports.workbook.checks import RowInvalid
 from actions.imports.workbook.lineage import LineageRows
-from actions.imports.workbook.masters import MasterRows
+from actions.imports.workbook.masters import NATIONAL_COLUMN, MasterRows
 from actions.imports.workbook.people import PeopleRows
 from actions.imports.workbook.reader import ImportRefused
 from actions.imports.workbook.results import (
@@ -48,7 +48,7 @@ from actions.models import (
 from actions.services.accounts import accounts_named
 from actions.services.bulk import collector_paused
 from actions.services.status import StoredStatus
-from plans.models import Plan, PriorityArea, Section
+from plans.models import NationalPlanItem, Plan, PriorityArea, Section
 from plans.towns import the_only_town
 
 WRITE_CHUNK = 1000  # entries per bulk service call: progress steps, bounded statements
@@ -139,6 +139,15 @@ class WorkbookImport(MasterRows, YearlyRows, PeopleRows, LineageRows):
         self.area_by_id = area_by_id = {
             a.pk: a for areas in self.areas.values() for a in areas.values()
         }
+        self.national_items = []  # the national plan's items (shared by every town)
+        self.area_national = defaultdict(list)  # area pk -> [NationalPlanItem]
+        if any(row.has(NATIONAL_COLUMN) for row in self.rows.get(S.AREA.name, ())):
+            self.national_items = list(NationalPlanItem.objects.all())
+            by_pk = {item.pk: item for item in self.national_items}
+            for area_id, item_id in PriorityArea.national_items.through.objects.filter(
+                priorityarea__plan_id__in=plan_ids
+            ).values_list("priorityarea_id", "nationalplanitem_id"):
+                self.area_national[area_id].append(by_pk[item_id])
         self.items = {}  # (slug, code_key) -> item
         self.relisted = defaultdict(list)  # item pk -> [area]
         if self.rows.keys() - {S.PLAN.name, S.AREA.name}:

@@ -12,6 +12,8 @@ from actions.imports.workbook.checks import COLUMNS_BY_FIELD, RowChecks, RowInva
 from actions.models import ActionItem, Kpi
 from plans.models import Plan, PriorityArea
 
+NATIONAL_COLUMN = "国計画の重点取組事項"
+
 
 class MasterRows(RowChecks):
     # 計画
@@ -37,6 +39,7 @@ class MasterRows(RowChecks):
             "published_on": parsed["策定年月"],
             "period_start": parsed["計画期間開始"],
             "period_end": parsed["計画期間終了"],
+            **self._translations(row, Plan),
         }
         if new_values["period_end"] < new_values["period_start"]:
             self.error(
@@ -93,9 +96,13 @@ class MasterRows(RowChecks):
                 ("区分名", V.clean_text, {"required": True}),
                 ("主な取組", V.clean_text, {}),
                 ("国計画との整合", V.clean_text, {}),
+                (NATIONAL_COLUMN, V.split_list, {}),
                 ("別表記", V.split_list, {}),
             ],
         )
+        national = None
+        if NATIONAL_COLUMN in parsed:
+            national = self._national_items(row, parsed[NATIONAL_COLUMN])
         area = self.areas[plan.slug].get(number) or PriorityArea(plan=plan, number=number)
         new_values = {"name": parsed["区分名"]}
         for column, name in (
@@ -106,11 +113,45 @@ class MasterRows(RowChecks):
                 new_values[name] = parsed[column]
         if "別表記" in parsed:
             new_values["aliases"] = "\n".join(parsed["別表記"])
+        new_values.update(self._translations(row, PriorityArea))
         probe = PriorityArea(plan=plan, number=number, **new_values)
         self._model_errors(row, probe, COLUMNS_BY_FIELD[PriorityArea])
-        self._record_master(S.AREA.name, row, area, new_values, f"{plan.slug} 区分{number}")
+        self._record_master(
+            S.AREA.name, row, area, new_values, f"{plan.slug} 区分{number}", national
+        )
         area._row = row.number
         self.areas[plan.slug][number] = area
+
+    def _national_items(self, row, names):
+        """The national plan's items a cell names (「名前」 or 「名前（第5.0版）」), each once."""
+        found, failed = [], False
+        for text in names:
+            key = V.match_key(text)
+            matches = [i for i in self.national_items if V.match_key(i.name) == key] or [
+                i for i in self.national_items if V.match_key(f"{i.name}（{i.edition}）") == key
+            ]
+            if len(matches) == 1:
+                if matches[0] not in found:
+                    found.append(matches[0])
+                continue
+            failed = True
+            if matches:
+                editions = "、".join(f"「{i.name}（{i.edition}）」" for i in matches)
+                message = (
+                    f"重点取組事項「{text}」は複数の版にあります。版を添えて {editions} の"
+                    "ように入力してください。"
+                )
+            else:
+                known = "、".join(dict.fromkeys(i.name for i in self.national_items))
+                message = (
+                    f"国計画の重点取組事項「{text}」は登録されていません。登録済みの名前で入力して"
+                    f"ください（登録済み: {known or 'なし'}）。新しい事項は管理画面の"
+                    "「国計画の項目」で追加します。"
+                )
+            self.error(row.sheet, row.number, NATIONAL_COLUMN, text, message)
+        if failed:
+            raise RowInvalid
+        return found
 
     def _check_area_names(self):
         for slug, areas in self.areas.items():
@@ -210,8 +251,14 @@ class MasterRows(RowChecks):
             new_values["section"] = section
         if "概要" in parsed:
             new_values["description"] = parsed["概要"]
-        probe = ActionItem(plan=plan, code=code.text, title=parsed["取組名"])
-        self._model_errors(row, probe, {"title": "取組名"})
+        translations = self._translations(row, ActionItem)
+        new_values.update(translations)
+        probe = ActionItem(plan=plan, code=code.text, title=parsed["取組名"], **translations)
+        self._model_errors(
+            row,
+            probe,
+            {"title": "取組名", **{f: COLUMNS_BY_FIELD[ActionItem][f] for f in translations}},
+        )
         self._record_master(
             S.ITEM.name, row, item, new_values, f"{plan.slug} {item_label(probe)}", relisted
         )
@@ -250,6 +297,7 @@ class MasterRows(RowChecks):
         ):
             if column in parsed:
                 new_values[field_name] = parsed[column]
+        new_values.update(self._translations(row, Kpi))
         probe = Kpi(item=item, **new_values)
         self._model_errors(row, probe, COLUMNS_BY_FIELD[Kpi])
         self._record_master(

@@ -50,10 +50,12 @@ class RowWarning(RowError):
 REASON_MISSING = "reason_missing"
 SECTION_SPELLING = "section_spelling"
 STAFF_WITHOUT_SECTION = "staff_without_section"
+JAPANESE_IN_ENGLISH = "japanese_in_english"
 WARNING_KINDS = {
     REASON_MISSING: "未達成・判定不可で備考（理由）のない行",
     SECTION_SPELLING: "登録済み（またはこのファイルで追加する）担当課とみなした表記",
     STAFF_WITHOUT_SECTION: "担当課のない職員・課長",
+    JAPANESE_IN_ENGLISH: "英語の列に日本語の文字がある行",
 }
 
 
@@ -148,5 +150,7 @@ class MasterWrite:
     row: int
     before: dict | None
     fields: list  # model field names changed
-    relisted: list | None = None  # new 再掲区分, when they change
+    # The new many-to-many links, when they change (checks.LINK_COLUMNS): an item's
+    # 再掲区分, an area's 国計画の重点取組事項.
+    links: list | None = None
     lineage: list | None = None  # new 旧取組番号 (items of the revised plan), when they change

@@ -8,6 +8,8 @@ before items …).
 
 from dataclasses import dataclass
 
+from plans.translated import LANGUAGE_LABELS, SUFFIXES
+
 
 @dataclass(frozen=True)
 class Column:
@@ -36,6 +38,25 @@ class SheetDef:
         return [column.name for column in self.columns if column.required or column.key]
 
 
+def translation_column(name, language):
+    """「取組名（英語）」: the column of a text's translation into ``language`` ("en", "ja-easy")."""
+    return f"{name}（{LANGUAGE_LABELS[language]}）"
+
+
+def translation_columns(*names):
+    """The optional translation columns of the named columns: a sheet without them imports
+    as before and leaves the stored translations as they are; a blank cell clears one."""
+    return tuple(
+        Column(
+            translation_column(name, language),
+            help=f"{LANGUAGE_LABELS[language]}のページに表示する{name}"
+            "（任意）。空欄なら日本語のまま表示します",
+        )
+        for name in names
+        for language in SUFFIXES
+    )
+
+
 PLAN_ID = Column(
     "計画ID", key=True, help="計画の識別子（例: nakai-dx-2.0）。半角英数字とハイフン。"
 )
@@ -50,6 +71,7 @@ PLAN = SheetDef(
         Column("計画期間開始", required=True, help="例: 令和5年8月、2023/8/1"),
         Column("計画期間終了", required=True, help="例: 令和10年度末、2029/3/31"),
         Column("改定元計画ID", help="中間見直し等で改定した元の計画の計画ID"),
+        *translation_columns("計画名"),
     ),
     "計画の版と期間。",
 )
@@ -60,10 +82,17 @@ AREA = SheetDef(
         Column("番号", key=True, help="1から始まる区分の番号"),
         Column("区分名", required=True),
         Column("主な取組"),
-        Column("国計画との整合"),
+        Column("国計画との整合", help="計画書に書かれたとおりの記載"),
+        Column(
+            "国計画の重点取組事項",
+            help="区分が対応する国の自治体DX推進計画の重点取組事項（登録済みの名前）。"
+            "複数は 、 ; ／ で区切る。空欄にすると対応付けを外します。"
+            "同じ名前が複数の版にあるときは「名前（第5.0版）」",
+        ),
         Column("別表記", help="取込時に同じ区分とみなす表記。複数は 、 ; ／ で区切る"),
+        *translation_columns("区分名", "主な取組"),
     ),
-    "重点施策区分と、その別表記（表記ゆれ）。",
+    "重点施策区分と、その別表記（表記ゆれ）、国計画との対応付け。",
 )
 ITEM = SheetDef(
     "取組",
@@ -75,6 +104,7 @@ ITEM = SheetDef(
         Column("再掲区分", help="再掲する区分。複数は 、 ; ／ で区切る"),
         Column("担当課", help="担当課の名前。登録されていない担当課は取込で追加します"),
         Column("概要"),
+        *translation_columns("取組名"),
         Column(
             "旧取組番号",
             help="改定元の計画で、この取組が引き継ぐ（複数なら統合する）取組の取組番号。"
@@ -105,6 +135,7 @@ KPI = SheetDef(
         Column("基準年度"),
         Column("目標値"),
         Column("目標年度"),
+        *translation_columns("指標名", "単位"),
     ),
     "取組の指標（KPI）と基準値・目標値。",
 )

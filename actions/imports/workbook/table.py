@@ -35,6 +35,12 @@ def header_name(value):
     return text
 
 
+def column_names(sheet_def):
+    """{a header as read: the column it names}: 「取組名（英語）」 typed or read with
+    half-width brackets or spaces is still that column."""
+    return {header_name(name): name for name in sheet_def.names}
+
+
 def find_header(rows, sheet_def=None):
     """(index in rows, SheetDef) of the header row; a title row may stand above it."""
     candidates = [sheet_def] if sheet_def else list(S.TEMPLATE_SHEETS)
@@ -42,8 +48,8 @@ def find_header(rows, sheet_def=None):
         names = {header_name(v) for v in values if not V.is_blank(v)}
         scored = []
         for candidate in candidates:
-            score = len(names & set(candidate.names))
-            missing = len(set(candidate.required_names) - names)
+            score = len(names & set(column_names(candidate)))
+            missing = len({header_name(n) for n in candidate.required_names} - names)
             scored.append((score, -missing, score / len(candidate.names), candidate))
         scored.sort(key=lambda s: s[:3], reverse=True)
         if scored and scored[0][0] >= 2:
@@ -92,13 +98,14 @@ def collect_rows(sheet_data, rows, error):
 
 def _read_table(sheet_def, data, header_index, rows, error):
     header_number, header = data.rows[header_index]
+    known = column_names(sheet_def)
     columns = {}
     ok = True
     for position, cell in enumerate(header):
         if V.is_blank(cell):
             continue
-        name = header_name(cell)
-        if name not in sheet_def.names:
+        name = known.get(header_name(cell))
+        if name is None:
             error(
                 sheet_def.name,
                 header_number,

@@ -27,10 +27,17 @@ class Command(BaseCommand):
             help="ホスト名（例：nakai.example.lg.jp）。複数指定できます。",
         )
         parser.add_argument("--office", default="", help="計画の担当（例：企画課 デジタル推進班）")
+        parser.add_argument("--name-en", default="", help="英語のページの団体名（例：Nakai Town）")
+        parser.add_argument("--kana", default="", help="団体名の読み（例：なかいまち）")
 
-    def handle(self, *args, code, name, prefecture, host, office, **options):
+    def handle(self, *args, code, name, prefecture, host, office, name_en, kana, **options):
         town = Town(
-            code=code.strip(), name=name.strip(), prefecture=prefecture.strip(), office=office
+            code=code.strip(),
+            name=name.strip(),
+            prefecture=prefecture.strip(),
+            office=office,
+            name_en=name_en.strip(),
+            name_kana=kana.strip(),
         )
         hosts = [TownHost(town=town, host=h.strip().lower()) for h in host if h.strip()]
         try:
