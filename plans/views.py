@@ -5,6 +5,7 @@ from itertools import groupby
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from actions.lineage import plan_lineage
 from actions.models import ActionItem
@@ -56,7 +57,7 @@ def plan_detail(request, slug):
         .first()
     )
     if plan is None:
-        raise Http404(f"計画ID「{slug}」の計画は登録されていません。")
+        raise Http404(gettext("計画ID「{slug}」の計画は登録されていません。").format(slug=slug))
     areas = list(plan.areas.all())
     directions = wellbeing_rows(plan, areas)
     return render(
@@ -131,7 +132,9 @@ def timeline(request):
         events = events.filter(is_other=True)
     elif area_name:
         if area_name not in area_names:
-            raise Http404(f"重点施策区分「{area_name}」の主な取組はありません。")
+            raise Http404(
+                gettext("重点施策区分「{area}」の主な取組はありません。").format(area=area_name)
+            )
         events = events.for_area_name(area_name)
     years = [
         {"fiscal_year": year, "events": list(group)}
@@ -148,6 +151,7 @@ def timeline(request):
             "area_names": area_names + [OTHER],
             "area_choices": list(area_choices.values()),
             "selected_area": area_name,
+            "selected_choice": area_choices.get(area_name),
             "event_count": sum(len(year["events"]) for year in years),
         },
     )

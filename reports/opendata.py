@@ -13,6 +13,7 @@ import json
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from actions.models import EvaluationYear
 from plans import wareki
@@ -21,26 +22,35 @@ from reports.exporting import content_disposition, safe_cell
 from reports.queries import get_plan, parse_year_param
 
 LICENCE = "CC BY 4.0"
-LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
+# Translators: the licence deed in the reader's language (deed.en for English).
+LICENCE_URL = gettext_lazy("https://creativecommons.org/licenses/by/4.0/deed.ja")
 
+# (the column's name, as the CSV's header row has it; what it holds, as the pages explain it)
 CSV_COLUMNS = (
-    ("計画ID", "計画の識別子（例: nakai-dx-1.0）"),
-    ("計画名", "計画の名称と版"),
-    ("年度", "評価年度（西暦。4月始まりの年度の開始年）"),
-    ("年度（和暦）", "評価年度の和暦表記（例: 令和7年度）"),
-    ("区分番号", "重点施策区分の番号"),
-    ("重点施策区分", "重点施策区分の名称"),
-    ("取組数", "区分に掲載された取組の数（再掲を含む）"),
-    ("達成", "達成の取組数"),
-    ("一部達成", "一部達成の取組数"),
-    ("未達成", "未達成の取組数"),
-    ("判定不可", "判定不可の取組数"),
-    ("未評価", "達成状況が未登録の取組数（達成度の分母に含めません）"),
-    ("評価済み", "達成状況が登録された取組の数（達成度の分母。取組数より少なければ達成度は暫定）"),
-    ("達成度", "達成度（%、小数第1位まで四捨五入。評価済みの取組がない場合は空欄）"),
+    ("計画ID", gettext_lazy("計画の識別子（例: nakai-dx-1.0）")),
+    ("計画名", gettext_lazy("計画の名称と版")),
+    ("年度", gettext_lazy("評価年度（西暦。4月始まりの年度の開始年）")),
+    ("年度（和暦）", gettext_lazy("評価年度の和暦表記（例: 令和7年度）")),
+    ("区分番号", gettext_lazy("重点施策区分の番号")),
+    ("重点施策区分", gettext_lazy("重点施策区分の名称")),
+    ("取組数", gettext_lazy("区分に掲載された取組の数（再掲を含む）")),
+    ("達成", gettext_lazy("達成の取組数")),
+    ("一部達成", gettext_lazy("一部達成の取組数")),
+    ("未達成", gettext_lazy("未達成の取組数")),
+    ("判定不可", gettext_lazy("判定不可の取組数")),
+    ("未評価", gettext_lazy("達成状況が未登録の取組数（達成度の分母に含めません）")),
+    (
+        "評価済み",
+        gettext_lazy(
+            "達成状況が登録された取組の数（達成度の分母。取組数より少なければ達成度は暫定）"
+        ),
+    ),
+    ("達成度", gettext_lazy("達成度（%、小数第1位まで四捨五入。評価済みの取組がない場合は空欄）")),
     (
         "暫定",
-        "未評価の取組が残るまま計算した達成度なら 1、すべて評価済みなら 0（達成度が空欄なら空欄）",
+        gettext_lazy(
+            "未評価の取組が残るまま計算した達成度なら 1、すべて評価済みなら 0（達成度が空欄なら空欄）"
+        ),
     ),
 )
 
@@ -85,23 +95,23 @@ def index_context(town):
 def api_rate_label(rate):
     """「120/min」 as 「1分に120回」 (the rate as the API's throttle reads it)."""
     count, _, period = rate.partition("/")
-    units = {
-        "s": "1秒",
-        "sec": "1秒",
-        "m": "1分",
-        "min": "1分",
-        "h": "1時間",
-        "hour": "1時間",
-        "d": "1日",
-        "day": "1日",
+    unit = {"s": "s", "sec": "s", "m": "m", "min": "m", "h": "h", "hour": "h", "d": "d", "day": "d"}
+    labels = {
+        "s": gettext("1秒に{count}回"),
+        "m": gettext("1分に{count}回"),
+        "h": gettext("1時間に{count}回"),
+        "d": gettext("1日に{count}回"),
     }
-    return f"{units.get(period, period)}に{count}回"
+    label = labels.get(unit.get(period), gettext("{period}に{count}回"))
+    return label.format(count=count, period=period)
 
 
 def _not_published(plan, fiscal_year):
-    subject = f"{plan}の" if plan else ""
+    year = wareki.fiscal_year_label(fiscal_year)
+    if plan is None:
+        return Http404(gettext("{year}の達成状況は公表されていません。").format(year=year))
     return Http404(
-        f"{subject}{wareki.fiscal_year_label(fiscal_year)}の達成状況は公表されていません。"
+        gettext("{plan}の{year}の達成状況は公表されていません。").format(plan=plan, year=year)
     )
 
 
@@ -126,7 +136,9 @@ def achievement_json(request):
     slug, year_text = request.GET.get("plan"), request.GET.get("year")
     if not slug or not year_text:
         raise Http404(
-            "計画（plan）と年度（year）を指定してください。例: ?plan=nakai-dx-1.0&year=2025"
+            gettext(
+                "計画（plan）と年度（year）を指定してください。例: ?plan=nakai-dx-1.0&year=2025"
+            )
         )
     plan = get_plan(request.town, slug)
     fiscal_year = parse_year_param(year_text)

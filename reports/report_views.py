@@ -12,11 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 
 from actions.models import EvaluationYear
 from actions.permissions import can_edit_year_report, can_view_internal
 from nakai_dx.languages import japanese_only
 from plans import wareki
+from plans.templatetags.translated import plan_title_text
 from reports import services
 from reports.exporting import content_disposition
 from reports.forms import YearReportForm
@@ -26,7 +29,12 @@ from reports.yearly_report import render as render_report
 from reports.yearly_report.content import build_report, narrative_for
 
 DOWNLOADS = ("docx", "xlsx", "pdf")
-DOWNLOAD_LABELS = {"docx": "Word（.docx）", "xlsx": "Excel（.xlsx）", "pdf": "PDF"}
+# The files are the town's report as published, in Japanese whatever the page's language.
+DOWNLOAD_LABELS = {
+    "docx": gettext_lazy("Word（.docx）"),
+    "xlsx": gettext_lazy("Excel（.xlsx）"),
+    "pdf": gettext_lazy("PDF"),
+}
 
 
 def _report_year(request, slug, year_text):
@@ -36,11 +44,17 @@ def _report_year(request, slug, year_text):
     label = wareki.fiscal_year_label(fiscal_year)
     if not plan.covers_fiscal_year(fiscal_year):
         raise Http404(
-            f"{label}は{plan}の評価の対象年度（{plan.fiscal_years_label}）ではありません。"
+            gettext("{year}は{plan}の評価の対象年度（{years}）ではありません。").format(
+                year=label, plan=plan_title_text(plan), years=plan.fiscal_years_label
+            )
         )
     is_draft = fiscal_year not in EvaluationYear.objects.published_years(plan)
     if is_draft and not can_view_internal(request.user):
-        raise Http404(f"{plan}の{label}の報告書は公表されていません。")
+        raise Http404(
+            gettext("{plan}の{year}の報告書は公表されていません。").format(
+                plan=plan_title_text(plan), year=label
+            )
+        )
     return plan, fiscal_year, is_draft
 
 
@@ -74,11 +88,16 @@ def year_report(request, slug, year):
 
 def year_report_file(request, slug, year, fmt):
     if fmt not in DOWNLOADS:
-        raise Http404(f"「{fmt}」の形式はありません。docx、xlsx、pdf のいずれかです。")
+        raise Http404(
+            gettext("「{format}」の形式はありません。docx、xlsx、pdf のいずれかです。").format(
+                format=fmt
+            )
+        )
     plan, fiscal_year, is_draft = _report_year(request, slug, year)
-    content = build_report(plan, fiscal_year, is_draft=is_draft)
-    response = HttpResponse(render_report(content, fmt), content_type=FORMATS[fmt][0])
-    response["Content-Disposition"] = content_disposition(filename(content, fmt))
+    with translation.override("ja"):  # the town's report as published, from any page
+        content = build_report(plan, fiscal_year, is_draft=is_draft)
+        response = HttpResponse(render_report(content, fmt), content_type=FORMATS[fmt][0])
+        response["Content-Disposition"] = content_disposition(filename(content, fmt))
     response["Cache-Control"] = "private, no-store" if is_draft else "public, max-age=300"
     return response
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import report_views, views
+from reports import glossary, report_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -25,4 +25,5 @@ urlpatterns = [
     path("towns/achievement.csv", views.towns_csv, name="towns_csv"),
     path("towns/achievement.json", views.towns_json, name="towns_json"),
     path("accessibility/", views.accessibility_policy, name="accessibility"),
+    path("glossary/", glossary.glossary, name="glossary"),
 ]

@@ -354,6 +354,10 @@ def accessibility_policy(request):
             "results": results,
             "measured_on": accessibility.measured_on(results),
             "rows": accessibility.page_rows(results),
+            "languages": accessibility.results_by_language(results),
+            "html_checker_reason": accessibility.html_checker_reason(
+                (results or {}).get("html_checker", {})
+            ),
             "problems": accessibility.problems(results),
             "manual_checks": accessibility.MANUAL_CHECKS,
             "known_exceptions": accessibility.KNOWN_EXCEPTIONS,

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from actions.models import (
     NOT_EVALUATED_LABEL,
@@ -84,7 +85,7 @@ class KpiLine:
     def text(self):
         """「74%→100%」, 「9手続き→26手続き」, 「0件」."""
         values = [_with_unit(v, self.unit) for v in (self.baseline, self.actual) if v is not None]
-        return "→".join(values) if values else "実績なし"
+        return "→".join(values) if values else gettext("実績なし")
 
 
 @dataclass
@@ -203,7 +204,7 @@ class ReportContent:
 
     @property
     def subtitle(self):
-        return f"{self.year_label} 取組の達成状況"
+        return gettext("{year} 取組の達成状況").format(year=self.year_label)
 
     @property
     def issued_label(self):
@@ -222,7 +223,9 @@ class ReportContent:
         """「評価済み 28／30」 when the year is not fully rated, else ''."""
         if not self.provisional:
             return ""
-        return f"評価済み {self.evaluated}／{self.total_items}（達成度は暫定）"
+        return gettext("評価済み {evaluated}／{total}（達成度は暫定）").format(
+            evaluated=self.evaluated, total=self.total_items
+        )
 
     @property
     def show_not_evaluated(self):
@@ -242,7 +245,7 @@ class ReportContent:
 
     @property
     def external_heading(self):
-        body = self.narrative.external_body or "推進委員会・有識者"
+        body = self.narrative.external_body or gettext("推進委員会・有識者")
         if self.narrative.external_meeting_on:
             day = self.narrative.external_meeting_on
             return f"{body}（{wareki.date_label(day)}（{day:%Y年%-m月%-d日}）開催）"
@@ -255,8 +258,8 @@ class ReportContent:
     @property
     def events_heading(self):
         if self.events_since_start:
-            return f"主な取組一覧（計画策定以後、{self.year_label}まで）"
-        return f"主な取組一覧（{self.year_label}）"
+            return gettext("主な取組一覧（計画策定以後、{year}まで）").format(year=self.year_label)
+        return gettext("主な取組一覧（{year}）").format(year=self.year_label)
 
 
 # Characters XML 1.0 cannot hold (Word and Excel files are XML): dropped from every text.
@@ -382,7 +385,7 @@ def build_report(plan, fiscal_year, *, is_draft=None, narrative=None):
     rows = [
         _table_row(result.area.name, result.counts, result.rate) for result in achievement.areas
     ]
-    total = _table_row("合計", achievement.overall, achievement.pooled_rate)
+    total = _table_row(gettext("合計"), achievement.overall, achievement.pooled_rate)
     findings = narrative.findings
     items, relisted, sections, statuses = _items_and_statuses(plan, years)
     areas_by_id = {result.area.pk: result.area for result in achievement.areas}
@@ -401,7 +404,9 @@ def build_report(plan, fiscal_year, *, is_draft=None, narrative=None):
             for now, then in zip(achievement.areas, before.areas, strict=True)
         ]
         comparisons.append(
-            RateComparison("合計", achievement.pooled_rate_percent, before.pooled_rate_percent)
+            RateComparison(
+                gettext("合計"), achievement.pooled_rate_percent, before.pooled_rate_percent
+            )
         )
         changes = _changes(
             items, areas_by_id, statuses[previous_year], statuses.get(fiscal_year, {})
@@ -461,7 +466,9 @@ def _table_row(name, counts, rate):
 def _pooled_formula(total, achievement):
     """「合計の達成度 60.0% =（14＋4）÷ 30（達成度 =（達成＋一部達成）÷ 取組数）」"""
     if achievement.pooled_rate is None:
-        return f"合計の達成度は、評価済みの取組がないため「—」です（{achievement.rule.formula}）。"
+        return gettext("合計の達成度は、評価済みの取組がないため「—」です（{formula}）。").format(
+            formula=achievement.rule.formula
+        )
     rule = achievement.rule
     partial = str(total.partially_achieved)
     if rule.partial_weight != 1:
@@ -469,9 +476,15 @@ def _pooled_formula(total, achievement):
     denominator = total.total - total.not_evaluated
     if not rule.undeterminable_in_denominator:
         denominator -= total.undeterminable
-    return (
-        f"合計の達成度 {total.rate_display} =（{total.achieved}＋{partial}）÷ {denominator}"
-        f"（{rule.formula}。全取組を合算した値）"
+    return gettext(
+        "合計の達成度 {rate} =（{achieved}＋{partial}）÷ {denominator}"
+        "（{formula}。全取組を合算した値）"
+    ).format(
+        rate=total.rate_display,
+        achieved=total.achieved,
+        partial=partial,
+        denominator=denominator,
+        formula=rule.formula,
     )
 
 
@@ -479,11 +492,11 @@ def _mean_formula(area_rates, achievement):
     """「区分別達成度の平均 63.3% =（87.5＋66.7＋100.0＋50.0＋12.5）÷ 5」"""
     if not area_rates:
         return ""
-    terms = "＋".join(str(rate) for rate in area_rates)
-    return (
-        f"区分別達成度の平均 {format_rate(achievement.mean_of_area_rates)} =（{terms}）÷ "
-        f"{len(area_rates)}（各区分の達成度を足して区分数で割った値）"
-    )
+    # Translators: the plus sign between the terms of a sum (full width in Japanese).
+    terms = gettext("＋").join(str(rate) for rate in area_rates)
+    return gettext(
+        "区分別達成度の平均 {rate} =（{terms}）÷ {count}（各区分の達成度を足して区分数で割った値）"
+    ).format(rate=format_rate(achievement.mean_of_area_rates), terms=terms, count=len(area_rates))
 
 
 def _item_count_note(plan, achievement):
@@ -658,7 +671,7 @@ def _events(plan, fiscal_year, since_start):
     for event in events:
         names = [clean(area.name) for area in sorted(event.areas.all(), key=lambda a: a.number)]
         if event.is_other:
-            names.append("その他")
+            names.append(gettext("その他"))
         era, year_in_era = wareki.era_of_date(event.occurred_on)
         rows.append(
             EventRow(

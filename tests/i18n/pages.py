@@ -15,6 +15,7 @@ PUBLIC_PAGES = {
     "accessibility": "/accessibility/",
     "year_report": "/plans/nakai-dx-1.0/report/2025/",
     "towns": "/towns/",
+    "glossary": "/glossary/",
     "not_found": "/plans/no-such-plan/",
 }
 

@@ -129,3 +129,84 @@ def test_every_page_links_to_the_policy_from_its_footer(client, town_data, url):
     html = client.get(url).content.decode()
     footer = html[html.index('<footer class="site-footer">') :]
     assert f'<a href="{URL}">ウェブアクセシビリティ方針</a>' in footer
+
+
+def test_the_committed_results_cover_each_language_of_each_translated_page_type():
+    results = committed()
+    for entry in results["pages"]:
+        languages = set(entry["translations"])
+        if entry["key"] in accessibility.JAPANESE_ONLY:
+            assert languages == set()
+        else:
+            assert languages == {"ja-easy", "en"}, entry["key"]
+            for language in languages:
+                measured = entry["translations"][language]
+                assert measured["path"] == accessibility.paths_in(entry["path"], language)
+                for checks in measured["widths"].values():
+                    assert checks["axe"]["passed_rules"] > 10
+    for language in accessibility.LANGUAGES:
+        summary = results["by_language"][language]
+        assert summary["page_types"] == len(
+            [
+                key
+                for key, _n, _p in accessibility.PAGE_TYPES
+                if language in accessibility.languages_of(key)
+            ]
+        )
+    assert results["by_language"]["ja"] == results["summary"]
+
+
+def test_a_missing_language_is_reported():
+    results = copy.deepcopy(committed())
+    timeline = next(e for e in results["pages"] if e["key"] == "timeline")
+    del timeline["translations"]["en"]
+    timeline["translations"]["ja-easy"]["widths"].pop("1280")
+    assert accessibility.problems(results) == [
+        "ページ種別「timeline (ja-easy)」の幅 1280px の結果がありません。",
+        "ページ種別「timeline (en)」の結果がありません。",
+    ]
+
+
+def test_the_page_shows_each_languages_results(client, distinctive_results):
+    distinctive_results["by_language"]["en"]["axe_violations"] = 2468
+    timeline = next(e for e in distinctive_results["pages"] if e["key"] == "timeline")
+    timeline["translations"]["en"]["widths"]["375"]["axe"] = {
+        "violations": 13,
+        "rules": ["region"],
+        "passed_rules": 30,
+        "incomplete_rules": 0,
+    }
+    accessibility.results_path().write_text(
+        json.dumps(distinctive_results, ensure_ascii=False), encoding="utf-8"
+    )
+    html = client.get(URL).content.decode()
+    assert 'data-label="axe-core の違反">2468</td>' in html
+    assert html.count('<table class="data-table a11y-results">') == 3
+    english = html[html.index('id="results-en"') :]
+    assert '<a href="/en/timeline/">主な取組の年表</a>' in english
+    assert "13 件" in english and "region" in english
+    assert '<a href="/api/v1/docs">' not in english  # the API's documentation is Japanese only
+
+
+def test_the_results_read_in_english_on_the_english_page(client):
+    html = client.get("/en" + URL).content.decode()
+    assert "<h1>Web accessibility policy</h1>" in html
+    assert 'Pages in <span lang="en">English</span>' in html
+    assert '<a href="/en/glossary/">Glossary</a>' in html
+    assert "7 December 2026" in html
+
+
+def test_the_exception_of_the_missing_languages_is_gone(client):
+    html = client.get(URL).content.decode()
+    assert "英語・やさしい日本語のページはまだありません" not in html
+    assert "町が翻訳を登録していない計画の言葉は日本語のまま表示します" in html
+
+
+def test_a_heading_problem_is_said_in_the_readers_language():
+    assert accessibility.heading_problem([1, 2, 3]) == ""
+    assert accessibility.heading_problem([1, 2, 4]) == "h2 の次が h4"
+    assert accessibility.heading_problem([2, 3]) == "h1 が 0 個"
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert accessibility.heading_problem([1, 1]) == "2 h1 headings"
