@@ -19,7 +19,8 @@ ITEMS = StatusTally.ITEMS
 def refresh(plan_id=None, fiscal_years=None, apps=installed_apps):
     """Count a plan's years again: all its years and its items when ``fiscal_years`` is None.
 
-    Without a plan, every plan (data every plan shows changed: sections, say).
+    Without a plan, every plan of every town (data_changed() without a plan or town:
+    what every town shows changed); a town's own change counts its plans one by one.
     ``apps`` is a migration's historical models (the migration that fills the tallies).
     """
     if plan_id is None:

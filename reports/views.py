@@ -298,7 +298,7 @@ def opendata_csv(request):
     return opendata.achievement_csv(request)
 
 
-@cache.public_page
+@cache.public_page(every_town=True)
 def towns_compared(request):
     """The deployment's towns side by side: each one's latest published year."""
     rows = comparison.latest_rows()
@@ -309,7 +309,7 @@ def towns_compared(request):
     )
 
 
-@cache.public_page
+@cache.public_page(every_town=True)
 def towns_csv(request):
     return comparison.csv_response()
 

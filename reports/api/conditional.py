@@ -27,9 +27,11 @@ FIRST_SEEN_TIMEOUT = 30 * 24 * 60 * 60
 BODY_TIMEOUT = 24 * 60 * 60  # a safety net only: the key changes with the data
 
 
-def published_state():
-    """A digest of the versions of everything the API shows."""
-    published = set(EvaluationYear.objects.published().values_list("plan_id", "fiscal_year"))
+def published_state(town):
+    """A digest of the versions of everything the API shows of a town."""
+    published = set(
+        EvaluationYear.objects.for_town(town).published().values_list("plan_id", "fiscal_year")
+    )
     rows = request_versions().rows
     shown = sorted(
         (key, version)
@@ -44,7 +46,7 @@ def published_state():
 
 class Stamp:
     def __init__(self, request):
-        state = published_state()
+        state = published_state(request.town)
         # The host too: the documents carry absolute URLs, and towns have their own host names.
         where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(f"{API_VERSION}\n{state}\n{where}".encode()).hexdigest()[:32]
