@@ -11,7 +11,7 @@ than a misleading 0%. Whether 判定不可 stays in the denominator, the weight 
 distinct items are settings (``ACHIEVEMENT_RULE``).
 """
 
-import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -21,7 +21,7 @@ from django.conf import settings
 from actions import tallies
 from actions.models import Status
 from plans import wareki
-from plans.models import PublishedFigure
+from plans.models import PriorityArea, PublishedFigure
 
 STATUS_FIELDS = (
     ("achieved", Status.ACHIEVED),
@@ -87,7 +87,10 @@ def round_rate(rate):
     """A rate (a fraction of 1) as a percentage, rounded half-up to one decimal."""
     if rate is None:
         return None
-    tenths = math.floor(rate * 1000 + Fraction(1, 2))
+    if not isinstance(rate, Fraction | int):
+        rate = Fraction(rate)
+    # floor(rate × 1000 + 1/2) in integers: a page of every town rounds thousands of rates.
+    tenths = (2000 * rate.numerator + rate.denominator) // (2 * rate.denominator)
     return Decimal(tenths).scaleb(-1)
 
 
@@ -107,8 +110,13 @@ class Counts:
     not_evaluated: int = 0
 
     def add(self, other):
-        for name in COUNT_FIELDS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        # Spelled out: the towns compared add five areas' counts for each of 1,741 towns.
+        self.total += other.total
+        self.achieved += other.achieved
+        self.partially_achieved += other.partially_achieved
+        self.not_achieved += other.not_achieved
+        self.undeterminable += other.undeterminable
+        self.not_evaluated += other.not_evaluated
 
     @property
     def evaluated(self):
@@ -130,9 +138,7 @@ class Counts:
             denominator -= self.undeterminable
         if self.evaluated == 0 or denominator <= 0:
             return None
-        return (self.achieved + rule.partial_weight * self.partially_achieved) / Fraction(
-            denominator
-        )
+        return (self.achieved + rule.partial_weight * self.partially_achieved) / denominator
 
     def as_dict(self):
         return {name: getattr(self, name) for name in COUNT_FIELDS}
@@ -262,11 +268,8 @@ def _json_rate(rate):
 
 
 def _counts(total, statuses, year, area_id):
-    counts = Counts(total=total)
-    for name, value in STATUS_FIELDS:
-        setattr(counts, name, statuses.get((year, area_id, value.value), 0))
-    counts.not_evaluated = total - sum(getattr(counts, name) for name, _ in STATUS_FIELDS)
-    return counts
+    rated = [statuses.get((year, area_id, value.value), 0) for _name, value in STATUS_FIELDS]
+    return Counts(total, *rated, not_evaluated=total - sum(rated))
 
 
 def compute_achievement(plan, fiscal_year, rule=None):
@@ -285,13 +288,49 @@ def compute_achievements(plan, fiscal_years, rule=None):
     rule = rule or Rule.from_settings()
     fiscal_years = sorted(set(fiscal_years))
     areas = list(plan.areas.all())
-    primary_totals, relisted_totals, primary_statuses, relisted_statuses = tallies.by_area(
-        plan, fiscal_years
-    )
+    counts = tallies.by_area(plan, fiscal_years)
     figures = list(
         PublishedFigure.objects.filter(plan=plan, fiscal_year__in=fiscal_years).order_by("id")
     )
+    return _achievements(plan, fiscal_years, areas, counts, figures, rule)
 
+
+def compute_each(plan_years, rule=None):
+    """:func:`compute_achievement` for many plans and years at once: {(plan pk, year): Achievement}.
+
+    Three queries whatever the number of plans (their areas, their tallies,
+    their printed figures): the towns compared ask for every town's latest year.
+    """
+    rule = rule or Rule.from_settings()
+    plans, years = {}, defaultdict(set)
+    for plan, year in plan_years:
+        plans[plan.pk] = plan
+        years[plan.pk].add(year)
+    if not plans:
+        return {}
+    areas, figures = defaultdict(list), defaultdict(list)
+    for area in PriorityArea.objects.filter(plan__in=list(plans)):
+        area.plan = plans[area.plan_id]
+        areas[area.plan_id].append(area)
+    all_years = set().union(*years.values())
+    for figure in PublishedFigure.objects.filter(
+        plan__in=list(plans), fiscal_year__in=all_years
+    ).order_by("id"):
+        figures[figure.plan_id].append(figure)
+    counts = tallies.by_area_of_plans(years)
+    results = {}
+    for pk, plan in plans.items():
+        plan_years_ = sorted(years[pk])
+        mine = [figure for figure in figures[pk] if figure.fiscal_year in years[pk]]
+        for year, achievement in _achievements(
+            plan, plan_years_, areas[pk], counts[pk], mine, rule
+        ).items():
+            results[pk, year] = achievement
+    return results
+
+
+def _achievements(plan, fiscal_years, areas, counts, figures, rule):
+    primary_totals, relisted_totals, primary_statuses, relisted_statuses = counts
     results = {}
     for year in fiscal_years:
         area_results = []

@@ -65,6 +65,33 @@ def achievement(plan, fiscal_year, rule=None):
     return achievements(plan, [fiscal_year], rule=rule)[fiscal_year]
 
 
+def achievement_of_each(plan_years, rule=None):
+    """{(plan pk, year): achievement} for many plans at once, under the keys achievements uses.
+
+    The kept ones are read in one go, the others computed together
+    (reports.achievement.compute_each): the towns compared ask for every town's.
+    """
+    from reports.achievement import Rule, compute_each
+
+    rule = rule or Rule.from_settings()
+    versions = request_versions()
+    plans = {plan.pk: plan for plan, _year in plan_years}
+    keys = {
+        (plan.pk, year): f"achievement:{plan.pk}:{year}:{versions.of(plan, year)}:{_rule_key(rule)}"
+        for plan, year in plan_years
+    }
+    found = cache.get_many(list(keys.values())) if keys else {}
+    results = {pair: found[key] for pair, key in keys.items() if key in found}
+    missing = [(plans[pk], year) for pk, year in keys if (pk, year) not in results]
+    if missing:
+        computed = compute_each(missing, rule=rule)
+        cache.set_many({keys[pair]: result for pair, result in computed.items()}, TIMEOUT)
+        results.update(computed)
+    for (pk, _year), result in results.items():
+        result.plan = plans[pk]
+    return results
+
+
 def by_section(plan, fiscal_year):
     from reports.achievement import Rule, compute_by_section
 

@@ -43,17 +43,13 @@ def _published(towns=None):
 
 def latest_rows():
     """One row per town: its newest published year's figures (None when none is published)."""
-    latest = {}
-    for evaluation in _published():
-        current = latest.get(evaluation.plan.town_id)
-        if current is None or evaluation.fiscal_year >= current.fiscal_year:
-            latest[evaluation.plan.town_id] = evaluation
+    newest = EvaluationYear.objects.latest_published_of_each_town().select_related("plan")
+    latest = {evaluation.plan.town_id: evaluation for evaluation in newest}
+    figures = cache.achievement_of_each([(e.plan, e.fiscal_year) for e in latest.values()])
     rows = []
     for town in Town.objects.prefetch_related("hosts"):
         evaluation = latest.get(town.pk)
-        achievement = (
-            cache.achievement(evaluation.plan, evaluation.fiscal_year) if evaluation else None
-        )
+        achievement = figures[evaluation.plan_id, evaluation.fiscal_year] if evaluation else None
         rows.append(TownRow(town, achievement))
     return rows
 
