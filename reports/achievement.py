@@ -138,7 +138,11 @@ class Counts:
             denominator -= self.undeterminable
         if self.evaluated == 0 or denominator <= 0:
             return None
-        return (self.achieved + rule.partial_weight * self.partially_achieved) / denominator
+        weight = rule.partial_weight  # one Fraction made, not three: thousands per page of towns
+        return Fraction(
+            self.achieved * weight.denominator + weight.numerator * self.partially_achieved,
+            denominator * weight.denominator,
+        )
 
     def as_dict(self):
         return {name: getattr(self, name) for name in COUNT_FIELDS}
@@ -267,8 +271,11 @@ def _json_rate(rate):
     return None if rounded is None else float(rounded)
 
 
+STATUS_VALUES = tuple(value.value for _name, value in STATUS_FIELDS)
+
+
 def _counts(total, statuses, year, area_id):
-    rated = [statuses.get((year, area_id, value.value), 0) for _name, value in STATUS_FIELDS]
+    rated = [statuses.get((year, area_id, value), 0) for value in STATUS_VALUES]
     return Counts(total, *rated, not_evaluated=total - sum(rated))
 
 
