@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -425,6 +425,19 @@ class KpiActual(models.Model):
 class EvaluationYearQuerySet(PlanTownQuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def latest_published_of_each_town(self):
+        """Each town's newest published year (of its newest plan, when two publish the same year).
+
+        One query, whatever the number of towns: the towns compared read one row per town.
+        """
+        newest = (
+            EvaluationYear.objects.published()
+            .filter(plan__town=OuterRef("plan__town"))
+            .order_by("-fiscal_year", "-plan__published_on", "-plan__slug")
+            .values("pk")[:1]
+        )
+        return self.published().filter(pk=Subquery(newest))
 
     def published_years(self, plan):
         """The plan's published fiscal years, as a set."""

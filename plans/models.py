@@ -789,11 +789,14 @@ class DataVersion(models.Model):
 
     One row for a plan and fiscal year (its statuses, KPI actuals, lock and
     publication), one for a plan (``fiscal_year`` 0: the plan, its areas, items
-    and KPIs) and one for what every plan shows (``plan_id`` 0). Only
-    plans.versions writes here. No foreign key: a deleted plan's rows stay, so
-    the pages that listed it change their key too.
+    and KPIs) and one for what every plan of a town shows (``plan_id`` 0: its
+    sections, working groups …). Every row carries its town, so a town's
+    versions are read by the town key alone. Only plans.versions writes here.
+    No foreign keys: a deleted plan's rows stay, so the pages that listed it
+    change their key too.
     """
 
+    town_id = models.PositiveBigIntegerField(default=0)
     plan_id = models.PositiveBigIntegerField(default=0)
     fiscal_year = models.PositiveSmallIntegerField(default=0)
     version = models.BigIntegerField(default=0)
@@ -802,8 +805,10 @@ class DataVersion(models.Model):
         verbose_name = "データの版"
         verbose_name_plural = "データの版"
         constraints = [
-            models.UniqueConstraint(fields=["plan_id", "fiscal_year"], name="unique_data_version")
+            models.UniqueConstraint(
+                fields=["town_id", "plan_id", "fiscal_year"], name="unique_data_version"
+            )
         ]
 
     def __str__(self):
-        return f"{self.plan_id}/{self.fiscal_year}: {self.version}"
+        return f"{self.town_id}/{self.plan_id}/{self.fiscal_year}: {self.version}"

@@ -87,9 +87,13 @@ class TownMiddleware:
             # The health check reports a broken database: it must not need one to start.
             request.town = None
             return self.get_response(request)
+        from plans import versions
         from plans.models import Town
 
-        request.town, single = find_town(host_name(request))
+        # Found already by the public page cache (reports.cache) in this request, or here.
+        found = getattr(request, "found_town", None) or find_town(host_name(request))
+        request.town, single = found
+        versions.serve_town(request.town)  # the versions read are the town's own
         with serving(single):
             if single:
                 return self.get_response(request)

@@ -19,7 +19,6 @@ language. ``as_dict`` (open data) is always in Japanese.
 """
 
 import dataclasses
-import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -31,7 +30,7 @@ from django.utils.translation import gettext as _
 from actions import tallies
 from actions.models import Status
 from plans import wareki
-from plans.models import PublishedFigure
+from plans.models import PriorityArea, PublishedFigure
 
 STATUS_FIELDS = (
     ("achieved", Status.ACHIEVED),
@@ -154,7 +153,10 @@ def round_rate(rate):
     """A rate (a fraction of 1) as a percentage, rounded half-up to one decimal."""
     if rate is None:
         return None
-    tenths = math.floor(rate * 1000 + Fraction(1, 2))
+    if not isinstance(rate, Fraction | int):
+        rate = Fraction(rate)
+    # floor(rate × 1000 + 1/2) in integers: a page of every town rounds thousands of rates.
+    tenths = (2000 * rate.numerator + rate.denominator) // (2 * rate.denominator)
     return Decimal(tenths).scaleb(-1)
 
 
@@ -174,8 +176,13 @@ class Counts:
     not_evaluated: int = 0
 
     def add(self, other):
-        for name in COUNT_FIELDS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        # Spelled out: the towns compared add five areas' counts for each of 1,741 towns.
+        self.total += other.total
+        self.achieved += other.achieved
+        self.partially_achieved += other.partially_achieved
+        self.not_achieved += other.not_achieved
+        self.undeterminable += other.undeterminable
+        self.not_evaluated += other.not_evaluated
 
     @property
     def evaluated(self):
@@ -197,8 +204,10 @@ class Counts:
             denominator -= self.undeterminable
         if self.evaluated == 0 or denominator <= 0:
             return None
-        return (self.achieved + rule.partial_weight * self.partially_achieved) / Fraction(
-            denominator
+        weight = rule.partial_weight  # one Fraction made, not three: thousands per page of towns
+        return Fraction(
+            self.achieved * weight.denominator + weight.numerator * self.partially_achieved,
+            denominator * weight.denominator,
         )
 
     def as_dict(self):
@@ -372,12 +381,12 @@ def _json_rate(rate):
     return None if rounded is None else float(rounded)
 
 
+STATUS_VALUES = tuple(value.value for _name, value in STATUS_FIELDS)
+
+
 def _counts(total, statuses, year, area_id):
-    counts = Counts(total=total)
-    for name, value in STATUS_FIELDS:
-        setattr(counts, name, statuses.get((year, area_id, value.value), 0))
-    counts.not_evaluated = total - sum(getattr(counts, name) for name, _ in STATUS_FIELDS)
-    return counts
+    rated = [statuses.get((year, area_id, value), 0) for value in STATUS_VALUES]
+    return Counts(total, *rated, not_evaluated=total - sum(rated))
 
 
 def compute_achievement(plan, fiscal_year, rule=None):
@@ -406,7 +415,6 @@ def compute_for_plans(plan_years, rule=None):
     Each plan's figures are its town's rule's (:func:`rule_for`, from ``plan.town``:
     select it with the plans), unless ``rule`` is given.
     """
-    from plans.models import PriorityArea
 
     plan_years = list(dict.fromkeys((plan, int(year)) for plan, year in plan_years))
     if not plan_years:

@@ -20,9 +20,10 @@ from django.core.cache.utils import make_template_fragment_key
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
-from plans.versions import Versions, request_scope
-from plans.versions import _request_state as _versions_of_request
+from plans import versions as data_versions
+from plans.towns import host_name
 from plans.versions import for_request as request_versions
+from plans.versions import request_scope
 from reports import freshness
 
 TIMEOUT = 24 * 60 * 60  # a safety net only: keys change with the data
@@ -175,7 +176,7 @@ class Fragment:
 # --- whole pages ----------------------------------------------------------------------
 
 
-def public_page(view=None, *, query=None):
+def public_page(view=None, *, query=None, every_town=False):
     """Keep the view's responses to anonymous readers whole: they are the same for all of them.
 
     ``query`` names the parameters the view reads, each with the function that
@@ -183,13 +184,17 @@ def public_page(view=None, *, query=None):
     other parameter is dropped before the view runs (PublicPageCacheMiddleware),
     so ``?utm_source=…`` or a cache-buster is the same page, from the same cache
     entry. ``query["_export"]`` marks a download: anonymous readers are limited
-    to EXPORT_RATE_LIMIT of them per minute (export_refused).
+    to EXPORT_RATE_LIMIT of them per minute (export_refused). ``every_town``: the
+    page shows every town's figures, so it is keyed by every town's versions
+    (other pages by their own town's only).
     """
     if view is None:
-        return lambda view: public_page(view, query=query)
+        return lambda view: public_page(view, query=query, every_town=every_town)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if every_town:
+            data_versions.serve_every_town()
         if (
             not request.user.is_authenticated
             and "_export" in request.GET
@@ -205,6 +210,7 @@ def public_page(view=None, *, query=None):
 
     wrapper.public_page = True
     wrapper.public_query = dict(query or {})
+    wrapper.every_town = every_town
     return wrapper
 
 
@@ -323,9 +329,11 @@ class PublicPageCacheMiddleware:
             self._keep_known_parameters(request, view.public_query)
             if any(c in request.COOKIES for c in SESSION_COOKIES):
                 return self.get_response(request)
-            # An anonymous reader's page: the versions as their stamp has them (no query
-            # while they are unchanged). Signed-in pages read them from the table.
-            _versions_of_request.get().versions = Versions(freshness.current_rows())
+            # An anonymous reader's page: its town's versions as their stamp has them (no
+            # query while they are unchanged). Signed-in pages read them from the table.
+            town_id = self._use_versions(request, view)
+            if town_id is False:  # a host of no town: the list of towns, never kept
+                return self.get_response(request)
             if "_export" in request.GET:
                 refused = export_refused(request)
                 if refused:
@@ -336,6 +344,13 @@ class PublicPageCacheMiddleware:
                 return cached
             response = self.get_response(request)
             if (
+                town_id is not None
+                and getattr(getattr(request, "town", None), "pk", None) != town_id
+            ):
+                # The host serves another town than this process last found: find it again.
+                freshness.forget_host(host_name(request))
+                return response
+            if (
                 getattr(response, "public_page", False)
                 and response.status_code == 200
                 and not response.streaming
@@ -344,6 +359,25 @@ class PublicPageCacheMiddleware:
                 # The response pickles whole: no header is converted again on a hit.
                 cache.set(key, response, TIMEOUT)
             return response
+
+    @staticmethod
+    def _use_versions(request, view):
+        """Key the request by its town's versions (every town's for such a page).
+
+        The town's key, None for every town, or False for a host that serves no town.
+        A town looked up here is handed on to plans.towns.TownMiddleware.
+        """
+        if view.every_town:
+            data_versions.serve_every_town()
+            data_versions.use(freshness.every_town_versions())
+            return None
+        versions, found = freshness.town_versions(host_name(request))
+        if found is not None:
+            request.found_town = found
+        if versions is None:
+            return False
+        data_versions.use(versions)
+        return versions.town_id
 
     @staticmethod
     def _keep_known_parameters(request, accepted):

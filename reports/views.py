@@ -318,7 +318,7 @@ def opendata_csv(request):
     return opendata.achievement_csv(request)
 
 
-@cache.public_page(query={"sort": cache.as_given})
+@cache.public_page(query={"sort": cache.as_given}, every_town=True)
 def towns_compared(request):
     """The deployment's towns side by side: each one's latest published year, sortable."""
     try:
@@ -330,12 +330,12 @@ def towns_compared(request):
     )
 
 
-@cache.public_page
+@cache.public_page(every_town=True)
 def towns_csv(request):
     return comparison.csv_response()
 
 
-@cache.public_page
+@cache.public_page(every_town=True)
 def towns_json(request):
     return comparison.json_response(request)
 

@@ -33,12 +33,14 @@ def _plan_name(town):
     return f"{town.name}DX推進計画" if town else "DX推進計画"
 
 
-def open_rounds():
-    """Years whose round is open and not locked, with their plans, oldest deadline first."""
+def open_rounds(town=None):
+    """Years whose round is open and not locked, with their plans, oldest deadline first.
+
+    A town's only when ``town`` is given (a page of that town), else every town's.
+    """
+    years = EvaluationYear.objects.all() if town is None else EvaluationYear.objects.for_town(town)
     return list(
-        EvaluationYear.objects.filter(
-            round_opened_at__isnull=False, round_closed_at__isnull=True, is_locked=False
-        )
+        years.filter(round_opened_at__isnull=False, round_closed_at__isnull=True, is_locked=False)
         .select_related("plan")
         .order_by("deadline", "plan__slug", "fiscal_year")
     )
@@ -165,12 +167,13 @@ def dues_for(user, sections, rounds, counts, today):
     return dues
 
 
-def due_rounds(user, today=None):
-    """The open rounds with deadlines and what this user still has to do in each (the notice)."""
+def due_rounds(user, today=None, town=None):
+    """The open rounds of the town with deadlines and what this user still has to do in each
+    (the notice of the request's ``town``)."""
     today = today or timezone.localdate()
     if not permissions.is_staff_member(user):
         return []
-    rounds = [evaluation for evaluation in open_rounds() if evaluation.deadline]
+    rounds = [evaluation for evaluation in open_rounds(town) if evaluation.deadline]
     sections = permissions.section_ids(user)
     if not rounds or not sections:
         return []
@@ -303,7 +306,9 @@ def send_reminders(today=None, days_before=None, dry_run=False, request=None, to
     mailer = _Mailer()
     try:
         for user, sections in _recipients(town):
-            dues = [due for due in dues_for(user, sections, rounds, counts, today) if due.has_work]
+            # A person's mail lists only the rounds of the person's own town.
+            theirs = [r for r in rounds if r.plan.town_id == user.staff_profile.town_id]
+            dues = [due for due in dues_for(user, sections, theirs, counts, today) if due.has_work]
             if not dues:
                 continue
             if user.pk in mailed_today:

@@ -42,9 +42,8 @@ def _chosen_year(request):
     plan = next((p for p in plans if p.slug == slug), None)
     if plan is None:
         opened = (
-            EvaluationYear.objects.filter(
-                round_opened_at__isnull=False, round_closed_at__isnull=True, is_locked=False
-            )
+            EvaluationYear.objects.for_town(request.town)
+            .filter(round_opened_at__isnull=False, round_closed_at__isnull=True, is_locked=False)
             .order_by("deadline")
             .first()
         )

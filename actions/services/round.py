@@ -352,11 +352,12 @@ def move_items(transition, entries, *, user, reason="", source=AuditEntry.Source
         YearlyStatus.objects.filter(pk__in=pks[start : start + BULK_BATCH]).update(**changes)
     AuditEntry.objects.bulk_create(audits)
     # Cached pages that show the round's states are keyed by the year's data version.
-    years = defaultdict(set)
+    years, plans = defaultdict(set), {}
     for entry, _row in moving:
+        plans[entry.item.plan_id] = entry.item.plan  # read for the audit rows above
         years[entry.item.plan_id].add(entry.fiscal_year)
     for plan_id, plan_years in years.items():
-        data_changed(plan_id, plan_years)
+        data_changed(plans[plan_id], plan_years)
     return [row for _entry, row in moving]
 
 

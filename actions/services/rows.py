@@ -324,12 +324,14 @@ def _changed_years(kind, results, recount=True):
     listeners) to the caller, which must call data_changed for these plan-years
     itself before its transaction ends: an import writing in chunks counts once.
     """
-    years = defaultdict(set)
+    years, plans = defaultdict(set), {}
     for result in results:
         if result.changed:
-            years[kind.item(result.entry).plan_id].add(result.entry.fiscal_year)
+            plan = kind.item(result.entry).plan  # read by _checked: its town is at hand
+            plans[plan.pk] = plan
+            years[plan.pk].add(result.entry.fiscal_year)
     for plan_id, plan_years in years.items():
-        data_changed(plan_id, plan_years, recount=recount)
+        data_changed(plans[plan_id], plan_years, recount=recount)
 
 
 def _check_entry_open(entry, plan, locked):

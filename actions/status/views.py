@@ -142,7 +142,7 @@ def my_items(request):
         "missing_count": sum(1 for row in rows if not (row["status"] and row["status"].status)),
         "submittable_count": sum(1 for row in rows if row["can_submit"]),
         "returned_count": sum(1 for row in rows if row["state"] == workflow.S.RETURNED),
-        "dues": reminders.due_rounds(user),
+        "dues": reminders.due_rounds(user, town=request.town),
         "is_section_head": permissions.is_section_head(user),
         "next": request.get_full_path(),
         "evaluation": evaluation,

@@ -56,11 +56,14 @@ def _render_years(request, unlock_form=None, status=200):
     plans = list(Plan.objects.for_town(request.town))
     states = {
         (ev.plan_id, ev.fiscal_year): ev
-        for ev in EvaluationYear.objects.select_related("locked_by", "published_by")
+        for ev in EvaluationYear.objects.for_town(request.town).select_related(
+            "locked_by", "published_by"
+        )
     }
     counts = {
         (row["item__plan"], row["fiscal_year"]): row["recorded"]
-        for row in YearlyStatus.objects.exclude(status="")
+        for row in YearlyStatus.objects.filter(item__plan__town=request.town)
+        .exclude(status="")
         .values("item__plan", "fiscal_year")
         .annotate(recorded=Count("id"))
     }

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0006_national_items_rules_printed'),
+        ('plans', '0007_data_version_town'),
     ]
 
     operations = [

@@ -28,8 +28,12 @@ BODY_TIMEOUT = 24 * 60 * 60  # a safety net only: the key changes with the data
 
 
 def published_state(request):
-    """A digest of the versions of everything the API shows."""
-    published = set(EvaluationYear.objects.published().values_list("plan_id", "fiscal_year"))
+    """A digest of the versions of everything the API shows of the request's town."""
+    published = set(
+        EvaluationYear.objects.for_town(getattr(request, "town", None))
+        .published()
+        .values_list("plan_id", "fiscal_year")
+    )
     rows = request_versions().rows
     shown = sorted(
         (key, version)

@@ -57,7 +57,7 @@ def _apply(job, chunk_size):
         yield done, total, label
     AuditEntry.objects.bulk_create(audits, batch_size=500)
     # Bulk writes send no signal: say which plans' cached figures and pages changed.
-    for plan in {_plan_of(w.obj).pk for w in job.master_writes}:
+    for plan in {_plan_of(w.obj).pk: _plan_of(w.obj) for w in job.master_writes}.values():
         data_changed(plan)
     yield from _write_in_chunks(
         job,
