@@ -259,7 +259,7 @@ class YearlyStatusResource(SheetResource):
 
     def export_rows(self, queryset):
         """export()'s rows, read as tuples and streamed: a plan may hold 100,000 of them."""
-        labels = dict(Status.choices)
+        labels = {value: str(label) for value, label in Status.choices}
         for slug, code, year, status, comment in queryset.values_list(
             "item__plan__slug", "item__code", "fiscal_year", "status", "comment"
         ).iterator(chunk_size=5000):

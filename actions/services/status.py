@@ -61,7 +61,7 @@ def validate_status(item, fiscal_year, status, comment, *, comment_required=True
     """The rules of a 達成状況. ``comment_required=False`` is for history brought in by an
     import: past years' sheets often give no reason, and the import warns instead."""
     if status and status not in STATUS_VALUES:
-        allowed = "、".join(Status.labels)
+        allowed = "、".join(str(label) for label in Status.labels)
         raise ValidationError(
             f"達成状況は {allowed} のいずれか（空欄は未評価）です。", code="invalid_status"
         )

@@ -9,7 +9,7 @@ import csv
 import datetime
 import io
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -190,7 +190,8 @@ def _add_choices(book, plans):
             PriorityArea.objects.order_by("plan", "number").values_list("name", flat=True)
         )
     area_names = list(dict.fromkeys(area_names))
-    labels = list(Status.labels)
+    with translation.override("ja"):  # the workbook is Japanese whatever the page's language
+        labels = [str(label) for label in Status.labels]
     for index in range(max(len(labels), len(area_names))):
         ws.append(
             [
