@@ -212,13 +212,21 @@ def worker_state(name):
 
 
 def _run_chores(chores):
-    from django.db import connection
+    from django.db import OperationalError, connection
 
     for chore in chores:
-        try:
-            chore()
-        except Exception:  # noqa: BLE001 - a chore never stops the heartbeat
-            logger.exception("Worker chore %s failed", getattr(chore, "__name__", chore))
+        for attempt in range(3):
+            try:
+                chore()
+            except OperationalError:  # SQLite's lock while another connection writes: passes
+                connection.close()
+                if attempt == 2:
+                    logger.exception("Worker chore %s failed", getattr(chore, "__name__", chore))
+                time.sleep(0.2 * (attempt + 1))
+                continue
+            except Exception:  # noqa: BLE001 - a chore never stops the heartbeat
+                logger.exception("Worker chore %s failed", getattr(chore, "__name__", chore))
+            break
     if chores:
         connection.close()  # this thread's own connection
 
