@@ -508,6 +508,8 @@ class PriorityArea(models.Model):
         "画面では区分名の横に「計画書の表記」として添えます。空欄なら区分名のとおり。",
     )
 
+    objects = PlanTownQuerySet.as_manager()
+
     class Meta:
         verbose_name = "重点施策区分"
         verbose_name_plural = "重点施策区分"

@@ -116,10 +116,12 @@ def wellbeing_rows(plan, areas):
 
 def timeline(request):
     area_name = request.GET.get("area", "").strip()
-    # The areas to filter by, each name once (the newest plan's), with its translations.
+    # The areas to filter by (the town's own), each name once (the newest plan's), with its
+    # translations.
     area_choices = {}
     for area in (
-        PriorityArea.objects.filter(events__isnull=False)
+        PriorityArea.objects.for_town(request.town)
+        .filter(events__isnull=False)
         .order_by("-plan__published_on", "number")
         .values("name", *translated_field_names("name"))
     ):

@@ -160,3 +160,32 @@ def test_the_comparison_shows_published_years_only_on_any_host(client, world):
     assert rows[0].startswith("全国地方公共団体コード,団体名,都道府県,計画ID")
     # One row per area of 札幌市's published year (two areas); none of 中井町's draft.
     assert [row.split(",")[0] for row in rows[1:]] == ["011002", "011002"]
+
+
+def test_the_timeline_lists_and_filters_by_the_towns_own_areas_only(client, world):
+    import datetime
+
+    from plans.models import PriorityArea, TimelineEvent
+
+    nakai_area = world["nakai_plan"].areas.first()
+    nakai_area.name = "中井町だけの区分"
+    nakai_area.save()
+    for key in ("nakai", "sapporo"):
+        event = TimelineEvent.objects.create(
+            town=world[key],
+            occurred_on=datetime.date(2025, 4, 1),
+            summary=f"{world[key].name}の取組",
+        )
+        event.areas.add(world[f"{key}_plan"].areas.first())
+    assert not PriorityArea.objects.for_town(world["sapporo"]).filter(name="中井町だけの区分")
+
+    page = client.get("/timeline/", HTTP_HOST=SAPPORO)
+    body = page.content.decode()
+    assert "札幌市の取組" in body and "中井町の取組" not in body
+    assert "中井町だけの区分" not in body
+    assert "中井町だけの区分" not in page.context["area_names"]
+    # 中井町's area is no filter on 札幌市's site: a 404 that names it, not an empty list.
+    other = client.get("/timeline/", {"area": "中井町だけの区分"}, HTTP_HOST=SAPPORO)
+    assert other.status_code == 404
+    own = client.get("/timeline/", {"area": "中井町だけの区分"}, HTTP_HOST=NAKAI)
+    assert own.status_code == 200 and "中井町の取組" in own.content.decode()
