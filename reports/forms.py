@@ -4,7 +4,7 @@ from django import forms
 
 from plans import wareki
 from reports.models import NARRATIVE_MAX_LENGTH
-from reports.yearly_report.content import NARRATIVE_FIELDS, Narrative
+from reports.yearly_report.content import NARRATIVE_FIELDS, Narrative, default_issuer
 
 TOO_LONG = f"{NARRATIVE_MAX_LENGTH:,}文字以内で入力してください（いま %(show_value)s 文字）。"
 
@@ -55,18 +55,14 @@ class YearReportForm(forms.Form):
     table_notes = _text(
         "3-2. 表の注記（☞）", "1行に1つ。達成状況の表の下に ☞ を付けて載せます。", rows=4
     )
-    external_body = forms.CharField(
-        label="外部評価の会議", required=False, max_length=100, help_text="例: 中井町DX推進委員会"
-    )
+    external_body = forms.CharField(label="外部評価の会議", required=False, max_length=100)
     external_meeting_on = WarekiDateField(
         label="会議の開催日",
         required=False,
         help_text="例: 2026-05-20、令和8年5月20日",
     )
     external_review = _text("外部評価（委員・有識者の意見）")
-    issuer = forms.CharField(
-        label="発行者", required=False, max_length=100, help_text="空欄なら「中井町 DX推進本部」"
-    )
+    issuer = forms.CharField(label="発行者", required=False, max_length=100)
     issued_on = WarekiDateField(label="発行日", required=False, help_text="空欄なら出力した日")
     include_earlier_events = forms.BooleanField(
         label="主な取組一覧に、計画策定以後のすべての年度の取組を載せる", required=False
@@ -83,6 +79,9 @@ class YearReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.areas = list(plan.areas.all())
+        town = plan.town.name
+        self.fields["external_body"].help_text = f"例: {town}DX推進委員会"
+        self.fields["issuer"].help_text = f"空欄なら「{default_issuer(plan)}」"
         self.fields["highlighted_items"].queryset = plan.items.select_related(
             "primary_area"
         ).order_by("primary_area__number", "sort_key", "code_key")

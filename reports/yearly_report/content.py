@@ -344,6 +344,11 @@ class Narrative:
         return data
 
 
+def default_issuer(plan):
+    """The report's issuer where the narrative names none: 「中井町 DX推進本部」."""
+    return f"{plan.town.name} DX推進本部"
+
+
 def narrative_for(plan, fiscal_year):
     """The stored narrative of the year (3 queries), or an empty one."""
     report = (
@@ -416,7 +421,7 @@ def build_report(plan, fiscal_year, *, is_draft=None, narrative=None):
         plan=plan,
         fiscal_year=fiscal_year,
         is_draft=is_draft,
-        issuer=narrative.issuer or f"{plan.town.name} DX推進本部",
+        issuer=narrative.issuer or default_issuer(plan),
         issued_on=narrative.issued_on or timezone.localdate(),
         narrative=narrative,
         has_statuses=achievement.has_statuses,

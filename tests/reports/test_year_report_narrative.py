@@ -296,3 +296,17 @@ def test_characters_a_word_or_excel_file_cannot_hold_are_left_out(plan):
     assert content.overview_paragraphs == ["前半後半"]
     assert "前半後半" in docx_text(render(content, "docx"))
     assert sheet_rows(render(content, "xlsx"), "総評") == [(1, "前半後半")]
+
+
+def test_the_form_and_the_report_name_the_plans_own_town_as_issuer():
+    from plans.models import Town
+    from reports.forms import YearReportForm
+
+    town = Town.objects.create(code="011002", name="札幌市", prefecture="北海道")
+    plan = make_plan(slug="sapporo-plan", town=town)
+    form = YearReportForm(plan=plan)
+    assert form.fields["issuer"].help_text == "空欄なら「札幌市 DX推進本部」"
+    assert "札幌市" in form.fields["external_body"].help_text
+    assert "中井町" not in str(form)
+    make_year(plan, YEAR, "published")
+    assert build_report(plan, YEAR).issuer == "札幌市 DX推進本部"
