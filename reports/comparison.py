@@ -15,6 +15,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.urls import reverse
@@ -144,12 +145,40 @@ class UnknownSort(ValueError):
     """A ``sort`` the page does not have; str() is the message for the reader."""
 
 
+class UnknownPrefecture(ValueError):
+    """A ``prefecture`` no town of the deployment is in; str() is the message for the reader."""
+
+
+def prefectures(towns=None):
+    """The prefectures of the deployment's towns (``towns`` where it is all of them), in the
+    order of their towns' codes (a code begins with its prefecture's number: 01 北海道 … 47
+    沖縄県)."""
+    if towns is None:
+        towns = Town.objects.only("code", "prefecture")
+    return list(dict.fromkeys(town.prefecture for town in sorted(towns, key=lambda t: t.code)))
+
+
+def towns_in(prefecture=None):
+    """The towns shown: all of them, or those of one prefecture (UnknownPrefecture)."""
+    towns = Town.objects.prefetch_related("hosts")
+    if not prefecture:
+        return list(towns)
+    found = list(towns.filter(prefecture=prefecture))
+    if not found:
+        raise UnknownPrefecture(
+            f"「{prefecture}」の団体はこのサイトにありません。一覧から都道府県を選んでください。"
+        )
+    return found
+
+
 @dataclass
 class Comparison:
     rows: list
     national_columns: list  # the 重点取組事項 any shown town's areas link to
     default_rule: object
     sort: str = DEFAULT_SORT
+    prefecture: str = ""  # the prefecture shown; "" for every town
+    prefectures: list = field(default_factory=list)  # to choose from
 
     @property
     def rule_column(self):
@@ -163,6 +192,13 @@ class Comparison:
             return key
         return key if key == "code" else f"-{key}"  # rates: the highest first
 
+    def sort_query(self, key):
+        """The query string of a heading's link: its sort, and the prefecture shown."""
+        query = {"sort": self.sort_link(key)}
+        if self.prefecture:
+            query["prefecture"] = self.prefecture
+        return urlencode(query)
+
     def aria_sort(self, key):
         if self.sort == key:
             return "ascending"
@@ -171,12 +207,13 @@ class Comparison:
         return None
 
 
-def comparison(sort=None):
-    """Every town's latest published year and its figures, sorted by ``sort`` (UnknownSort)."""
+def comparison(sort=None, prefecture=None):
+    """Every town's latest published year and its figures, sorted by ``sort`` (UnknownSort);
+    only the towns of ``prefecture`` where one is given (UnknownPrefecture)."""
     sort = sort or DEFAULT_SORT
-    towns = list(Town.objects.prefetch_related("hosts"))
+    towns = towns_in(prefecture)
     latest = {}
-    for evaluation in _published():
+    for evaluation in _published(towns if prefecture else None):
         current = latest.get(evaluation.plan.town_id)
         if current is None or evaluation.fiscal_year >= current.fiscal_year:
             latest[evaluation.plan.town_id] = evaluation
@@ -199,7 +236,9 @@ def comparison(sort=None):
     for row in rows:
         row.cells = [(column, row.national.get(column.item.pk)) for column in columns]
     rows = _sorted(rows, sort, {column.key for column in columns})
-    return Comparison(rows, columns, default, sort)
+    return Comparison(
+        rows, columns, default, sort, prefecture or "", prefectures(None if prefecture else towns)
+    )
 
 
 def _national_columns(items):
@@ -259,11 +298,11 @@ def _published(towns=None):
 # --- the deployment's open data ----------------------------------------------------------
 
 
-def records():
-    """(towns, records): every published year of every town, long format. One record per
-    town × plan × year × area, then one per 重点取組事項 its areas link to; keys as COLUMNS,
-    values typed as the JSON has them."""
-    years = list(_published())
+def records(prefecture=None):
+    """(towns, records): every published year of every town (of ``prefecture`` where one is
+    given: UnknownPrefecture), long format. One record per town × plan × year × area, then one
+    per 重点取組事項 its areas link to; keys as COLUMNS, values typed as the JSON has them."""
+    years = list(_published(towns_in(prefecture) if prefecture else None))
     figures = cache.achievements_of_plans([(e.plan, e.fiscal_year) for e in years])
     links = national_links({e.plan_id for e in years})
     towns = list({e.plan.town_id: e.plan.town for e in years}.values())
@@ -334,12 +373,12 @@ def _csv_cell(value):
     return safe_cell(value) if isinstance(value, str) else value
 
 
-def csv_response():
+def csv_response(prefecture=None):
     """The records as CSV: UTF-8 with BOM, CRLF, one header row, the JSON's columns."""
+    _towns, rows = records(prefecture)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMN_NAMES)
-    _towns, rows = records()
     writer.writerows([_csv_cell(record[name]) for name in COLUMN_NAMES] for record in rows)
     response = HttpResponse(
         buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
@@ -348,9 +387,9 @@ def csv_response():
     return response
 
 
-def json_response(request):
+def json_response(request, prefecture=None):
     """The records as JSON (UTF-8): what they are, each town's licence, the columns, the rows."""
-    towns, rows = records()
+    towns, rows = records(prefecture)
     document = {
         "title": "DX推進計画の達成状況（団体別・公表済みの年度）",
         "description": (
@@ -358,7 +397,11 @@ def json_response(request):
             "records の1件が1団体・1計画・1年度・1集計単位（重点施策区分、または国計画の"
             "重点取組事項）の縦持ちの形式で、項目名は同じ内容の CSV の列名と同じです。"
         ),
-        "csv": request.build_absolute_uri(reverse("reports:towns_csv")),
+        "csv": request.build_absolute_uri(
+            reverse("reports:towns_csv")
+            + (f"?{urlencode({'prefecture': prefecture})}" if prefecture else "")
+        ),
+        "都道府県": prefecture or None,
         "encoding": "UTF-8",
         "licences": [
             {

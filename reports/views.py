@@ -318,26 +318,37 @@ def opendata_csv(request):
     return opendata.achievement_csv(request)
 
 
-@cache.public_page(query={"sort": cache.as_given}, every_town=True)
+TOWNS_QUERY = {"prefecture": cache.as_given}
+
+
+@cache.public_page(query={"sort": cache.as_given, **TOWNS_QUERY}, every_town=True)
 def towns_compared(request):
-    """The deployment's towns side by side: each one's latest published year, sortable."""
+    """The deployment's towns side by side (or one prefecture's): each one's latest published
+    year, sortable."""
     try:
-        found = comparison.comparison(request.GET.get("sort"))
-    except comparison.UnknownSort as refused:
+        found = comparison.comparison(request.GET.get("sort"), request.GET.get("prefecture"))
+    except (comparison.UnknownSort, comparison.UnknownPrefecture) as refused:
         return render(request, "400.html", {"message": str(refused)}, status=400)
     return render(
         request, "reports/towns.html", {"comparison": found, "columns": comparison.COLUMNS}
     )
 
 
-@cache.public_page(every_town=True)
-def towns_csv(request):
-    return comparison.csv_response()
+def _towns_data(respond):
+    """A download of every town's figures (of ``?prefecture=`` where given)."""
+
+    @cache.public_page(query=TOWNS_QUERY, every_town=True)
+    def view(request):
+        try:
+            return respond(request, request.GET.get("prefecture"))
+        except comparison.UnknownPrefecture as refused:
+            return render(request, "400.html", {"message": str(refused)}, status=400)
+
+    return view
 
 
-@cache.public_page(every_town=True)
-def towns_json(request):
-    return comparison.json_response(request)
+towns_csv = _towns_data(lambda request, prefecture: comparison.csv_response(prefecture))
+towns_json = _towns_data(comparison.json_response)
 
 
 def accessibility_policy(request):

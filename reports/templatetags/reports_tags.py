@@ -133,9 +133,10 @@ def item_links(items):
 
 
 @register.filter
-def sort_link(comparison, key):
-    """The ``sort`` a heading of the towns compared links to (reports.comparison.Comparison)."""
-    return comparison.sort_link(key)
+def sort_query(comparison, key):
+    """The query string a heading of the towns compared links to: its ``sort`` and the
+    prefecture shown (reports.comparison.Comparison)."""
+    return comparison.sort_query(key)
 
 
 @register.filter

@@ -261,3 +261,48 @@ def test_no_published_year_gives_a_header_and_no_rows(client, db):
     assert csv_rows(client) == []
     document = json.loads(client.get("/towns/achievement.json").content)
     assert document["records"] == [] and document["columns"]
+
+
+# --- one prefecture ---------------------------------------------------------------
+
+
+def test_the_page_shows_one_prefectures_towns_and_keeps_it_when_sorting(client, world):
+    html = client.get("/towns/").content.decode()
+    assert 'id="prefecture-filter"' in html
+    assert '<option value="北海道" lang="ja">北海道</option>' in html
+    found = rows_of(client, "?prefecture=北海道&sort=-pooled")
+    assert [row[0].split()[1] for row in found.body] == ["札幌市"]
+    html = client.get("/towns/", {"prefecture": "北海道", "sort": "-pooled"}).content.decode()
+    assert "北海道の団体 1団体を表示しています" in html
+    assert 'href="?sort=pooled&amp;prefecture=%E5%8C%97%E6%B5%B7%E9%81%93"' in html
+    assert '<option value="北海道" lang="ja" selected>' in html
+
+
+def test_a_prefecture_with_no_town_is_refused_in_japanese(client, world):
+    for path in ("/towns/", "/towns/achievement.csv", "/towns/achievement.json"):
+        response = client.get(path, {"prefecture": "沖縄県"})
+        assert response.status_code == 400
+        assert "「沖縄県」の団体はこのサイトにありません" in response.content.decode()
+
+
+def test_the_open_data_of_one_prefecture_holds_its_towns_only(client, world):
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get("/towns/achievement.csv", {"prefecture": "神奈川県"}).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    assert {r["団体名"] for r in rows} == {"中井町"}
+    document = client.get("/towns/achievement.json", {"prefecture": "北海道"}).json()
+    assert {r["団体名"] for r in document["records"]} == {"札幌市"}
+    assert document["都道府県"] == "北海道"
+    assert document["csv"].endswith("/towns/achievement.csv?prefecture=%E5%8C%97%E6%B5%B7%E9%81%93")
+
+
+def test_a_deployment_of_one_prefecture_has_no_prefecture_menu(client, world):
+    world["sapporo"].prefecture = "神奈川県"
+    world["sapporo"].save()
+    assert 'id="prefecture-filter"' not in client.get("/towns/").content.decode()
