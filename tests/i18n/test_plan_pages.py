@@ -21,7 +21,7 @@ def test_a_plan_without_an_english_name_keeps_it_in_japanese_marked_as_such(clie
 def test_easy_japanese_pages_name_their_terms_in_plain_words(client, town_data):
     html = client.get("/ja-easy/plans/nakai-dx-1.0/report/2025/").content.decode()
     assert '<th scope="col" class="num">きめられない</th>' in html
-    assert "ぜんぶ（すべての 取り組みを あわせて）" in html
+    assert "ぜんぶ（すべての とりくみを あわせて）" in html
     assert (
         '<td data-label="できたか どうか">きめられない</td>' in html
     )  # a status, from the content model

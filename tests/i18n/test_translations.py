@@ -43,6 +43,28 @@ def test_translations_keep_every_placeholder(locale):
             ), message.id
 
 
+# やさしい日本語 says each term of the plan one way, the glossary's (/ja-easy/glossary/):
+# the word a reader learns there is the word on every page. Each pair: a wording that
+# is not used, and the one that is.
+EASY_WORDS = [
+    ("取り組み", "とりくみ"),
+    ("少し できた", "一部 できた"),
+    ("まだ できていない とりくみの 数", "できなかった とりくみの 数"),
+    ("まだ 評価して いない", "まだ 調べていない"),
+    ("しらべ", "調べ"),
+]
+
+
+def test_easy_japanese_says_each_term_the_glossarys_way():
+    found = {}
+    for message in _catalogue("ja_Easy"):
+        for translation in _strings(message.string) if message.id else []:
+            for avoided, used in EASY_WORDS:
+                if avoided in translation:
+                    found.setdefault(avoided, []).append(translation[:60])
+    assert found == {}
+
+
 def _strings(value):
     return list(value) if isinstance(value, tuple | list) else [value]
 

@@ -46,7 +46,7 @@ def test_the_rate_is_the_formula_of_the_plan_with_a_worked_example(client):
 def test_easy_japanese_says_what_the_rate_is_in_plain_words(client):
     html = client.get("/ja-easy/glossary/").content.decode()
     assert "<ruby>達成度<rt>たっせいど</rt></ruby>（どのくらい できたか）" in html
-    assert "どのくらい できたか ＝（できた 数 ＋ 少し できた 数）÷ 取り組みの 数" in html
+    assert "どのくらい できたか ＝（できた 数 ＋ 一部 できた 数）÷ とりくみの 数" in html
 
 
 def test_english_names_each_japanese_term_beside_its_translation(client):
