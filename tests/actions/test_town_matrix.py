@@ -614,3 +614,19 @@ def test_no_role_of_one_town_reaches_the_other_towns_objects(towns, world, role)
         problems["札幌市's rows changed"] = changes
     print(f"{role}: {probe.requests} requests")
     assert problems == {}
+
+
+
+def test_debug_profile(towns, world):  # noqa: F811
+    import cProfile
+    import pstats
+    client, user = client_of(world, "nakai", "manager")
+    paths = ["/staff/items/", "/plans/sapporo-only/", "/staff/progress/", "/api/v1/plans/sapporo-only", "/staff/years/sapporo-only/2026/lock/"] * 10
+    for p in paths[:5]:
+        client.get(p, HTTP_HOST=NAKAI)
+    prof = cProfile.Profile()
+    prof.enable()
+    for p in paths:
+        client.get(p, HTTP_HOST=NAKAI)
+    prof.disable()
+    pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
