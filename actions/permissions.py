@@ -58,6 +58,12 @@ def _group_names_sql(alias):
     )
 
 
+def role_key(user):
+    """What every permission of this module reads of an account apart from its sections: its
+    groups and whether it is a superuser (reports.cache keeps signed-in pages by it)."""
+    return ("superuser" if user.is_superuser else "", *sorted(_groups(user)))
+
+
 def is_admin(user):
     return user.is_authenticated and (user.is_superuser or ADMIN_GROUP in _groups(user))
 

@@ -13,10 +13,15 @@ any version changes.
 """
 
 import hashlib
+import re
 from functools import lru_cache, wraps
 
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template import Context
+from django.template.loader import get_template
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
@@ -176,6 +181,75 @@ class Fragment:
 # --- whole pages ----------------------------------------------------------------------
 
 
+# A signed-in reader's own part of a page: the sign-out form (their name, a CSRF token), and
+# the CSRF token of any other form. The rest is the same for everyone with the same roles.
+ACCOUNT_FORM = re.compile(r"<form [^>]*\bdata-account>.*?</form>", re.S)
+CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+ACCOUNT_MARK = "\x00account\x00"
+CSRF_MARK = "\x00csrf\x00"
+
+
+def signed_in_page(view):
+    """Keep a signed-in reader's page whole, for everyone with the same roles, until any
+    version changes; fill in the reader's own part (ACCOUNT_FORM, CSRF_VALUE) each time.
+
+    For views whose content depends on the reader only through their roles (the main
+    content a Fragment, keyed by audience). Not for downloads (``_export``), nor while
+    the reader has messages waiting: those pages are made for them alone.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if (
+            not request.user.is_authenticated
+            or "_export" in request.GET
+            or "messages" in request.COOKIES
+            or "_messages" in request.session
+        ):
+            return view(request, *args, **kwargs)
+        key = _signed_in_key(request)
+        stored = cache.get(key)
+        if stored is not None:
+            content_type, template = stored
+            return HttpResponse(_filled(template, request), content_type=content_type)
+        response = view(request, *args, **kwargs)
+        queued = getattr(getattr(request, "_messages", None), "_queued_messages", None)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and not queued
+        ):
+            html = response.content.decode(response.charset)
+            template, forms = ACCOUNT_FORM.subn(ACCOUNT_MARK, html, count=1)
+            if forms == 1:
+                template = CSRF_VALUE.sub(rf"\g<1>{CSRF_MARK}\g<2>", template)
+                cache.set(key, (response["Content-Type"], template), TIMEOUT)
+        return response
+
+    return wrapper
+
+
+def _signed_in_key(request):
+    from actions.permissions import role_key
+
+    parts = (
+        fragment_key(request),  # the town, the address, the audience, the language, the data
+        request.scheme,
+        request.get_host(),  # the page's own absolute addresses (hreflang alternates)
+        *role_key(request.user),  # the staff menu
+    )
+    return "signed-in-page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def _filled(template, request):
+    token = get_token(request)
+    account = get_template("includes/account_form.html").template.render(
+        Context({"user": request.user, "csrf_token": token}, autoescape=True)
+    )
+    return template.replace(ACCOUNT_MARK, account).replace(CSRF_MARK, token)
+
+
 def public_page(view=None, *, query=None, every_town=False):
     """Keep the view's responses to anonymous readers whole: they are the same for all of them.
 
@@ -327,12 +401,12 @@ class PublicPageCacheMiddleware:
             if view is None:
                 return self.get_response(request)
             self._keep_known_parameters(request, view.public_query)
-            if any(c in request.COOKIES for c in SESSION_COOKIES):
-                return self.get_response(request)
-            # An anonymous reader's page: its town's versions as their stamp has them (no
-            # query while they are unchanged). Signed-in pages read them from the table.
+            # The page's town and its versions as their stamp has them (no query while
+            # they are unchanged), for signed-in readers too (their pages: signed_in_page).
             town_id = self._use_versions(request, view)
             if town_id is False:  # a host of no town: the list of towns, never kept
+                return self.get_response(request)
+            if any(c in request.COOKIES for c in SESSION_COOKIES):
                 return self.get_response(request)
             if "_export" in request.GET:
                 refused = export_refused(request)

@@ -93,11 +93,12 @@ def _token():
 # What this process read last, valid while the stamp's token is the same and not too old:
 _readings = {}  # town key (EVERY_TOWN: all) → (monotonic time read, rows)
 _readings_token = None
-# Which town each host name was found to serve, with that town's own row (plan 0,
-# year 0) as it was then: every change to towns or host names changes every town's
+# Which town each host name was found to serve (find_town's answer: the town as it was
+# read then, and whether it is the deployment's only one), with that town's own version
+# row (plan 0, year 0) as it was then: every change to towns or host names changes every town's
 # own row (plans.versions.data_changed()), so while it is the same the host serves
 # the same town. A deployment of one town serves it on every host.
-_hosts = {}  # host → (town key, version of the town's own row)
+_hosts = {}  # host → (town key, version of the town's own row, (town, single))
 MAX_HOSTS = 10_000
 EVERY_TOWN = "*"
 
@@ -130,11 +131,12 @@ def _rows_of_town(town_id, token, now):
 
 
 def town_versions(host):
-    """(Versions of the town a host serves, (town, single) if it was looked up here, else None).
+    """(Versions of the town a host serves, (town, single): plans.towns.find_town's answer).
 
     One query on the town key when the stamp says the versions changed, none
     while it does not; the host's town is looked up (plans.towns.find_town) the
-    first time and after a change to towns or host names. ``None`` versions: the
+    first time and after a change to towns or host names, and kept (the town's row
+    as it was then) while the town's own version is the same. ``None`` versions: the
     host serves no town.
     """
     from plans.towns import find_town
@@ -143,10 +145,10 @@ def town_versions(host):
     token, now = _token(), time.monotonic()
     known = _hosts.get(host)
     if known is not None:
-        town_id, seen = known
+        town_id, seen, found = known
         rows = _rows_of_town(town_id, token, now)
         if rows.get(TOWN_ROW, 0) == seen:
-            return Versions.of_town(town_id, rows), None
+            return Versions.of_town(town_id, rows), found
     found = town, _single = find_town(host)
     if town is None:
         _hosts.pop(host, None)
@@ -154,7 +156,7 @@ def town_versions(host):
     rows = _rows_of_town(town.pk, token, now)
     if len(_hosts) >= MAX_HOSTS:
         _hosts.clear()
-    _hosts[host] = (town.pk, rows.get(TOWN_ROW, 0))
+    _hosts[host] = (town.pk, rows.get(TOWN_ROW, 0), found)
     return Versions.of_town(town.pk, rows), found
 
 

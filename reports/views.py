@@ -42,6 +42,7 @@ PLAN_AND_YEAR = {"plan": cache.as_given, "year": cache.fiscal_year}
 
 
 @cache.public_page(query=PLAN_AND_YEAR)
+@cache.signed_in_page
 def dashboard(request):
     fragment = cache.Fragment("dashboard", request)
     plans = cache.plans(request.town)
@@ -129,6 +130,7 @@ def _area_rows(achievement):
         "_export": cache.one_of(*EXPORT_FORMATS),
     }
 )
+@cache.signed_in_page
 def area_detail(request, slug, number):
     fragment = cache.Fragment("area", request)
     plan = get_plan(request.town, slug)

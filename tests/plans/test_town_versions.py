@@ -82,11 +82,14 @@ def test_a_towns_signed_in_page_reads_only_its_own_rows_whatever_the_number_of_t
     for more in (0, 12):
         for number in range(2, 2 + more):
             add_town(number)
-        client.get(url, HTTP_HOST=NAKAI)  # the page's content is cached
-        with CaptureQueriesContext(connection) as queries:
+        # The first read after the towns were added reads the versions: its own town's rows.
+        with CaptureQueriesContext(connection) as first:
             assert client.get(url, HTTP_HOST=NAKAI).status_code == 200
-        [read] = _versions_queries(queries.captured_queries)
+        [read] = _versions_queries(first.captured_queries)
         assert f"town_id = {nakai.pk}" in read.replace('"', "")
+        with CaptureQueriesContext(connection) as queries:  # the page is kept whole
+            assert client.get(url, HTTP_HOST=NAKAI).status_code == 200
+        assert _versions_queries(queries.captured_queries) == []
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1]
     assert Town.objects.count() == 14
@@ -189,3 +192,23 @@ def test_outside_a_request_a_plans_key_reads_its_towns_rows(hosts):
     rows = versions.current(plan.town_id)
     assert key == f"{rows[versions.TOWN_ROW]}-{rows[(plan.pk, 0)]}-{rows[(plan.pk, YEAR)]}"
     assert versions.Versions().of(plan.pk, YEAR) == key
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_change_to_the_town_shows_on_its_next_page_signed_in_or_not(client, hosts, signed_in):
+    """The town a host serves is kept with its version row (reports.freshness): a save of
+    the town, or a host name moved to another town, is seen by the next request."""
+    nakai, _plan, _items = hosts["nakai"]
+    if signed_in:
+        manager = make_user("kacho", "manager")
+        StaffProfile.objects.create(user=manager, town=nakai)
+        client.force_login(manager)
+    url = f"/?plan=dx-1.0&year={YEAR}"
+    assert "中井町" in client.get(url, HTTP_HOST=NAKAI).content.decode()
+    nakai.name = "なかい町"
+    nakai.save()
+    assert "なかい町" in client.get(url, HTTP_HOST=NAKAI).content.decode()
+    TownHost.objects.filter(host=NAKAI).update(town=hosts["other"][0])
+    versions.data_changed()  # as the admin's save of a host name does
+    page = client.get(f"/?plan=dx-1.0&year={YEAR}", HTTP_HOST=NAKAI).content.decode()
+    assert "町1の計画" in page and "なかい町" not in page

@@ -229,14 +229,14 @@ def test_the_open_data_query_counts_do_not_grow_with_the_items(
     client, item_count, django_assert_num_queries
 ):
     build_plan(item_count)
-    # The first includes 1 for the data versions the cached copies are keyed by; the
-    # others take them from this process's last reading (their stamp is unchanged).
-    # Each includes 1 for the request's town.
+    # The first includes 1 for the data versions the cached copies are keyed by and 1 for
+    # the request's town; the others take both from this process's last reading (their
+    # stamp is unchanged).
     with django_assert_num_queries(7):
         client.get("/opendata/achievement.json?plan=big-plan&year=2025")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get("/opendata/achievement.csv")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         client.get("/opendata/")
     with django_assert_num_queries(0):  # served again whole from the cache
         client.get("/opendata/achievement.csv")
