@@ -61,7 +61,7 @@ def test_easy_japanese_says_each_term_the_glossarys_way():
         for translation in _strings(message.string) if message.id else []:
             for avoided, used in EASY_WORDS:
                 if avoided in translation:
-                    found.setdefault(avoided, []).append(translation[:60])
+                    found.setdefault(f"{avoided} → {used}", []).append(translation[:60])
     assert found == {}
 
 
