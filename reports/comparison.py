@@ -17,6 +17,8 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -160,7 +162,8 @@ def prefectures(towns=None):
 
 def towns_in(prefecture=None):
     """The towns shown: all of them, or those of one prefecture (UnknownPrefecture)."""
-    towns = Town.objects.prefetch_related("hosts")
+    # What a row shows of its town; its host names are read for the rows of the page shown.
+    towns = Town.objects.only("code", "name", "name_en", "prefecture")
     if not prefecture:
         return list(towns)
     found = list(towns.filter(prefecture=prefecture))
@@ -179,10 +182,18 @@ class Comparison:
     sort: str = DEFAULT_SORT
     prefecture: str = ""  # the prefecture shown; "" for every town
     prefectures: list = field(default_factory=list)  # to choose from
+    page: object = None  # the page of rows shown (django.core.paginator.Page)
+    rule_column: bool = False  # some town (of any page) sets its own rule
 
-    @property
-    def rule_column(self):
-        return any(row.rule_differs for row in self.rows)
+    def _query(self, **values):
+        query = {"sort": self.sort if self.sort != DEFAULT_SORT else None, **values}
+        if self.prefecture:
+            query["prefecture"] = self.prefecture
+        return urlencode({name: value for name, value in query.items() if value})
+
+    def page_query(self, number):
+        """The query string of another page of the same order and prefecture."""
+        return self._query(page=number if number != 1 else None)
 
     def sort_link(self, key):
         """The ``sort`` a column's heading links to: the other way round when it is the order."""
@@ -193,7 +204,8 @@ class Comparison:
         return key if key == "code" else f"-{key}"  # rates: the highest first
 
     def sort_query(self, key):
-        """The query string of a heading's link: its sort, and the prefecture shown."""
+        """The query string of a heading's link: its sort (from the first page), and the
+        prefecture shown."""
         query = {"sort": self.sort_link(key)}
         if self.prefecture:
             query["prefecture"] = self.prefecture
@@ -207,16 +219,19 @@ class Comparison:
         return None
 
 
-def comparison(sort=None, prefecture=None):
+PAGE_SIZE = 100  # towns per page: a prefecture fits on one, all of Japan on eighteen
+
+
+def comparison(sort=None, prefecture=None, page=1):
     """Every town's latest published year and its figures, sorted by ``sort`` (UnknownSort);
-    only the towns of ``prefecture`` where one is given (UnknownPrefecture)."""
+    only the towns of ``prefecture`` where one is given (UnknownPrefecture). The rows of
+    page ``page`` (PAGE_SIZE towns) are the ones shown; the order is that of every town."""
     sort = sort or DEFAULT_SORT
     towns = towns_in(prefecture)
-    latest = {}
-    for evaluation in _published(towns if prefecture else None):
-        current = latest.get(evaluation.plan.town_id)
-        if current is None or evaluation.fiscal_year >= current.fiscal_year:
-            latest[evaluation.plan.town_id] = evaluation
+    years = EvaluationYear.objects.latest_published_of_each_town().select_related("plan__town")
+    if prefecture:
+        years = years.filter(plan__town__in=towns)
+    latest = {evaluation.plan.town_id: evaluation for evaluation in years}
     figures = cache.achievements_of_plans([(e.plan, e.fiscal_year) for e in latest.values()])
     links = national_links([e.plan_id for e in latest.values()])
     default = rule_for(None)
@@ -230,14 +245,28 @@ def comparison(sort=None, prefecture=None):
                 row.national[entry.item.pk] = entry
                 items[entry.item.pk] = entry.item
             row.rule_differs = achievement.rule != default
-            row.rule_notes = achievement.rule.notes_differing_from(default)
         rows.append(row)
     columns = _national_columns(items.values())
-    for row in rows:
-        row.cells = [(column, row.national.get(column.item.pk)) for column in columns]
     rows = _sorted(rows, sort, {column.key for column in columns})
+    shown = Paginator(rows, PAGE_SIZE).get_page(page)
+    prefetch_related_objects([row.town for row in shown.object_list], "hosts")
+    notes = {}  # a rule's notes, once per rule
+    for row in shown.object_list:
+        row.cells = [(column, row.national.get(column.item.pk)) for column in columns]
+        if row.rule_differs:
+            rule = row.achievement.rule
+            if rule.key not in notes:
+                notes[rule.key] = rule.notes_differing_from(default)
+            row.rule_notes = notes[rule.key]
     return Comparison(
-        rows, columns, default, sort, prefecture or "", prefectures(None if prefecture else towns)
+        list(shown.object_list),
+        columns,
+        default,
+        sort,
+        prefecture or "",
+        prefectures(None if prefecture else towns),
+        page=shown,
+        rule_column=any(row.rule_differs for row in rows),
     )
 
 

@@ -323,12 +323,17 @@ def opendata_csv(request):
 TOWNS_QUERY = {"prefecture": cache.as_given}
 
 
-@cache.public_page(query={"sort": cache.as_given, **TOWNS_QUERY}, every_town=True)
+@cache.public_page(
+    query={"sort": cache.as_given, "page": cache.number(1, 10_000), **TOWNS_QUERY},
+    every_town=True,
+)
 def towns_compared(request):
     """The deployment's towns side by side (or one prefecture's): each one's latest published
-    year, sortable."""
+    year, sortable, a page of towns at a time."""
     try:
-        found = comparison.comparison(request.GET.get("sort"), request.GET.get("prefecture"))
+        found = comparison.comparison(
+            request.GET.get("sort"), request.GET.get("prefecture"), request.GET.get("page") or 1
+        )
     except (comparison.UnknownSort, comparison.UnknownPrefecture) as refused:
         return render(request, "400.html", {"message": str(refused)}, status=400)
     return render(

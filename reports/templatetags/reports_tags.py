@@ -140,6 +140,18 @@ def sort_query(comparison, key):
 
 
 @register.filter
+def page_query(comparison, number):
+    """The query string of another page of the towns compared (its order and prefecture)."""
+    return comparison.page_query(number)
+
+
+@register.filter
+def elided_pages(paginator, number):
+    """The page numbers to link to around ``number``, with Paginator.ELLIPSIS between."""
+    return paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
+
+
+@register.filter
 def aria_sort(comparison, key):
     """ "ascending" / "descending" for the column the towns compared are sorted by, else None."""
     return comparison.aria_sort(key)

@@ -306,3 +306,38 @@ def test_a_deployment_of_one_prefecture_has_no_prefecture_menu(client, world):
     world["sapporo"].prefecture = "神奈川県"
     world["sapporo"].save()
     assert 'id="prefecture-filter"' not in client.get("/towns/").content.decode()
+
+
+# --- a page of towns at a time --------------------------------------------------------
+
+
+def test_the_towns_come_a_page_at_a_time_in_the_order_of_all_of_them(client, world, monkeypatch):
+    from reports import comparison
+
+    monkeypatch.setattr(comparison, "PAGE_SIZE", 1)
+    add_town(town_code(1), "未公表町", prefecture="青森県")
+    first = client.get("/towns/", {"sort": "-pooled"}).content.decode()
+    assert [row[0].split()[1] for row in table(first, CAPTION).body] == ["札幌市"]
+    assert "3件中 1～1件目を表示" in first
+    assert 'href="?sort=-pooled&amp;page=2" rel="next"' in first
+    second = rows_of(client, "?sort=-pooled&page=2")
+    assert [row[0].split()[1] for row in second.body] == ["中井町"]
+    # Past the end: the last page; the headings sort from the first page again.
+    last = client.get("/towns/", {"sort": "-pooled", "page": "99"}).content.decode()
+    assert [row[0].split()[1] for row in table(last, CAPTION).body] == ["未公表町"]
+    assert 'href="?sort=pooled"' in last
+    assert 'aria-current="page">3</a>' in last
+
+
+def test_a_page_of_one_prefecture_keeps_it_in_its_links(client, world, monkeypatch):
+    from reports import comparison
+
+    monkeypatch.setattr(comparison, "PAGE_SIZE", 1)
+    add_town(town_code(1), "北の町", prefecture="北海道")
+    html = client.get("/towns/", {"prefecture": "北海道"}).content.decode()
+    assert [row[0].split()[1] for row in table(html, CAPTION).body] == ["札幌市"]  # code order
+    assert 'href="?prefecture=%E5%8C%97%E6%B5%B7%E9%81%93&amp;page=2" rel="next"' in html
+
+
+def test_one_page_of_towns_has_no_page_links(client, world):
+    assert 'class="pagination"' not in client.get("/towns/").content.decode()
