@@ -186,9 +186,11 @@ class Comparison:
     rule_column: bool = False  # some town (of any page) sets its own rule
 
     def _query(self, **values):
-        query = {"sort": self.sort if self.sort != DEFAULT_SORT else None, **values}
-        if self.prefecture:
-            query["prefecture"] = self.prefecture
+        query = {
+            "sort": self.sort if self.sort != DEFAULT_SORT else None,
+            "prefecture": self.prefecture,
+            **values,
+        }
         return urlencode({name: value for name, value in query.items() if value})
 
     def page_query(self, number):
