@@ -127,6 +127,25 @@ def belongs_to_town(user, town):
     return town is not None and town_id(user) == town.pk
 
 
+def town_accounts(town):
+    """The accounts that work for ``town`` (belongs_to_town), as a queryset.
+
+    Its own accounts (StaffProfile.town) and the deployment operator (superusers);
+    on a deployment of one town every account.
+    """
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from plans import towns
+
+    accounts = get_user_model().objects.all()
+    if towns.is_single_town():
+        return accounts
+    if town is None:
+        return accounts.none()
+    return accounts.filter(Q(staff_profile__town=town) | Q(is_superuser=True))
+
+
 def can_manage_towns(user):
     """Add towns and their host names: the deployment operator only."""
     return user.is_authenticated and user.is_superuser

@@ -2,6 +2,7 @@
 
 from axes.apps import AppConfig as BaseAxesConfig
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class NakaiDxConfig(AppConfig):
@@ -17,3 +18,10 @@ class NakaiDxConfig(AppConfig):
 
 class AxesConfig(BaseAxesConfig):
     verbose_name = "ログインの制限"
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """The Django admin, on the site that keeps a town's admin to its own town's rows."""
+
+    default = False  # not the default configuration of nakai_dx (NakaiDxConfig is)
+    default_site = "plans.towns.TownAdminSite"

@@ -11,7 +11,10 @@ actions.permissions.belongs_to_town.
 import contextvars
 from contextlib import contextmanager
 
+from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path, get_model_from_relation
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 from django.http.request import split_domain_port
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
@@ -185,7 +188,9 @@ def town_path(model):
         return "pk"
     if model is get_user_model():
         return "staff_profile__town"
-    names = {f.name for f in model._meta.get_fields()}
+    # Only the model's own relations: a reverse one (auth.Group's members, "user") does
+    # not make a shared row a town's.
+    names = {f.name for f in model._meta.get_fields() if f.concrete or not f.auto_created}
     for name, path in (
         ("town", "town"),
         ("plan", "plan__town"),
@@ -198,27 +203,79 @@ def town_path(model):
     return None
 
 
+def admin_town(request):
+    """The town whose rows the admin shows this request; None: every row.
+
+    None for the deployment operator (a superuser) and on a deployment of one town.
+    """
+    if request.user.is_superuser or is_single_town():
+        return None
+    return request.town
+
+
+def in_admin_town(queryset, request):
+    """``queryset`` narrowed to the rows of the request's admin town (admin_town)."""
+    town = admin_town(request)
+    path = town_path(queryset.model)
+    if town is None or path is None:
+        return queryset
+    return queryset.filter(**{path: town.pk})
+
+
+class TownRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A list filter of a related field offering only the admin town's rows."""
+
+    def field_choices(self, field, request, model_admin):
+        town = admin_town(request)
+        path = town_path(get_model_from_relation(field))
+        if town is None or path is None:
+            return super().field_choices(field, request, model_admin)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        limit = Q(**{path: town.pk})
+        own = field.get_limit_choices_to() if hasattr(field, "get_limit_choices_to") else None
+        if own:
+            limit &= own if isinstance(own, Q) else Q(**own)
+        return field.get_choices(include_blank=False, ordering=ordering, limit_choices_to=limit)
+
+
+def town_list_filter(model, entry):
+    """A ``list_filter`` entry of ``model`` whose related rows are those of the admin town."""
+    if isinstance(entry, (list, tuple)):
+        path, filter_class = entry
+        if filter_class is admin.RelatedFieldListFilter:
+            return (path, TownRelatedFieldListFilter)
+        return entry
+    if not isinstance(entry, str):
+        return entry  # a SimpleListFilter: its own lookups
+    field = get_fields_from_path(model, entry)[-1]
+    if field.is_relation and town_path(get_model_from_relation(field)):
+        return (entry, TownRelatedFieldListFilter)
+    return entry
+
+
 class TownScoped:
     """A town's admin sees and chooses only its own town's rows; the operator (superuser) all.
 
     Mixed into every ModelAdmin and inline of a town-owned model: the rows listed,
-    the choices of every foreign key and many-to-many field, and the town of a
-    new row come from the request's town (plans.towns).
+    the choices of every foreign key and many-to-many field and of every related list
+    filter, and the town of a new row come from the request's town (plans.towns).
     """
 
     def admin_town(self, request):
         """The town whose rows this admin sees; None: every row (the operator, or one town)."""
-        if request.user.is_superuser or is_single_town():
-            return None
-        return request.town
+        return admin_town(request)
 
     def _in_town(self, queryset, request):
-        town = self.admin_town(request)
-        path = town_path(queryset.model)
-        return queryset if town is None or path is None else queryset.filter(**{path: town})
+        return in_admin_town(queryset, request)
 
     def get_queryset(self, request):
         return self._in_town(super().get_queryset(request), request)
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if self.admin_town(request) is None:
+            return filters
+        return [town_list_filter(self.model, entry) for entry in filters]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "town" and request.town is not None:
@@ -255,6 +312,39 @@ class TownScoped:
         if request.town is not None:
             initial.setdefault("town", request.town.pk)
         return initial
+
+
+class TownAdminSite(admin.AdminSite):
+    """The admin site (nakai_dx.apps.AdminConfig): its 「サイトで表示」 shortcut
+    (/admin/r/<content type>/<id>/) opens only rows of the admin town (admin_town)."""
+
+    def get_urls(self):
+        from django.urls import path
+
+        urls = super().get_urls()
+        for index, pattern in enumerate(urls):
+            if getattr(pattern, "name", None) == "view_on_site":
+                view = self.admin_view(self.town_shortcut)
+                view.admin_site = self  # as the admin's own views are marked
+                urls[index] = path(str(pattern.pattern), view, name="view_on_site")
+        return urls
+
+    def town_shortcut(self, request, content_type_id, object_id):
+        from django.contrib.contenttypes.models import ContentType
+        from django.contrib.contenttypes.views import shortcut
+        from django.core.exceptions import ObjectDoesNotExist, ValidationError
+        from django.http import Http404
+
+        # Looked up here for the operator too: a malformed id of a UUID key is a 404.
+        try:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            rows = model._default_manager.filter(pk=object_id) if model else None
+            found = rows is None or in_admin_town(rows, request).exists()
+        except (ObjectDoesNotExist, ValueError, ValidationError):
+            found = False
+        if not found:
+            raise Http404("指定されたデータは見つかりません。")
+        return shortcut(request, content_type_id, object_id)
 
 
 def _give_town(obj, request):

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from actions import permissions
 from actions.models import NOT_EVALUATED_LABEL, ActionItem, Status
 from actions.services import COMMENT_REQUIRED
 from plans import wareki
@@ -141,24 +142,28 @@ class ItemChoiceField(forms.ModelChoiceField):
 
 
 class AuditFilterForm(forms.Form):
-    """Filters of the audit log page (GET)."""
+    """Filters of the audit log page (GET): the accounts, items and sections of one town."""
 
     user = forms.ModelChoiceField(
         label="利用者",
-        queryset=get_user_model().objects.order_by("username"),
+        queryset=get_user_model().objects.none(),
         required=False,
         empty_label="すべて",
+        error_messages={"invalid_choice": "この利用者は選べません。一覧から選んでください。"},
     )
     item = ItemChoiceField(
         label="取組",
-        queryset=ActionItem.objects.select_related("plan").order_by(
-            "plan__published_on", "sort_key"
-        ),
+        queryset=ActionItem.objects.none(),
         required=False,
         empty_label="すべて",
+        error_messages={"invalid_choice": "この取組は選べません。一覧から選んでください。"},
     )
     section = forms.ModelChoiceField(
-        label="担当課", queryset=Section.objects.all(), required=False, empty_label="すべて"
+        label="担当課",
+        queryset=Section.objects.none(),
+        required=False,
+        empty_label="すべて",
+        error_messages={"invalid_choice": "この担当課は選べません。一覧から選んでください。"},
     )
     date_from = forms.DateField(
         label="期間（から）", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -166,6 +171,16 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(
         label="期間（まで）", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, town, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = permissions.town_accounts(town).order_by("username")
+        self.fields["item"].queryset = (
+            ActionItem.objects.for_town(town)
+            .select_related("plan")
+            .order_by("plan__published_on", "sort_key")
+        )
+        self.fields["section"].queryset = Section.objects.for_town(town)
 
     def clean(self):
         cleaned = super().clean()

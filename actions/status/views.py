@@ -292,7 +292,7 @@ def _rebased_form(data, kpis, conflict):
 
 
 def _filtered_audit_entries(request):
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, town=request.town)
     entries = form.filter(AuditEntry.objects.for_town(request.town).with_related())
     return form, entries
 

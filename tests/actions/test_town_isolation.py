@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from actions.accounts.signin import OTHER_TOWN
-from actions.models import ActionItem, AuditEntry, StaffProfile, YearlyStatus
-from plans.models import Plan, Section, Town, TownHost
+from actions.models import ActionItem, AuditEntry, ImportJob, StaffProfile, YearlyStatus
+from plans.models import Plan, PriorityArea, Section, Town, TownHost
 from tests.actions.staff_users import ROLE_GROUPS, make_user
 from tests.factories import make_items, make_plan
 from tests.imports.conftest import run_import
@@ -104,6 +104,134 @@ def test_the_history_page_lists_only_the_towns_entries(client, world):
     client.force_login(world["sapporo_manager"])
     page = client.get(reverse("actions:audit_log"), HTTP_HOST=SAPPORO).content.decode()
     assert "sapporoの記録" in page and "nakaiの記録" not in page
+
+
+def test_the_history_filters_offer_and_accept_only_the_towns_own_rows(client, world):
+    section = Section.objects.create(town=world["sapporo"], name="札幌だけの課")
+    for key in ("nakai", "sapporo"):
+        AuditEntry.objects.create(
+            town=world[key],
+            user=world[f"{key}_manager"],
+            item=world[f"{key}_item"],
+            section=section if key == "sapporo" else world["nakai_section"],
+            action="テスト",
+            object_repr=f"{key}の記録",
+        )
+    client.force_login(world["nakai_manager"])
+    url = reverse("actions:audit_log")
+    page = client.get(url, HTTP_HOST=NAKAI)
+    form = page.context["form"]
+    assert set(form.fields["user"].queryset) == {world[f"nakai_{role}"] for role in ROLE_GROUPS}
+    assert list(form.fields["item"].queryset) == [world["nakai_item"]]
+    assert list(form.fields["section"].queryset) == [world["nakai_section"]]
+    assert "札幌" not in page.content.decode() and "sapporo-" not in page.content.decode()
+    own = client.get(url, {"user": world["nakai_manager"].pk}, HTTP_HOST=NAKAI)
+    assert "nakaiの記録" in own.content.decode()
+    refusals = {
+        "user": (world["sapporo_manager"].pk, "この利用者は選べません。"),
+        "item": (world["sapporo_item"].pk, "この取組は選べません。"),
+        "section": (section.pk, "この担当課は選べません。"),
+    }
+    for field, (pk, message) in refusals.items():
+        for path in (url, reverse("actions:audit_log_csv")):
+            response = client.get(path, {field: pk}, HTTP_HOST=NAKAI)
+            assert response.status_code == 200
+            body = response.content.decode("utf-8-sig")
+            assert "sapporoの記録" not in body and "札幌" not in body, (field, path)
+        assert message in client.get(url, {field: pk}, HTTP_HOST=NAKAI).content.decode()
+
+
+def test_a_superuser_history_filter_offers_the_operator_on_each_towns_page(client, world):
+    operator = get_user_model().objects.create_superuser("operator", password=PASSWORD)
+    client.force_login(world["sapporo_manager"])
+    form = client.get(reverse("actions:audit_log"), HTTP_HOST=SAPPORO).context["form"]
+    assert operator in form.fields["user"].queryset
+    assert world["nakai_manager"] not in form.fields["user"].queryset
+
+
+@pytest.fixture
+def nakai_admin(client, world):
+    user = world["nakai_admin"]
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    return client
+
+
+def test_a_town_admin_opens_and_saves_only_its_own_town_row(nakai_admin, world):
+    nakai, sapporo = world["nakai"], world["sapporo"]
+    listing = nakai_admin.get("/admin/plans/town/", HTTP_HOST=NAKAI)
+    assert listing.status_code == 200
+    assert "中井町" in listing.content.decode() and "札幌市" not in listing.content.decode()
+    own = nakai_admin.get(f"/admin/plans/town/{nakai.pk}/change/", HTTP_HOST=NAKAI)
+    assert own.status_code == 200
+    history = nakai_admin.get(f"/admin/plans/town/{nakai.pk}/history/", HTTP_HOST=NAKAI)
+    assert history.status_code == 200
+    for page in ("change", "history", "delete"):
+        other = nakai_admin.get(f"/admin/plans/town/{sapporo.pk}/{page}/", HTTP_HOST=NAKAI)
+        assert other.status_code in (302, 403, 404), page
+
+
+def test_the_admins_related_list_filters_offer_only_the_towns_rows(nakai_admin, client, world):
+    nakai_section = Section.objects.create(town=world["nakai"], name="中井だけの課")
+    Section.objects.create(town=world["sapporo"], name="札幌だけの課")
+    second = make_plan(slug="nakai-2", name="中井町の第二計画", town=world["nakai"])
+    make_plan(slug="sapporo-2", name="札幌市の第二計画", town=world["sapporo"])
+    page = nakai_admin.get("/admin/actions/actionitem/", HTTP_HOST=NAKAI)
+    assert page.status_code == 200
+    choices = {
+        spec.field_path: sorted(pk for pk, _label in spec.lookup_choices)
+        for spec in page.context["cl"].filter_specs
+        if hasattr(spec, "lookup_choices") and spec.field.is_relation
+    }
+    nakai_areas = PriorityArea.objects.for_town(world["nakai"])
+    assert choices == {
+        "plan": sorted([world["nakai_plan"].pk, second.pk]),
+        "primary_area": sorted(nakai_areas.values_list("pk", flat=True)),
+        "section": sorted([world["nakai_section"].pk, nakai_section.pk]),
+    }
+    assert "札幌" not in page.content.decode()
+    # A lookup of the other town's plan finds none of its rows.
+    other = nakai_admin.get(
+        "/admin/actions/actionitem/", {"plan__id__exact": world["sapporo_plan"].pk}, HTTP_HOST=NAKAI
+    )
+    assert "札幌" not in other.content.decode() and list(other.context["cl"].result_list) == []
+    # The deployment operator sees every town's rows in the filters.
+    operator = get_user_model().objects.create_superuser("operator", password=PASSWORD)
+    client.force_login(operator)
+    every = client.get("/admin/actions/actionitem/", HTTP_HOST=NAKAI).content.decode()
+    assert "札幌市の計画" in every and "中井町の計画" in every
+
+
+def test_a_town_admin_chooses_every_role_once_for_an_account(nakai_admin, world):
+    from django.contrib.auth.models import Group
+
+    Group.objects.create(name="閲覧者")  # a role no account holds yet
+    page = nakai_admin.get(f"/admin/auth/user/{world['nakai_staff'].pk}/change/", HTTP_HOST=NAKAI)
+    assert page.status_code == 200
+    groups = list(page.context["adminform"].form.fields["groups"].queryset)
+    assert sorted(g.name for g in groups) == sorted(Group.objects.values_list("name", flat=True))
+
+
+def test_the_view_on_site_link_opens_only_the_towns_own_rows(nakai_admin, client, world):
+    from django.contrib.contenttypes.models import ContentType
+
+    plan_type = ContentType.objects.get_for_model(Plan).pk
+    own = nakai_admin.get(f"/admin/r/{plan_type}/{world['nakai_plan'].pk}/", HTTP_HOST=NAKAI)
+    assert own.status_code == 302
+    assert own["Location"].endswith(world["nakai_plan"].get_absolute_url())
+    other = nakai_admin.get(f"/admin/r/{plan_type}/{world['sapporo_plan'].pk}/", HTTP_HOST=NAKAI)
+    assert other.status_code == 404
+    for bad in (f"{plan_type}/x", "x/1", f"{plan_type}/999999"):
+        assert nakai_admin.get(f"/admin/r/{bad}/", HTTP_HOST=NAKAI).status_code == 404
+    # The operator opens every town's rows; a malformed id of a UUID key is a 404.
+    operator = get_user_model().objects.create_superuser("operator", password=PASSWORD)
+    client.force_login(operator)
+    theirs = client.get(f"/admin/r/{plan_type}/{world['sapporo_plan'].pk}/", HTTP_HOST=NAKAI)
+    assert theirs.status_code == 302
+    assert theirs["Location"].endswith(world["sapporo_plan"].get_absolute_url())
+    job_type = ContentType.objects.get_for_model(ImportJob).pk
+    assert client.get(f"/admin/r/{job_type}/not-a-uuid/", HTTP_HOST=NAKAI).status_code == 404
 
 
 def test_an_import_writes_only_the_importing_towns_rows(world):

@@ -150,3 +150,19 @@ def test_commands_take_the_town_by_code(two_towns):
         run("achievement", "--town", "999999", "--plan", "dx-1.0", "--year", "2025")
     output = run("achievement", "--town", "011002", "--plan", "dx-1.0", "--year", "2025")
     assert "札幌の計画" in output
+
+
+def test_a_models_town_is_found_through_its_own_relations_only():
+    from django.contrib.auth.models import Group, Permission
+
+    from actions.models import ActionItem, KpiActual
+    from plans.models import NationalPlanItem
+    from plans.towns import town_path
+
+    assert town_path(Town) == "pk"
+    assert town_path(ActionItem) == "plan__town"
+    assert town_path(KpiActual) == "kpi__item__plan__town"
+    # Shared rows: a reverse relation to the accounts (Group.user) names no town.
+    assert town_path(Group) is None
+    assert town_path(Permission) is None
+    assert town_path(NationalPlanItem) is None
