@@ -28,11 +28,16 @@ def build_rows(rows, years=YEARS):
     All years but the last are locked and published; the last is a draft.
     """
     from actions.models import ActionItem, EvaluationYear, Status, YearlyStatus
-    from plans.models import Plan, PriorityArea
+    from plans.models import Plan, PriorityArea, Town
     from plans.versions import data_changed
 
     item_count = max(rows // years, 1)
+    # The deployment's one town (an empty database has none yet).
+    town, _ = Town.objects.get_or_create(
+        code="143618", defaults={"name": "中井町", "prefecture": "神奈川県"}
+    )
     plan = Plan.objects.create(
+        town=town,
         slug="bench-plan",
         name="ベンチマーク計画",
         version="1.0",
@@ -80,9 +85,13 @@ def build_rows(rows, years=YEARS):
 def import_plan(item_count, years, slug="bench-1.0"):
     """The plan the workbook-import benchmarks import into: items 1…item_count in 6 areas, no statuses."""
     from actions.models import ActionItem
-    from plans.models import Plan, PriorityArea
+    from plans.models import Plan, PriorityArea, Town
 
+    town, _ = Town.objects.get_or_create(
+        code="143618", defaults={"name": "中井町", "prefecture": "神奈川県"}
+    )
     plan = Plan.objects.create(
+        town=town,
         slug=slug,
         name="ベンチマーク計画",
         version="1.0",
