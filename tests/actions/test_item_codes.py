@@ -2,13 +2,13 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError
 from django.urls import reverse
 
 from actions import codes
 from actions.models import ActionItem
 from tests.factories import make_plan
+from tests.migrating import migrate, migrate_to_the_latest
 
 
 @pytest.mark.parametrize(
@@ -138,10 +138,7 @@ def test_an_unknown_or_unreadable_code_is_a_japanese_404(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_carries_numbered_items_over_unchanged():
-    executor = MigrationExecutor(connection)
-    before = [("actions", "0003_yearly_status_index"), ("plans", "0001_initial")]
-    executor.migrate(before)
-    apps = executor.loader.project_state(before).apps
+    apps = migrate([("actions", "0003_yearly_status_index"), ("plans", "0001_initial")])
     Plan = apps.get_model("plans", "Plan")
     Area = apps.get_model("plans", "PriorityArea")
     Item = apps.get_model("actions", "ActionItem")
@@ -164,9 +161,7 @@ def test_the_migration_carries_numbered_items_over_unchanged():
         Status.objects.create(item=item, fiscal_year=2025, status="achieved")
     Year.objects.create(plan=plan, fiscal_year=2025, is_locked=True)
 
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_the_latest()
 
     items = list(ActionItem.objects.filter(plan__slug="old"))
     assert [item.code for item in items] == ["1", "2", "10"]

@@ -3,37 +3,16 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import back_to_the_latest, historical_plan, migrate  # noqa: F401 (an autouse fixture)
 
 BEFORE = [("plans", "0005_towns")]
 AFTER = [("plans", "0007_data_version_town")]
 
 
-@pytest.fixture(autouse=True)
-def back_to_the_latest():
-    """Leave the test database at the latest migrations, whatever the test migrated to."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 def make_plan(apps, town, slug):
-    return apps.get_model("plans", "Plan").objects.create(
-        town=town,
-        slug=slug,
-        name="DX推進計画",
-        version="1.0",
-        published_on=datetime.date(2023, 8, 1),
-        period_start=datetime.date(2023, 8, 1),
-        period_end=datetime.date(2026, 3, 31),
+    return historical_plan(
+        apps, town, slug, "1.0", datetime.date(2023, 8, 1), datetime.date(2026, 3, 31)
     )
 
 

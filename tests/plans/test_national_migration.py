@@ -5,38 +5,17 @@ and note as data, every town's rule left to the deployment, nothing else changed
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import back_to_the_latest, historical_plan, migrate  # noqa: F401 (an autouse fixture)
 
 BEFORE = [("plans", "0005_towns")]
 AFTER = [("plans", "0006_national_items_rules_printed")]
 REVIEW_TABLE = "中井町DX推進計画（2.0版）中間見直し 3-2 取組の達成状況（令和8年4月）"
 
 
-@pytest.fixture(autouse=True)
-def back_to_the_latest():
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 def a_plan(apps, town, slug):
-    return apps.get_model("plans", "Plan").objects.create(
-        town=town,
-        slug=slug,
-        name="DX推進計画",
-        version="2.0",
-        published_on=datetime.date(2026, 4, 1),
-        period_start=datetime.date(2023, 8, 1),
-        period_end=datetime.date(2029, 3, 31),
+    return historical_plan(
+        apps, town, slug, "2.0", datetime.date(2026, 4, 1), datetime.date(2029, 3, 31)
     )
 
 

@@ -3,26 +3,11 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import back_to_the_latest, migrate  # noqa: F401 (an autouse fixture)
 
 BEFORE = [("plans", "0004_data_version"), ("actions", "0014_item_by_area_code")]
 AFTER = [("plans", "0005_towns"), ("actions", "0015_towns")]
-
-
-@pytest.fixture(autouse=True)
-def back_to_the_latest():
-    """Leave the test database at the latest migrations, whatever the test migrated to."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
