@@ -18,6 +18,7 @@ from actions.models import ActionItem, AuditEntry, EvaluationState, EvaluationYe
 from plans.versions import data_changed
 from tests.actions.staff_users import make_user
 from tests.browser.conftest import PageWatcher, run_axe
+from tests.browser.people import Person
 from tests.factories import make_section
 
 PLAN = "nakai-dx-2.0"
@@ -55,38 +56,6 @@ def office(live_town_data):
     return {"first": first, "second": second, "total": len(items), **users}
 
 
-class Person:
-    """One signed-in user in a browser context of their own."""
-
-    def __init__(self, browser, live_server, user):
-        self.context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-        self.page = self.context.new_page()
-        self.watcher = PageWatcher(self.page, live_server.url)
-        self.url = live_server.url
-        page = self.page
-        page.goto(self.url + "/accounts/login/")
-        page.get_by_label("ユーザー名").fill(user.username)
-        page.get_by_label("パスワード").fill(PASSWORD)
-        page.get_by_role("button", name="ログイン").click()
-        page.wait_for_load_state()
-
-    def go(self, path):
-        self.page.goto(self.url + path)
-
-    def message(self):
-        return self.page.locator(".messages").inner_text()
-
-    def took_refusal(self):
-        """The browser logs the 400 of a refused form as an error: that one was expected."""
-        refused = "Failed to load resource: the server responded with a status of 400 (Bad Request)"
-        assert self.watcher.js_errors == [refused]
-        self.watcher.js_errors.clear()
-
-    def close(self):
-        self.watcher.assert_clean()
-        self.context.close()
-
-
 def _body_cells(table):
     return [row.locator("td").all_inner_texts() for row in table.locator("tbody tr").all()]
 
@@ -115,7 +84,7 @@ def test_the_whole_round_from_opening_to_the_public_dashboard(browser, live_serv
     deadline = timezone.localdate() + datetime.timedelta(days=14)
 
     # 1. The admin opens 令和8年度 of plan 2.0 with a deadline, on the progress board.
-    admin = Person(browser, live_server, office["admin"])
+    admin = Person(browser, live_server, office["admin"], PASSWORD)
     page = admin.page
     page.wait_for_url("**/staff/progress/")
     page.get_by_label("計画", exact=True).select_option(PLAN)
@@ -130,16 +99,16 @@ def test_the_whole_round_from_opening_to_the_public_dashboard(browser, live_serv
     admin.close()
 
     # 2. Two staff of different sections record and submit their items.
-    staff_a = Person(browser, live_server, office["staff_a"])
+    staff_a = Person(browser, live_server, office["staff_a"], PASSWORD)
     _record_and_submit(staff_a, first, "達成", "窓口で運用を始めました。")
-    staff_b = Person(browser, live_server, office["staff_b"])
+    staff_b = Person(browser, live_server, office["staff_b"], PASSWORD)
     _record_and_submit(staff_b, second, "一部達成", "一部の課で試行中です。")
     assert run_axe(staff_b.page) == []
     staff_b.close()
     assert (_state(first), _state(second)) == (EvaluationState.SUBMITTED,) * 2
 
     # 3. Their 課長 sends the first back with a reason and approves the second.
-    head = Person(browser, live_server, office["head"])
+    head = Person(browser, live_server, office["head"], PASSWORD)
     page = head.page
     assert "承認待ち 2件" in page.locator(".notice--round").inner_text()
     page.get_by_role("link", name="承認待ち", exact=True).first.click()
@@ -195,7 +164,7 @@ def test_the_whole_round_from_opening_to_the_public_dashboard(browser, live_serv
     head.close()
 
     # 6. The manager lands on the board, which has reached 100 %.
-    manager = Person(browser, live_server, office["manager"])
+    manager = Person(browser, live_server, office["manager"], PASSWORD)
     page = manager.page
     page.wait_for_url("**/staff/progress/")
     total = office["total"]

@@ -17,7 +17,8 @@ from actions.accounts.signin import OTHER_TOWN
 from actions.models import EvaluationState, StaffProfile, YearlyStatus
 from plans.models import Section, Town, TownHost
 from tests.actions.staff_users import make_user
-from tests.browser.conftest import PageWatcher, run_axe
+from tests.browser.conftest import run_axe
+from tests.browser.people import Person
 from tests.factories import make_items, make_plan
 
 YEAR = 2026
@@ -57,36 +58,6 @@ def towns(live_server, the_town, settings):
     return world
 
 
-class Person:
-    """One user signed in on one town's host, in a browser context of their own."""
-
-    def __init__(self, browser, live_server, user, host):
-        port = live_server.url.rsplit(":", 1)[1]
-        self.url = f"http://{host}:{port}"
-        self.context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-        self.page = self.context.new_page()
-        self.watcher = PageWatcher(self.page, self.url)
-        self.sign_in(user)
-
-    def sign_in(self, user):
-        page = self.page
-        page.goto(self.url + "/accounts/login/")
-        page.get_by_label("ユーザー名").fill(user.username)
-        page.get_by_label("パスワード").fill(PASSWORD)
-        page.get_by_role("button", name="ログイン").click()
-        page.wait_for_load_state()
-
-    def go(self, path):
-        self.page.goto(self.url + path)
-
-    def message(self):
-        return self.page.locator(".messages").inner_text()
-
-    def close(self):
-        self.watcher.assert_clean()
-        self.context.close()
-
-
 def _state(item):
     return YearlyStatus.objects.get(item=item, fiscal_year=YEAR).state
 
@@ -95,7 +66,7 @@ def _walk(browser, live_server, mine, theirs, host):
     item, other_item = mine["item"], theirs["item"]
 
     # The staff member records and submits the town's item, and sees no other town's.
-    staff = Person(browser, live_server, mine["staff"], host)
+    staff = Person(browser, live_server, mine["staff"], PASSWORD, host)
     page = staff.page
     staff.go("/staff/items/")
     main = page.locator("main").inner_text()
@@ -115,7 +86,7 @@ def _walk(browser, live_server, mine, theirs, host):
     assert _state(item) == EvaluationState.SUBMITTED
 
     # The 課長 sees only the town's item waiting, and approves it.
-    head = Person(browser, live_server, mine["head"], host)
+    head = Person(browser, live_server, mine["head"], PASSWORD, host)
     page = head.page
     head.go("/staff/approvals/")
     main = page.locator("main").inner_text()
@@ -138,7 +109,7 @@ def test_each_towns_staff_and_head_walk_the_round_on_their_own_host(browser, liv
 
 
 def test_an_account_of_one_town_is_refused_on_the_other_towns_host(browser, live_server, towns):
-    head = Person(browser, live_server, towns["other"]["head"], HOSTS["nakai"])
+    head = Person(browser, live_server, towns["other"]["head"], PASSWORD, HOSTS["nakai"])
     page = head.page
     assert OTHER_TOWN in page.locator("main").inner_text()
     head.go("/staff/approvals/")
