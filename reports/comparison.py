@@ -208,10 +208,7 @@ class Comparison:
     def sort_query(self, key):
         """The query string of a heading's link: its sort (from the first page), and the
         prefecture shown."""
-        query = {"sort": self.sort_link(key)}
-        if self.prefecture:
-            query["prefecture"] = self.prefecture
-        return urlencode(query)
+        return self._query(sort=self.sort_link(key))
 
     def aria_sort(self, key):
         if self.sort == key:
